@@ -1,0 +1,1 @@
+"""gridmap: 网格一张图 — map-centric grid governance."""

@@ -1,0 +1,436 @@
+"""The domain of grid governance: levels, statuses, categories and the layer schema.
+
+Everything here is plain data. The store builds its tables from :data:`LAYERS`, the
+importer validates against it, and the pages label it through :mod:`gridmap.i18n`.
+Codes are English identifiers; user-facing words live in ``i18n``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --------------------------------------------------------------------------- levels
+
+
+class Level(enum.StrEnum):
+    """Administrative and grid levels, coarsest first."""
+
+    COUNTY = "county"
+    TOWN = "town"
+    VILLAGE = "village"
+    GRID = "grid"
+    MICRO = "micro"
+
+    @property
+    def depth(self) -> int:
+        return list(Level).index(self)
+
+    @property
+    def code_length(self) -> int:
+        """Number of significant leading code digits that identify a unit of this level."""
+        return CODE_PREFIX[self]
+
+    @property
+    def child(self) -> Level | None:
+        levels = list(Level)
+        return levels[self.depth + 1] if self.depth + 1 < len(levels) else None
+
+    @property
+    def parent(self) -> Level | None:
+        return list(Level)[self.depth - 1] if self.depth > 0 else None
+
+
+# Hierarchical codes. County, town and village codes are the real 12-digit NBS
+# codes (330327000000, 330327100000, 330327100001). A grid code appends two digits
+# to its village code, a micro-grid code three digits to its grid code. The prefix
+# of a code that identifies its unit (and so every descendant) has this length:
+CODE_PREFIX: dict[Level, int] = {
+    Level.COUNTY: 6,
+    Level.TOWN: 9,
+    Level.VILLAGE: 12,
+    Level.GRID: 14,
+    Level.MICRO: 17,
+}
+CODE_LENGTH: dict[Level, int] = {
+    Level.COUNTY: 12,
+    Level.TOWN: 12,
+    Level.VILLAGE: 12,
+    Level.GRID: 14,
+    Level.MICRO: 17,
+}
+
+
+def code_prefix(code: str, level: Level | str) -> str:
+    """The prefix shared by ``code`` and all its descendants."""
+    return code[: CODE_PREFIX[Level(level)]]
+
+
+def ancestor_code(code: str, level: Level | str) -> str:
+    """The code of the ancestor at ``level`` of the unit ``code`` (NBS zero padding)."""
+    lvl = Level(level)
+    prefix = code[: CODE_PREFIX[lvl]]
+    return prefix.ljust(CODE_LENGTH[lvl], "0")
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class RiskColour(enum.StrEnum):
+    """三色管理: orange = high attention, blue = ordinary attention, cyan = stable."""
+
+    ORANGE = "orange"
+    BLUE = "blue"
+    CYAN = "cyan"
+
+
+class StationType(enum.StrEnum):
+    PARTY_L2 = "party_l2"  # 二级网格党群服务站
+    PARTY_L3 = "party_l3"  # 三级服务点
+    HAPPINESS = "happiness"  # 幸福小站
+    EXAM_HELP = "exam_help"  # 助考小站 (temporary)
+    POLICE_POST = "police_post"  # 警务站
+    GOVERNANCE_CENTRE = "governance_centre"  # 综治中心
+    NEIGHBOURHOOD_CENTRE = "neighbourhood_centre"  # 邻里中心
+
+
+TEMPORARY_STATIONS: frozenset[StationType] = frozenset({StationType.EXAM_HELP})
+
+
+class HazardType(enum.StrEnum):
+    EBIKE_INDOOR = "ebike_indoor"  # 电动车室内停放
+    EBIKE_INDOOR_CHARGING = "ebike_indoor_charging"  # 电动车室内充电
+    FLYING_WIRE = "flying_wire"  # 飞线充电
+    BLOCKED_ESCAPE = "blocked_escape"  # 消防通道堵塞
+    BLOCKED_EXIT = "blocked_exit"  # 安全出口堵塞
+    GROUND_FLOOR_CLUTTER = "ground_floor_clutter"  # 架空层堆放杂物
+    MODIFIED_EBIKE = "modified_ebike"  # 非法改装电动车
+    RENTAL_FIRE = "rental_fire"  # 出租房消防隐患
+    GAS = "gas"  # 燃气使用隐患
+
+
+class PlaceType(enum.StrEnum):
+    RESIDENTIAL = "residential"  # 居民住宅
+    RENTAL = "rental"  # 出租房
+    SHOP = "shop"  # 沿街店铺
+    SMALL_VENUE = "small_venue"  # 三小场所
+    WORKSHOP = "workshop"  # 小作坊/厂房
+    GROUND_FLOOR = "ground_floor"  # 架空层
+    PUBLIC = "public"  # 公共场所
+
+
+class Severity(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class HazardStatus(enum.StrEnum):
+    FOUND = "found"
+    RECTIFYING = "rectifying"
+    RECTIFIED = "rectified"
+    VERIFIED = "verified"
+    OVERDUE = "overdue"
+
+
+HAZARD_TRANSITIONS: dict[HazardStatus, frozenset[HazardStatus]] = {
+    HazardStatus.FOUND: frozenset({HazardStatus.RECTIFYING, HazardStatus.RECTIFIED, HazardStatus.OVERDUE}),
+    HazardStatus.RECTIFYING: frozenset({HazardStatus.RECTIFIED, HazardStatus.OVERDUE}),
+    HazardStatus.OVERDUE: frozenset({HazardStatus.RECTIFYING, HazardStatus.RECTIFIED}),
+    HazardStatus.RECTIFIED: frozenset({HazardStatus.VERIFIED, HazardStatus.RECTIFYING}),
+    HazardStatus.VERIFIED: frozenset(),
+}
+
+
+class IssueStatus(enum.StrEnum):
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    RETURNED = "returned"  # the department sent it back: wrong department or not its job
+    DUPLICATE = "duplicate"
+    INVALID = "invalid"
+
+
+ISSUE_TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
+    IssueStatus.REPORTED: frozenset({IssueStatus.ACCEPTED, IssueStatus.DUPLICATE, IssueStatus.INVALID}),
+    IssueStatus.ACCEPTED: frozenset({IssueStatus.DISPATCHED, IssueStatus.DUPLICATE, IssueStatus.INVALID}),
+    IssueStatus.DISPATCHED: frozenset({IssueStatus.IN_PROGRESS, IssueStatus.RETURNED}),
+    IssueStatus.RETURNED: frozenset({IssueStatus.DISPATCHED, IssueStatus.INVALID}),
+    IssueStatus.IN_PROGRESS: frozenset({IssueStatus.RESOLVED, IssueStatus.RETURNED}),
+    IssueStatus.RESOLVED: frozenset({IssueStatus.VERIFIED, IssueStatus.IN_PROGRESS}),
+    IssueStatus.VERIFIED: frozenset({IssueStatus.CLOSED}),
+    IssueStatus.CLOSED: frozenset(),
+    IssueStatus.DUPLICATE: frozenset(),
+    IssueStatus.INVALID: frozenset(),
+}
+ISSUE_TERMINAL: frozenset[IssueStatus] = frozenset(
+    {IssueStatus.CLOSED, IssueStatus.DUPLICATE, IssueStatus.INVALID}
+)
+# An issue stops its deadline clock once the handler says it is resolved.
+ISSUE_CLOCK_STOPPED: frozenset[IssueStatus] = ISSUE_TERMINAL | {IssueStatus.RESOLVED, IssueStatus.VERIFIED}
+
+
+def can_transition(current: str, target: str, table: dict) -> bool:
+    """True when ``current -> target`` is an allowed step in a transition ``table``."""
+    enum_type = type(next(iter(table)))
+    return enum_type(target) in table.get(enum_type(current), frozenset())
+
+
+class Channel(enum.StrEnum):
+    CITIZEN_PHOTO = "citizen_photo"  # 随手拍
+    GRID_PATROL = "grid_patrol"  # 网格员巡查
+    HOTLINE = "hotline"  # 12345 热线
+    DEPUTY = "deputy"  # 人大代表
+    DEPARTMENT = "department"  # 部门移交
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    department: str
+    deadline_hours: int
+
+
+# Issue categories, the department that handles them (按职能归类交办), and the
+# deadline. Department codes are labelled in i18n.
+CATEGORIES: dict[str, Category] = {
+    c.code: c
+    for c in (
+        Category("sanitation", "enforcement", 24),  # 环境卫生
+        Category("municipal", "housing", 72),  # 市政设施
+        Category("traffic", "traffic_police", 48),  # 道路交通
+        Category("fire_safety", "emergency", 24),  # 消防安全
+        Category("dispute", "justice", 168),  # 矛盾纠纷
+        Category("illegal_building", "enforcement", 168),  # 违章建筑
+        Category("public_order", "police", 24),  # 治安问题
+        Category("livelihood", "civil_affairs", 120),  # 民生服务
+        Category("pollution", "ecology", 72),  # 生态环境
+    )
+}
+DEPARTMENTS: tuple[str, ...] = tuple(sorted({c.department for c in CATEGORIES.values()}))
+
+# Deadline for rectifying a hazard, by severity, in days.
+HAZARD_DEADLINE_DAYS: dict[Severity, int] = {Severity.HIGH: 1, Severity.MEDIUM: 3, Severity.LOW: 7}
+
+# --------------------------------------------------------------------------- layers
+
+FieldType = Literal["text", "int", "float", "bool", "date", "datetime", "json"]
+GeomType = Literal["Point", "MultiPolygon"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One stored table. ``geom`` is None for tables without geometry."""
+
+    name: str
+    fields: tuple[Field, ...]
+    geom: GeomType | None = None
+    assigned: bool = False  # carries town/village/grid/micro codes from assignment
+    importable: bool = False
+    key: str = "id"
+    extra_indexes: tuple[str, ...] = field(default=())
+
+    @property
+    def columns(self) -> list[str]:
+        cols = ["id", "county_code", *(f.name for f in self.fields)]
+        if self.assigned:
+            cols += list(ASSIGN_COLUMNS)
+        return cols
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+# Columns written by point -> unit assignment. ``outside`` flags a point that lies
+# in no micro-grid of the current plan; such points are kept, never dropped.
+ASSIGN_COLUMNS: tuple[str, ...] = ("town_code", "village_code", "grid_code", "micro_code", "outside")
+
+_UNITS = LayerSpec(
+    "units",
+    (
+        Field("code", "text", True),
+        Field("level", "text", True, tuple(Level)),
+        Field("name", "text", True),
+        Field("parent_code", "text"),
+        Field("households", "int"),
+        Field("residents", "int"),
+        Field("floating", "int"),
+        Field("risk_colour", "text", False, tuple(RiskColour)),
+        Field("risk_set_at", "datetime"),
+        Field("staff", "json"),  # [{"name": ..., "role": ...}]
+        Field("plan_version", "int", True),
+        Field("approximate", "bool"),  # boundary synthesised, not surveyed
+    ),
+    geom="MultiPolygon",
+    importable=True,
+    extra_indexes=("code", "parent_code", "level"),
+)
+_HOUSEHOLDS = LayerSpec(
+    "households",
+    (
+        Field("address", "text", True),
+        Field("residents", "int"),
+        Field("floating", "int"),
+        Field("rental", "bool"),
+        Field("rooms", "int"),
+        Field("collected", "bool"),  # 一标三实 information collected
+    ),
+    geom="Point",
+    assigned=True,
+    importable=True,
+)
+_STATIONS = LayerSpec(
+    "stations",
+    (
+        Field("name", "text", True),
+        Field("station_type", "text", True, tuple(StationType)),
+        Field("opened", "date"),
+        Field("closes", "date"),  # temporary stations end
+        Field("services", "json"),  # list of service names
+        Field("funding_yuan", "int"),
+    ),
+    geom="Point",
+    assigned=True,
+    importable=True,
+)
+_INSPECTIONS = LayerSpec(
+    "inspections",
+    (
+        Field("place_type", "text", True, tuple(PlaceType)),
+        Field("hazard_types", "json", True),  # list of HazardType
+        Field("severity", "text", True, tuple(Severity)),
+        Field("status", "text", True, tuple(HazardStatus)),
+        Field("found_at", "datetime", True),
+        Field("deadline", "datetime"),
+        Field("rectified_at", "datetime"),
+        Field("inspector", "text"),
+    ),
+    geom="Point",
+    assigned=True,
+    importable=True,
+    extra_indexes=("status", "found_at"),
+)
+_ISSUES = LayerSpec(
+    "issues",
+    (
+        Field("category", "text", True, tuple(CATEGORIES)),
+        Field("description", "text"),
+        Field("channel", "text", False, tuple(Channel)),
+        Field("reporter", "text"),
+        Field("department", "text", False, DEPARTMENTS),
+        Field("status", "text", True, tuple(IssueStatus)),
+        Field("reported_at", "datetime", True),
+        Field("deadline", "datetime"),
+        Field("closed_at", "datetime"),
+    ),
+    geom="Point",
+    assigned=True,
+    importable=True,
+    extra_indexes=("status", "reported_at"),
+)
+_ISSUE_EVENTS = LayerSpec(
+    "issue_events",
+    (
+        Field("issue_id", "text", True),
+        Field("at", "datetime", True),
+        Field("actor", "text", True),
+        Field("from_status", "text"),
+        Field("to_status", "text", True, tuple(IssueStatus)),
+        Field("note", "text"),
+    ),
+    extra_indexes=("issue_id",),
+)
+_ZERO_REPORTS = LayerSpec(
+    "zero_reports",
+    (
+        Field("micro_code", "text", True),
+        Field("day", "date", True),
+        Field("reporter", "text", True),
+        Field("note", "text"),
+        Field("reported_at", "datetime"),
+    ),
+    extra_indexes=("micro_code", "day"),
+)
+_PLANTED_HOTSPOTS = LayerSpec(
+    "planted_hotspots",
+    (
+        Field("layer", "text", True),
+        Field("hazard_type", "text"),
+        Field("radius_m", "float", True),
+        Field("start", "date", True),
+        Field("end", "date", True),
+        Field("pattern", "text", True),  # persistent / new / intensifying / ...
+        Field("extra_points", "int"),
+    ),
+    geom="Point",
+)
+
+LAYERS: dict[str, LayerSpec] = {
+    s.name: s
+    for s in (
+        _UNITS,
+        _HOUSEHOLDS,
+        _STATIONS,
+        _INSPECTIONS,
+        _ISSUES,
+        _ISSUE_EVENTS,
+        _ZERO_REPORTS,
+        _PLANTED_HOTSPOTS,
+    )
+}
+POINT_LAYERS: tuple[str, ...] = tuple(n for n, s in LAYERS.items() if s.geom == "Point" and s.assigned)
+
+
+def layer(name: str) -> LayerSpec:
+    """The spec of a layer, with an error that lists the known names."""
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise ValueError(f"unknown layer {name!r}; known layers: {', '.join(LAYERS)}") from None
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a caller may read and write: a county and a unit inside it.
+
+    ``unit_code`` with ``level`` limits the caller to that unit and its
+    descendants (matched by code prefix on units and on assigned points).
+    ``Scope.county("330327")`` is the whole county.
+    """
+
+    county_code: str
+    unit_code: str | None = None
+    level: Level = Level.COUNTY
+
+    @classmethod
+    def county(cls, county_code: str) -> Scope:
+        return cls(county_code=county_code[:6])
+
+    @property
+    def prefix(self) -> str:
+        if self.unit_code is None:
+            return self.county_code[:6]
+        return code_prefix(self.unit_code, self.level)
+
+    @property
+    def whole_county(self) -> bool:
+        return self.unit_code is None or self.level == Level.COUNTY
+
+    def cache_key(self) -> str:
+        return f"{self.county_code}:{self.prefix}"

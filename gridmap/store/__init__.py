@@ -1,0 +1,42 @@
+"""Persistence behind one interface, two backends.
+
+- :func:`open_store` -- open the store named by a URL (``sqlite:///path`` or
+  ``postgresql://...``), or by ``GRIDMAP_DB``, or the embedded default file.
+- :class:`Store`, :class:`Transaction` -- the interface.
+- :class:`StoreError`, :class:`ScopeError`, :class:`NotFound` -- refusals.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gridmap.store.base import NotFound, ScopeError, Store, StoreError, Transaction
+
+DEFAULT_DATA_DIR = Path(os.environ.get("GRIDMAP_DATA", "data"))
+
+
+def default_url() -> str:
+    """``GRIDMAP_DB`` if set, else an SQLite file in the data directory."""
+    return os.environ.get("GRIDMAP_DB") or f"sqlite:///{DEFAULT_DATA_DIR / 'gridmap.db'}"
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``."""
+    url = url or default_url()
+    if url.startswith("sqlite:///"):
+        from gridmap.store.sqlite import SqliteStore
+
+        store: Store = SqliteStore(url)
+    elif url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        from gridmap.store.postgis import PostgisStore
+
+        store = PostgisStore(url)
+    else:
+        raise StoreError(f"unknown store URL {url!r}: use sqlite:///path/to/file.db or postgresql://...")
+    if migrate:
+        store.migrate()
+    return store
+
+
+__all__ = ["NotFound", "ScopeError", "Store", "StoreError", "Transaction", "default_url", "open_store"]

@@ -1,0 +1,461 @@
+"""The one store interface, and the behaviour both backends share.
+
+A backend only knows how to talk to its database (placeholders, geometry encoding,
+bulk loading, spatial index). Everything the contract promises lives here: scope
+checks, column validation, type conversion of frames, and the audit record that each
+write appends inside its own transaction.
+
+Usage::
+
+    store = open_store("sqlite:///data/gridmap.db")
+    with store.transaction(actor="admin", scope=Scope.county("330327")) as tx:
+        tx.insert("households", frame)          # all-or-nothing with the audit row
+    frame = store.read("issues", scope, where={"status": "reported"})
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.domain import ASSIGN_COLUMNS, LAYERS, LayerSpec, Scope, layer
+
+SCHEMA_VERSION = 1
+CRS = "EPSG:4326"
+
+Frame = pd.DataFrame | gpd.GeoDataFrame
+
+
+class StoreError(Exception):
+    """A store operation was refused; the message says why, in words for a user."""
+
+
+class ScopeError(StoreError):
+    """A row or query reaches outside the caller's jurisdiction."""
+
+
+class NotFound(StoreError):
+    """No row with that key in the caller's scope."""
+
+
+BBox = tuple[float, float, float, float]
+
+
+class Transaction(abc.ABC):
+    """Writes inside one database transaction. Every write appends an audit row."""
+
+    def __init__(self, store: Store, actor: str, scope: Scope) -> None:
+        self.store = store
+        self.actor = actor
+        self.scope = scope
+
+    # -- public writes ------------------------------------------------------------
+
+    def insert(self, layer_name: str, frame: Frame, *, note: str | None = None) -> int:
+        """Insert rows; ids are generated where missing. Returns the row count."""
+        spec = layer(layer_name)
+        rows = prepare_rows(spec, frame, self.scope)
+        if rows.empty:
+            return 0
+        self._insert_rows(spec, rows)
+        self.audit("insert", spec.name, target=f"{len(rows)} rows", after={"count": len(rows), "note": note})
+        return len(rows)
+
+    def replace(self, layer_name: str, frame: Frame, *, where: Mapping[str, Any] | None = None,
+                note: str | None = None) -> int:
+        """Delete the layer's rows in scope (matching ``where``) and insert ``frame``."""
+        spec = layer(layer_name)
+        rows = prepare_rows(spec, frame, self.scope)
+        removed = self._delete_where(spec, self.scope, where or {})
+        if not rows.empty:
+            self._insert_rows(spec, rows)
+        self.audit("replace", spec.name, target=json.dumps(dict(where or {}), default=str),
+                   before={"count": removed}, after={"count": len(rows), "note": note})
+        return len(rows)
+
+    def update(self, layer_name: str, row_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Change some columns of one row in scope; returns the row after the change."""
+        spec = layer(layer_name)
+        bad = [c for c in changes if (c not in spec.columns and c != "geometry") or c in ("id", "county_code")]
+        if bad:
+            raise StoreError(f"{spec.name}: cannot change column(s) {', '.join(bad)}")
+        before = self._get(spec, row_id)
+        after = {**before, **changes}
+        check_row_scope(spec, after, self.scope)
+        self._update_row(spec, row_id, encode_values(spec, dict(changes)))
+        self.audit("update", spec.name, target=row_id, before=_jsonable(before), after=_jsonable(after))
+        return after
+
+    def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
+        """Set ``columns`` for the rows whose ids are in ``frame`` (one audit row)."""
+        spec = layer(layer_name)
+        if frame.empty:
+            return 0
+        data = pd.DataFrame({c: frame[c] for c in ["id", *columns]})
+        n = self._update_rows(spec, data, list(columns))
+        self.audit("update_many", spec.name, target=f"{n} rows", after={"columns": list(columns), "count": n})
+        return n
+
+    def delete(self, layer_name: str, ids: Iterable[str]) -> int:
+        spec = layer(layer_name)
+        ids = list(ids)
+        before = [_jsonable(self._get(spec, i)) for i in ids]
+        n = self._delete_ids(spec, ids)
+        self.audit("delete", spec.name, target=",".join(ids[:20]), before={"rows": before[:100]})
+        return n
+
+    def audit(self, action: str, layer_name: str, *, target: str = "", before: Any = None,
+              after: Any = None) -> None:
+        self._append_audit({
+            "id": new_id(),
+            "county_code": self.scope.county_code,
+            "at": now(),
+            "actor": self.actor,
+            "action": action,
+            "layer": layer_name,
+            "target": target,
+            "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+            "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+        })
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._set_meta(self.scope.county_code, key, value)
+
+    def _get(self, spec: LayerSpec, row_id: str) -> dict[str, Any]:
+        found = self.store.read(spec.name, self.scope, where={"id": row_id}, _conn=self._conn())
+        if found.empty:
+            raise NotFound(f"{spec.name}: no row {row_id!r} in your jurisdiction")
+        row = found.iloc[0].to_dict()
+        if "geometry" in row and row["geometry"] is not None:
+            row["geometry"] = row["geometry"]
+        return row
+
+    # -- backend hooks --------------------------------------------------------------
+
+    @abc.abstractmethod
+    def _conn(self) -> Any: ...
+
+    @abc.abstractmethod
+    def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
+        """Insert encoded rows (columns = spec.columns + optional 'geometry' as shapely)."""
+
+    @abc.abstractmethod
+    def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    def _update_rows(self, spec: LayerSpec, data: pd.DataFrame, columns: list[str]) -> int: ...
+
+    @abc.abstractmethod
+    def _delete_where(self, spec: LayerSpec, scope: Scope, where: Mapping[str, Any]) -> int: ...
+
+    @abc.abstractmethod
+    def _delete_ids(self, spec: LayerSpec, ids: list[str]) -> int: ...
+
+    @abc.abstractmethod
+    def _append_audit(self, record: dict[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    def _set_meta(self, county_code: str, key: str, value: str) -> None: ...
+
+
+class Store(abc.ABC):
+    """Persistence for every layer in :data:`gridmap.domain.LAYERS`."""
+
+    backend: str
+    url: str
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def migrate(self) -> int:
+        """Bring the schema to :data:`SCHEMA_VERSION`; returns the version."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    @contextmanager
+    def transaction(self, actor: str, scope: Scope) -> Iterator[Transaction]:
+        """One write transaction: commits on success, rolls back everything on error."""
+
+    # -- reads ----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+             bbox: BBox | None = None, columns: Sequence[str] | None = None,
+             limit: int | None = None, _conn: Any = None) -> Frame:
+        """Rows of a layer inside ``scope``.
+
+        ``where`` maps a column to a value (equality) or to a list/tuple/set (IN).
+        ``bbox`` (minx, miny, maxx, maxy) keeps rows whose geometry's bounding box
+        meets it (index-backed in both backends). Geometry layers come back as a
+        GeoDataFrame in EPSG:4326 with a ``geometry`` column.
+        """
+
+    @abc.abstractmethod
+    def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int: ...
+
+    @abc.abstractmethod
+    def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
+                     predicate: str = "intersects") -> Frame:
+        """Rows whose geometry satisfies ``predicate`` ('intersects', 'within',
+        'contains') against ``geom``. PostGIS evaluates it in SQL; SQLite narrows with
+        its R*Tree index and tests exactly with shapely."""
+
+    @abc.abstractmethod
+    def get_meta(self, county_code: str, key: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def counties(self) -> list[str]:
+        """County codes that have any unit stored."""
+
+    def audit_log(self, scope: Scope, *, limit: int = 200) -> pd.DataFrame:
+        """The newest audit rows of the scope's county."""
+        return self._read_audit(scope, limit)
+
+    @abc.abstractmethod
+    def _read_audit(self, scope: Scope, limit: int) -> pd.DataFrame: ...
+
+    # -- convenience: single-statement writes --------------------------------------
+
+    def insert(self, layer_name: str, frame: Frame, *, actor: str, scope: Scope) -> int:
+        with self.transaction(actor, scope) as tx:
+            return tx.insert(layer_name, frame)
+
+    def update(self, layer_name: str, row_id: str, changes: Mapping[str, Any], *, actor: str,
+               scope: Scope) -> dict[str, Any]:
+        with self.transaction(actor, scope) as tx:
+            return tx.update(layer_name, row_id, changes)
+
+    def current_plan(self, county_code: str) -> int:
+        value = self.get_meta(county_code[:6], "plan_version")
+        return int(value) if value else 1
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def now() -> dt.datetime:
+    """Beijing time, without zone: the product stores local time (UTC+8, no DST)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)
+
+
+def scope_column(spec: LayerSpec) -> str | None:
+    """The column whose code prefix decides whether a row is inside a scope."""
+    if spec.name == "units":
+        return "code"
+    if spec.assigned:
+        return "micro_code"
+    if "micro_code" in spec.columns:
+        return "micro_code"
+    return None
+
+
+def check_row_scope(spec: LayerSpec, row: Mapping[str, Any], scope: Scope) -> None:
+    if str(row.get("county_code", ""))[:6] != scope.county_code[:6]:
+        raise ScopeError(f"{spec.name}: row {row.get('id')!r} belongs to county "
+                         f"{row.get('county_code')!r}, outside {scope.county_code}")
+    col = scope_column(spec)
+    if scope.whole_county or col is None:
+        return
+    value = row.get(col)
+    if not isinstance(value, str) or not value.startswith(scope.prefix):
+        raise ScopeError(f"{spec.name}: row {row.get('id')!r} ({col}={value!r}) is outside "
+                         f"your jurisdiction {scope.unit_code}")
+
+
+def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
+    """Validate and encode a frame for insertion; raises StoreError naming the problem."""
+    df = pd.DataFrame(frame).copy()
+    if "county_code" not in df.columns:
+        df["county_code"] = scope.county_code[:6]
+    if "id" not in df.columns:
+        df["id"] = [new_id() for _ in range(len(df))]
+    else:
+        missing = df["id"].isna()
+        if missing.any():
+            df.loc[missing, "id"] = [new_id() for _ in range(int(missing.sum()))]
+        df["id"] = df["id"].astype(str)
+    if df["id"].duplicated().any():
+        dup = df.loc[df["id"].duplicated(), "id"].iloc[0]
+        raise StoreError(f"{spec.name}: id {dup!r} appears twice")
+    if spec.assigned:
+        absent = [c for c in ASSIGN_COLUMNS if c not in df.columns]
+        if absent:
+            raise StoreError(f"{spec.name}: rows are not assigned to units (missing {', '.join(absent)}); "
+                             "run gridmap.spatial.assign first")
+    for f in spec.fields:
+        if f.name not in df.columns:
+            if f.required:
+                raise StoreError(f"{spec.name}: required column {f.name!r} is missing")
+            df[f.name] = None
+        elif f.required and df[f.name].isna().any():
+            bad = df.loc[df[f.name].isna(), "id"].iloc[0]
+            raise StoreError(f"{spec.name}: row {bad!r} has no {f.name!r}")
+        if f.choices is not None:
+            present = df[f.name].dropna()
+            wrong = present[~present.astype(str).isin(f.choices)]
+            if len(wrong):
+                raise StoreError(f"{spec.name}: row {df.loc[wrong.index[0], 'id']!r} has {f.name}="
+                                 f"{wrong.iloc[0]!r}; expected one of {', '.join(f.choices)}")
+    if spec.geom is not None:
+        if "geometry" not in df.columns:
+            raise StoreError(f"{spec.name}: rows have no geometry")
+        geoms = np.asarray(df["geometry"].values, dtype=object)
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and not frame.crs.equals(CRS):
+            raise StoreError(f"{spec.name}: geometry is in {frame.crs.to_string()}, the store takes {CRS}")
+        df["geometry"] = _coerce_geoms(spec, geoms, df["id"].to_numpy())
+    wrong_county = df["county_code"].astype(str).str[:6] != scope.county_code[:6]
+    if wrong_county.any():
+        raise ScopeError(f"{spec.name}: row {df.loc[wrong_county, 'id'].iloc[0]!r} belongs to another county")
+    col = scope_column(spec)
+    if col is not None and not scope.whole_county:
+        inside = df[col].astype("string").str.startswith(scope.prefix).fillna(False)
+        if not inside.all():
+            raise ScopeError(f"{spec.name}: row {df.loc[~inside, 'id'].iloc[0]!r} is outside your "
+                             f"jurisdiction {scope.unit_code}")
+    keep = spec.columns + (["geometry"] if spec.geom else [])
+    df = df[keep]
+    for f in spec.fields:
+        df[f.name] = _encode_column(f.type, df[f.name])
+    if spec.assigned:
+        df["outside"] = df["outside"].fillna(False).astype(bool)
+    return df.reset_index(drop=True)
+
+
+def _coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    if len(geoms) == 0:
+        return geoms
+    is_geom = np.array([isinstance(g, shapely.Geometry) for g in geoms])
+    if not is_geom.all():
+        raise StoreError(f"{spec.name}: row {ids[~is_geom][0]!r} has no geometry")
+    types = shapely.get_type_id(geoms)
+    if spec.geom == "Point":
+        ok = types == 0
+        want = "Point"
+    else:
+        polys = types == 3
+        if polys.any():
+            geoms = geoms.copy()
+            geoms[polys] = np.array([shapely.MultiPolygon([g]) for g in geoms[polys]], dtype=object)
+        ok = shapely.get_type_id(geoms) == 6
+        want = "Polygon/MultiPolygon"
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise StoreError(f"{spec.name}: row {ids[i]!r} has a {shapely.get_type_id(geoms[i])} geometry "
+                         f"({geoms[i].geom_type}); expected {want}")
+    empty = shapely.is_empty(geoms)
+    if empty.any():
+        raise StoreError(f"{spec.name}: row {ids[np.flatnonzero(empty)[0]]!r} has an empty geometry")
+    coords = shapely.get_coordinates(geoms)
+    if not np.isfinite(coords).all():
+        raise StoreError(f"{spec.name}: a geometry has NaN or infinite coordinates")
+    if len(coords) and (np.abs(coords[:, 0]).max() > 180 or np.abs(coords[:, 1]).max() > 90):
+        raise StoreError(f"{spec.name}: coordinates outside longitude/latitude range; the store takes {CRS}")
+    return geoms
+
+
+def _encode_column(ftype: str, col: pd.Series) -> pd.Series:
+    """To Python values a DB-API driver accepts (None for missing)."""
+    values = col.astype(object).where(col.notna(), None) if ftype != "json" else col.astype(object)
+    if ftype == "json":
+        return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                          else (v if isinstance(v, str) else json.dumps(_jsonable(v), ensure_ascii=False)))
+    if ftype == "int":
+        return values.map(lambda v: None if v is None else int(v))
+    if ftype == "float":
+        return values.map(lambda v: None if v is None else float(v))
+    if ftype == "bool":
+        return values.map(lambda v: None if v is None else bool(v))
+    if ftype == "datetime":
+        return values.map(lambda v: None if v is None else pd.Timestamp(v).to_pydatetime().replace(tzinfo=None))
+    if ftype == "date":
+        return values.map(lambda v: None if v is None else pd.Timestamp(v).date())
+    return values.map(lambda v: None if v is None else str(v))
+
+
+def encode_values(spec: LayerSpec, values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        f = spec.field(name)
+        if f is None:
+            out[name] = value
+        else:
+            out[name] = _encode_column(f.type, pd.Series([value], dtype=object)).iloc[0]
+    return out
+
+
+def decode_frame(spec: LayerSpec, df: pd.DataFrame, geometry: np.ndarray | None) -> Frame:
+    """Give both backends' results the same pandas types."""
+    for f in spec.fields:
+        if f.name not in df.columns:
+            continue
+        col = df[f.name]
+        if f.type == "int":
+            df[f.name] = pd.array(pd.to_numeric(col), dtype="Int64")
+        elif f.type == "float":
+            df[f.name] = pd.to_numeric(col).astype(float)
+        elif f.type == "bool":
+            df[f.name] = col.map(lambda v: None if v is None or v is pd.NA else bool(v)).astype("boolean")
+        elif f.type == "datetime":
+            df[f.name] = pd.to_datetime(col).astype("datetime64[ns]")
+        elif f.type == "date":
+            df[f.name] = pd.to_datetime(col).dt.date.where(col.notna(), None)
+        elif f.type == "json":
+            df[f.name] = col.map(lambda v: json.loads(v) if isinstance(v, str) else v)
+        else:
+            df[f.name] = col.astype(object)
+    if "outside" in df.columns:
+        df["outside"] = df["outside"].astype(bool)
+    if geometry is None:
+        return df
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, index=df.index, crs=CRS), crs=CRS)
+
+
+def empty_frame(spec: LayerSpec, columns: Sequence[str] | None = None) -> Frame:
+    cols = list(columns) if columns else spec.columns
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    geometry = np.array([], dtype=object) if spec.geom else None
+    return decode_frame(spec, df, geometry)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, shapely.Geometry):
+        return shapely.to_wkt(value, rounding_precision=7)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+def all_layers() -> list[LayerSpec]:
+    return list(LAYERS.values())
