@@ -1,0 +1,309 @@
+"""Point -> unit assignment: which micro-grid, grid, village and town a point lies in.
+
+:func:`assign` is vectorised: one ``shapely.STRtree`` over the micro-grid polygons, one
+``query(points, predicate="intersects")``, then array lookups. The ancestors come from
+the units' ``parent_code`` chain, never from slicing codes (imported units may use
+codes of their own).
+
+The boundary rule
+-----------------
+Every point lands in at most one micro-grid. A point matched by several micro-grids
+(on a shared edge or vertex, or where two micro-grids overlap) goes to the one whose
+**interior** contains it; if none or several do, to the one with the **smallest code**
+(string order). The rule depends only on the geometry and the codes, never on the row
+order. A point in no micro-grid is kept, with ``outside=True`` and ``None`` codes.
+
+:func:`reassign` re-runs the assignment for a stored layer after a boundary change and
+writes the changed rows back in one transaction; :func:`reassign_all` does every
+assigned point layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from gridmap.domain import ASSIGN_COLUMNS, POINT_LAYERS, Level, Scope, layer
+from gridmap.spatial.crs import STORE_CRS
+
+if TYPE_CHECKING:
+    from gridmap.store.base import Store
+
+__all__ = ["UNIT_COLUMNS", "assign", "micro_tree", "reassign", "reassign_all"]
+
+UNIT_COLUMNS: tuple[str, ...] = ("code", "level", "parent_code", "geometry")
+
+# The ancestor columns filled from the parent chain, and the level each one holds.
+_ANCESTOR_COLUMNS: dict[Level, str] = {
+    Level.TOWN: "town_code",
+    Level.VILLAGE: "village_code",
+    Level.GRID: "grid_code",
+}
+_POINT_TYPE_ID = 0
+_POLYGON_TYPE_IDS = (3, 6)  # Polygon, MultiPolygon
+
+
+def assign(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Assign each point to its micro-grid and that micro-grid's grid, village and town.
+
+    Args:
+        points: point rows in EPSG:4326 (other columns are kept as they are).
+        units: units of all levels in EPSG:4326 with columns ``code``, ``level``
+            (``'county'``, ``'town'``, ``'village'``, ``'grid'``, ``'micro'``),
+            ``parent_code`` and (Multi)Polygon ``geometry``.
+
+    Returns:
+        A copy of ``points`` with ``town_code``, ``village_code``, ``grid_code``,
+        ``micro_code`` (str or None) and ``outside`` (bool) set; existing columns of
+        those names are overwritten. Row order and index are unchanged. See the module
+        docstring for the rule on shared edges and vertices.
+
+    Raises:
+        ValueError: naming the problem when a CRS is missing or differs from
+            EPSG:4326, a point geometry is missing or not a Point, a unit column is
+            missing, there are no micro-grids, a micro-grid is not a (Multi)Polygon,
+            a code repeats, or a parent chain is broken.
+    """
+    _check_points(points)
+    micro, ancestors = _prepare_units(units)
+    tree = shapely.STRtree(micro["geometry"].to_numpy())
+    unit_of_point = _match(points.geometry.to_numpy(), tree, micro)
+    return _frame_with_codes(points, unit_of_point, micro["code"].to_numpy(dtype=object), ancestors)
+
+
+def micro_tree(units: gpd.GeoDataFrame) -> shapely.STRtree:
+    """The STRtree over the micro-grid polygons of ``units`` (validated as in :func:`assign`)."""
+    micro, _ = _prepare_units(units)
+    return shapely.STRtree(micro["geometry"].to_numpy())
+
+
+def reassign(store: Store, layer_name: str, scope: Scope, actor: str) -> int:
+    """Re-assign a stored point layer to the current units; write changes in one transaction.
+
+    Reads the layer's rows in ``scope`` and the units of the scope's county in the
+    county's current plan version, runs :func:`assign`, and updates only the rows whose
+    assignment changed, with ``tx.update_many`` (one audit record).
+
+    Args:
+        store: an open store.
+        layer_name: an assigned point layer, e.g. ``"households"``.
+        scope: whose rows to re-assign; the store refuses writes outside it.
+        actor: who does it (for the audit record).
+
+    Returns:
+        The number of rows whose assignment changed.
+
+    Raises:
+        ValueError: when ``layer_name`` is not an assigned point layer, or the units are
+            unusable (see :func:`assign`).
+    """
+    spec = layer(layer_name)
+    if not (spec.assigned and spec.geom == "Point"):
+        raise ValueError(f"layer {layer_name!r} is not an assigned point layer; "
+                         f"expected one of {', '.join(POINT_LAYERS)}")
+    with store.transaction(actor, scope) as tx:
+        # Read inside the write transaction, so nothing changes between read and write.
+        conn = tx._conn()
+        units = _current_units(store, scope, conn)
+        rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS], _conn=conn)
+        if rows.empty:
+            return 0
+        assigned = assign(rows, units)
+        changed = _changed_rows(rows, assigned)
+        if not changed.any():
+            return 0
+        frame = assigned.loc[changed, ["id", *ASSIGN_COLUMNS]]
+        return tx.update_many(layer_name, frame, columns=list(ASSIGN_COLUMNS))
+
+
+def reassign_all(store: Store, scope: Scope, actor: str) -> dict[str, int]:
+    """:func:`reassign` every layer in :data:`gridmap.domain.POINT_LAYERS`.
+
+    Returns:
+        The number of changed rows per layer name.
+    """
+    return {name: reassign(store, name, scope, actor) for name in POINT_LAYERS}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_points(points: gpd.GeoDataFrame) -> None:
+    if not isinstance(points, gpd.GeoDataFrame):
+        raise ValueError(f"points must be a GeoDataFrame, got {type(points).__name__}")
+    _check_crs("points", points)
+    geoms = points.geometry.to_numpy()
+    if len(geoms) == 0:
+        return
+    types = shapely.get_type_id(geoms)  # -1 for None
+    bad = types != _POINT_TYPE_ID
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = "no geometry" if geoms[i] is None else f"a {geoms[i].geom_type}"
+        raise ValueError(f"points: row {points.index[i]!r} has {what}; "
+                         f"expected Point geometries ({int(bad.sum())} such row(s))")
+    empty = shapely.is_empty(geoms)
+    if empty.any():
+        raise ValueError(f"points: row {points.index[int(np.flatnonzero(empty)[0])]!r} has an empty Point")
+
+
+def _check_crs(name: str, frame: gpd.GeoDataFrame) -> None:
+    if frame.crs is None:
+        raise ValueError(f"{name} have no CRS; set it to {STORE_CRS} (e.g. frame.set_crs('{STORE_CRS}'))")
+    if not frame.crs.equals(pyproj.CRS(STORE_CRS)):
+        raise ValueError(f"{name} are in {frame.crs.to_string()}, expected {STORE_CRS}; "
+                         f"convert with frame.to_crs('{STORE_CRS}') first")
+
+
+def _prepare_units(units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Validate units; return the micro rows (code, geometry) and their ancestor codes."""
+    if not isinstance(units, gpd.GeoDataFrame):
+        raise ValueError(f"units must be a GeoDataFrame, got {type(units).__name__}")
+    missing = [c for c in UNIT_COLUMNS if c not in units.columns]
+    if missing:
+        raise ValueError(f"units: missing column(s) {', '.join(missing)}; "
+                         f"expected {', '.join(UNIT_COLUMNS)}")
+    _check_crs("units", units)
+    levels = units["level"].astype(str)
+    unknown = ~levels.isin([str(lv) for lv in Level])
+    if unknown.any():
+        raise ValueError(f"units: level {units['level'][unknown].iloc[0]!r} is not one of "
+                         f"{', '.join(Level)}")
+    codes = units["code"]
+    if codes.isna().any():
+        raise ValueError(f"units: row {units.index[codes.isna().to_numpy()][0]!r} has no code")
+    codes = codes.astype(str)
+    if codes.duplicated().any():
+        raise ValueError(f"units: code {codes[codes.duplicated()].iloc[0]!r} appears more than once")
+    is_micro = (levels == Level.MICRO).to_numpy()
+    if not is_micro.any():
+        raise ValueError("units: there are no micro-grids (level 'micro'); nothing to assign points to")
+    geoms = units.geometry.to_numpy()[is_micro]
+    types = shapely.get_type_id(geoms)
+    bad = ~np.isin(types, _POLYGON_TYPE_IDS) | shapely.is_empty(geoms)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = "no geometry" if geoms[i] is None else f"a {'empty ' if geoms[i].is_empty else ''}{geoms[i].geom_type}"
+        raise ValueError(f"units: micro-grid {codes.to_numpy()[is_micro][i]!r} has {what}; "
+                         "expected a Polygon or MultiPolygon")
+    micro = pd.DataFrame({"code": codes.to_numpy()[is_micro], "geometry": geoms})
+    parents = units["parent_code"].where(units["parent_code"].notna(), None)
+    parent_of = pd.Series(parents.to_numpy(dtype=object), index=codes.to_numpy())
+    level_of = pd.Series(levels.to_numpy(), index=codes.to_numpy())
+    return micro, _ancestors(micro["code"], parent_of, level_of)
+
+
+def _ancestors(micro_codes: pd.Series, parent_of: pd.Series, level_of: pd.Series) -> dict[str, np.ndarray]:
+    """Town, village and grid codes of each micro-grid, by walking ``parent_code`` upwards.
+
+    Vectorised per step: each step maps every chain one parent up (``Series.map``), so
+    the walk costs (number of levels) dict lookups per micro-grid.
+    """
+    found = {col: np.full(len(micro_codes), None, dtype=object) for col in _ANCESTOR_COLUMNS.values()}
+    current = micro_codes.map(parent_of)
+    for _ in range(len(Level)):
+        alive = current.notna().to_numpy()
+        if not alive.any():
+            return found
+        unknown = alive & ~current.isin(level_of.index).to_numpy()
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise ValueError(f"units: the parent chain of micro-grid {micro_codes.iloc[i]!r} reaches "
+                             f"{current.iloc[i]!r}, which is not among the units")
+        lvl = current.map(level_of).to_numpy()
+        for level, col in _ANCESTOR_COLUMNS.items():
+            hit = alive & (lvl == level)
+            found[col][hit] = current.to_numpy()[hit]
+        current = current.map(parent_of)
+    if current.notna().any():
+        i = int(np.flatnonzero(current.notna().to_numpy())[0])
+        raise ValueError(f"units: the parent chain of micro-grid {micro_codes.iloc[i]!r} is a cycle "
+                         f"or deeper than {len(Level)} levels")
+    return found
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _match(points: np.ndarray, tree: shapely.STRtree, micro: pd.DataFrame) -> np.ndarray:
+    """Index into ``micro`` of each point's unit, or -1 when it is in none."""
+    unit_of_point = np.full(len(points), -1, dtype=np.intp)
+    if len(points) == 0:
+        return unit_of_point
+    pt_idx, unit_idx = tree.query(points, predicate="intersects")
+    if len(pt_idx) == 0:
+        return unit_of_point
+    if not (np.diff(pt_idx) >= 0).all():  # shapely returns them by point; do not rely on it
+        order = np.argsort(pt_idx, kind="stable")
+        pt_idx, unit_idx = pt_idx[order], unit_idx[order]
+    unit_of_point[pt_idx] = unit_idx  # last match wins; fixed below where a point has several
+    repeated = pt_idx[1:] == pt_idx[:-1]
+    if repeated.any():
+        _resolve_ties(points, pt_idx, unit_idx, repeated, micro, unit_of_point)
+    return unit_of_point
+
+
+def _resolve_ties(points: np.ndarray, pt_idx: np.ndarray, unit_idx: np.ndarray, repeated: np.ndarray,
+                  micro: pd.DataFrame, unit_of_point: np.ndarray) -> None:
+    """Apply the boundary rule to points matched by several units (in place)."""
+    tied_points = np.unique(pt_idx[1:][repeated])
+    sel = np.isin(pt_idx, tied_points)
+    p, u = pt_idx[sel], unit_idx[sel]
+    geoms = micro["geometry"].to_numpy()
+    interior = shapely.contains_properly(geoms[u], points[p])
+    code_rank = np.empty(len(micro), dtype=np.intp)
+    code_rank[np.argsort(micro["code"].to_numpy(dtype=str), kind="stable")] = np.arange(len(micro))
+    # Sort by point, then interior first, then smallest code; keep the first per point.
+    order = np.lexsort((code_rank[u], ~interior, p))
+    p, u = p[order], u[order]
+    first = np.ones(len(p), dtype=bool)
+    first[1:] = p[1:] != p[:-1]
+    unit_of_point[p[first]] = u[first]
+
+
+def _frame_with_codes(points: gpd.GeoDataFrame, unit_of_point: np.ndarray, micro_codes: np.ndarray,
+                      ancestors: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
+    out = points.copy()
+    outside = unit_of_point < 0
+    # Outside points take the None appended at the end of each code array.
+    take = np.where(outside, len(micro_codes), unit_of_point)
+    columns = {**ancestors, "micro_code": micro_codes}
+    for col in ASSIGN_COLUMNS[:-1]:
+        values = np.append(columns[col], None).astype(object)
+        out[col] = values[take]
+    out["outside"] = outside
+    return out
+
+
+def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
+    changed = np.zeros(len(before), dtype=bool)
+    for col in ASSIGN_COLUMNS:
+        old = before[col].astype(object).where(before[col].notna(), None).to_numpy()
+        new = after[col].astype(object).where(after[col].notna(), None).to_numpy()
+        if col == "outside":
+            old = np.array([bool(v) if v is not None else None for v in old], dtype=object)
+            new = new.astype(bool).astype(object)
+        changed |= old != new
+    return changed
+
+
+def _current_units(store: Store, scope: Scope, conn: object) -> gpd.GeoDataFrame:
+    """The units of the scope's whole county in its current plan version.
+
+    The whole county, not only the scope: a point may now lie in a unit outside the
+    caller's part, and must be assigned there (the store then refuses the write if the
+    caller may not move it).
+    """
+    county = Scope.county(scope.county_code)
+    plan = store.current_plan(scope.county_code)
+    units = store.read("units", county, where={"plan_version": plan},
+                       columns=["code", "level", "parent_code", "plan_version"], _conn=conn)
+    if units.empty:
+        raise ValueError(f"county {county.county_code} has no units in plan version {plan}; "
+                         "import or generate boundaries first")
+    return units

@@ -1,0 +1,430 @@
+"""The embedded store: one SQLite file, WAL, zero set-up.
+
+- Writes run under ``BEGIN IMMEDIATE`` with a busy timeout, so concurrent writers
+  queue instead of failing (FINDINGS.md: plain ``BEGIN`` lost most transactions).
+- Geometry is WKB in a BLOB column with its bounding box beside it; an R*Tree
+  virtual table, kept in step by triggers, is the spatial index (no SpatiaLite).
+- Each thread gets its own connection (Streamlit runs sessions in threads).
+- ``audit_log`` is append-only: triggers refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.domain import LAYERS, LayerSpec, Scope, layer
+from gridmap.store.base import (
+    SCHEMA_VERSION,
+    BBox,
+    Frame,
+    Store,
+    StoreError,
+    Transaction,
+    decode_frame,
+    empty_frame,
+    now,
+    scope_column,
+)
+
+_SQL_TYPES = {
+    "text": "TEXT",
+    "int": "INTEGER",
+    "float": "REAL",
+    "bool": "INTEGER",
+    "date": "TEXT",
+    "datetime": "TEXT",
+    "json": "TEXT",
+}
+_PREDICATES = ("intersects", "within", "contains")
+
+
+def _upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _scope_sql(spec: LayerSpec, scope: Scope, alias: str = "") -> tuple[str, list[Any]]:
+    sql = f"{alias}county_code = ?"
+    params: list[Any] = [scope.county_code[:6]]
+    col = scope_column(spec)
+    if col is not None and not scope.whole_county:
+        sql += f" AND {alias}{col} >= ? AND {alias}{col} < ?"
+        params += [scope.prefix, _upper_bound(scope.prefix)]
+    return sql, params
+
+
+def _where_sql(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    for name, value in where.items():
+        if name not in spec.columns:
+            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
+        ftype = spec.field(name).type if spec.field(name) else "text"
+        if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
+            values = [_to_sql(ftype, v) for v in value]
+            if not values:
+                parts.append("0")
+                continue
+            parts.append(f"{name} IN ({','.join('?' * len(values))})")
+            params += values
+        elif value is None:
+            parts.append(f"{name} IS NULL")
+        else:
+            parts.append(f"{name} = ?")
+            params.append(_to_sql(ftype, value))
+    return " AND ".join(parts), params
+
+
+def _to_sql(ftype: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if ftype == "bool" or isinstance(value, bool | np.bool_):
+        return int(bool(value))
+    if ftype == "datetime":
+        return pd.Timestamp(value).to_pydatetime().replace(tzinfo=None).isoformat(sep=" ")
+    if ftype == "date":
+        return pd.Timestamp(value).date().isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _column_to_sql(ftype: str, col: pd.Series) -> list[Any]:
+    """Encode a prepared column (Python objects, None for missing) for sqlite3."""
+    if ftype == "datetime":
+        return [None if v is None else v.isoformat(sep=" ") for v in col]
+    if ftype == "date":
+        return [None if v is None else v.isoformat() for v in col]
+    if ftype == "bool":
+        return [None if v is None else int(v) for v in col]
+    return col.tolist()
+
+
+class SqliteTransaction(Transaction):
+    def __init__(self, store: SqliteStore, conn: sqlite3.Connection, actor: str, scope: Scope) -> None:
+        super().__init__(store, actor, scope)
+        self._connection = conn
+
+    def _conn(self) -> sqlite3.Connection:
+        return self._connection
+
+    def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
+        cols = list(spec.columns)
+        data: list[list[Any]] = [rows["id"].tolist(), rows["county_code"].astype(str).tolist()]
+        for name in cols[2:]:
+            f = spec.field(name)
+            data.append(_column_to_sql(f.type if f else ("bool" if name == "outside" else "text"), rows[name]))
+        if spec.geom:
+            geoms = rows["geometry"].to_numpy()
+            bounds = shapely.bounds(geoms)
+            data.append(list(shapely.to_wkb(geoms)))
+            for k in range(4):
+                data.append(bounds[:, k].tolist())
+            cols = [*cols, "geom", "minx", "miny", "maxx", "maxy"]
+        sql = f"INSERT INTO {spec.name} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+        try:
+            self._connection.executemany(sql, zip(*data, strict=True))
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{spec.name}: {exc} (an id already exists?)") from exc
+
+    def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None:
+        sets, params = self._set_clause(spec, values)
+        self._connection.execute(
+            f"UPDATE {spec.name} SET {sets} WHERE county_code = ? AND id = ?",
+            [*params, self.scope.county_code[:6], row_id],
+        )
+
+    def _update_rows(self, spec: LayerSpec, data: pd.DataFrame, columns: list[str]) -> int:
+        encoded = [
+            _column_to_sql(spec.field(c).type if spec.field(c) else ("bool" if c == "outside" else "text"),
+                           data[c].astype(object).where(data[c].notna(), None))
+            for c in columns
+        ]
+        county = self.scope.county_code[:6]
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        rows = [(*vals, county, rid) for *vals, rid in zip(*encoded, data["id"].tolist(), strict=True)]
+        scope_sql, scope_params = _scope_sql(spec, self.scope)
+        cur = self._connection.executemany(
+            f"UPDATE {spec.name} SET {sets} WHERE county_code = ? AND id = ?", rows
+        )
+        if not self.scope.whole_county:
+            # refuse changes that moved rows out of the caller's jurisdiction
+            outside = self._connection.execute(
+                f"SELECT COUNT(*) FROM {spec.name} WHERE id IN (SELECT value FROM json_each(?)) "
+                f"AND NOT ({scope_sql})",
+                [pd.Series(data["id"]).to_json(orient="values"), *scope_params],
+            ).fetchone()[0]
+            if outside:
+                raise StoreError(f"{spec.name}: {outside} rows would leave your jurisdiction")
+        return cur.rowcount
+
+    def _set_clause(self, spec: LayerSpec, values: dict[str, Any]) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for name, value in values.items():
+            if name == "geometry":
+                geom = value
+                parts += ["geom = ?", "minx = ?", "miny = ?", "maxx = ?", "maxy = ?"]
+                params += [shapely.to_wkb(geom), *shapely.bounds(geom).tolist()]
+                continue
+            f = spec.field(name)
+            parts.append(f"{name} = ?")
+            params.append(_to_sql(f.type if f else "text", value))
+        return ", ".join(parts), params
+
+    def _delete_where(self, spec: LayerSpec, scope: Scope, where: Mapping[str, Any]) -> int:
+        sql, params = _scope_sql(spec, scope)
+        if where:
+            wsql, wparams = _where_sql(spec, where)
+            sql, params = f"{sql} AND {wsql}", params + wparams
+        return self._connection.execute(f"DELETE FROM {spec.name} WHERE {sql}", params).rowcount
+
+    def _delete_ids(self, spec: LayerSpec, ids: list[str]) -> int:
+        sql, params = _scope_sql(spec, self.scope)
+        return self._connection.executemany(
+            f"DELETE FROM {spec.name} WHERE {sql} AND id = ?", [(*params, i) for i in ids]
+        ).rowcount
+
+    def _append_audit(self, record: dict[str, Any]) -> None:
+        record = {**record, "at": record["at"].isoformat(sep=" ")}
+        cols = list(record)
+        self._connection.execute(
+            f"INSERT INTO audit_log ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+            list(record.values()),
+        )
+
+    def _set_meta(self, county_code: str, key: str, value: str) -> None:
+        self._connection.execute(
+            "INSERT INTO meta (county_code, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (county_code, key) DO UPDATE SET value = excluded.value",
+            [county_code[:6], key, value],
+        )
+
+
+class SqliteStore(Store):
+    """One SQLite file holds a county. See the module docstring."""
+
+    backend = "sqlite"
+
+    def __init__(self, url: str, *, busy_timeout_ms: int = 30_000) -> None:
+        self.url = url
+        path = url.removeprefix("sqlite:///")
+        if not path:
+            raise StoreError("SQLite URL has no file path: use sqlite:///path/to/gridmap.db")
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- connections ----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                       timeout=self._busy_timeout_ms / 1000)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the SQLite store {self.path}: {exc}") from exc
+            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self, actor: str, scope: Scope) -> Iterator[SqliteTransaction]:
+        conn = self._connect()
+        if conn.in_transaction:
+            raise StoreError("a transaction is already open on this thread")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield SqliteTransaction(self, conn, actor, scope)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- schema ---------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                         "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"the store {self.path} has schema version {current}, newer than this "
+                                 f"program ({SCHEMA_VERSION}); upgrade gridmap")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]():
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                             [version, now().isoformat(sep=" ")])
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return SCHEMA_VERSION
+
+    # -- reads ----------------------------------------------------------------------
+
+    def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+             bbox: BBox | None = None, columns: Sequence[str] | None = None,
+             limit: int | None = None, _conn: Any = None) -> Frame:
+        spec = layer(layer_name)
+        want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
+        unknown = [c for c in want if c not in spec.columns and c != "geometry"]
+        if unknown:
+            raise StoreError(f"{spec.name}: unknown column(s) {', '.join(unknown)}")
+        attrs = [c for c in want if c != "geometry"]
+        with_geom = spec.geom is not None and "geometry" in want
+        select = ", ".join([*attrs, *(["geom"] if with_geom else [])]) or "id"
+        sql, params = self._filter_sql(spec, scope, where, bbox)
+        query = f"SELECT {select} FROM {spec.name} t WHERE {sql} ORDER BY t.rowid"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        conn = _conn or self._connect()
+        rows = conn.execute(query, params).fetchall()
+        if not rows:
+            return empty_frame(spec, want)
+        df = pd.DataFrame.from_records(rows, columns=[*attrs, *(["geom"] if with_geom else [])])
+        geometry = None
+        if with_geom:
+            geometry = shapely.from_wkb(df.pop("geom").to_numpy())
+        return decode_frame(spec, df, geometry)
+
+    def _filter_sql(self, spec: LayerSpec, scope: Scope, where: Mapping[str, Any] | None,
+                    bbox: BBox | None) -> tuple[str, list[Any]]:
+        sql, params = _scope_sql(spec, scope, "t.")
+        if where:
+            wsql, wparams = _where_sql(spec, where)
+            sql, params = f"{sql} AND {wsql}", params + wparams
+        if bbox is not None:
+            if spec.geom is None:
+                raise StoreError(f"{spec.name} has no geometry to filter by area")
+            minx, miny, maxx, maxy = (float(v) for v in bbox)
+            sql += (f" AND t.rowid IN (SELECT id FROM {spec.name}_rtree "
+                    "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
+            params += [minx, maxx, miny, maxy]
+        return sql, params
+
+    def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int:
+        spec = layer(layer_name)
+        sql, params = self._filter_sql(spec, scope, where, None)
+        return int(self._connect().execute(f"SELECT COUNT(*) FROM {spec.name} t WHERE {sql}",
+                                           params).fetchone()[0])
+
+    def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
+                     predicate: str = "intersects") -> Frame:
+        if predicate not in _PREDICATES:
+            raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(_PREDICATES)}")
+        spec = layer(layer_name)
+        candidates = self.read(layer_name, scope, bbox=tuple(shapely.bounds(geom).tolist()))
+        if candidates.empty:
+            return candidates
+        test = getattr(shapely, predicate)
+        keep = test(candidates.geometry.to_numpy(), geom)
+        return candidates[np.asarray(keep, dtype=bool)].reset_index(drop=True) if spec.geom else candidates
+
+    def get_meta(self, county_code: str, key: str) -> str | None:
+        row = self._connect().execute("SELECT value FROM meta WHERE county_code = ? AND key = ?",
+                                      [county_code[:6], key]).fetchone()
+        return row[0] if row else None
+
+    def counties(self) -> list[str]:
+        return [r[0] for r in self._connect().execute(
+            "SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()]
+
+    def _read_audit(self, scope: Scope, limit: int) -> pd.DataFrame:
+        rows = self._connect().execute(
+            "SELECT id, county_code, at, actor, action, layer, target, before, after FROM audit_log "
+            "WHERE county_code = ? ORDER BY seq DESC LIMIT ?", [scope.county_code[:6], int(limit)]
+        ).fetchall()
+        df = pd.DataFrame.from_records(rows, columns=["id", "county_code", "at", "actor", "action", "layer",
+                                                      "target", "before", "after"])
+        df["at"] = pd.to_datetime(df["at"])
+        return df
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _layer_ddl(spec: LayerSpec) -> list[str]:
+    cols = ["id TEXT NOT NULL", "county_code TEXT NOT NULL"]
+    for f in spec.fields:
+        cols.append(f"{f.name} {_SQL_TYPES[f.type]}{' NOT NULL' if f.required else ''}")
+    if spec.assigned:
+        cols += ["town_code TEXT", "village_code TEXT", "grid_code TEXT", "micro_code TEXT",
+                 "outside INTEGER NOT NULL DEFAULT 0"]
+    if spec.geom:
+        cols += ["geom BLOB NOT NULL", "minx REAL NOT NULL", "miny REAL NOT NULL",
+                 "maxx REAL NOT NULL", "maxy REAL NOT NULL"]
+    cols.append("UNIQUE (county_code, id)")
+    stmts = [f"CREATE TABLE {spec.name} ({', '.join(cols)})"]
+    indexed = {"county_code", *spec.extra_indexes}
+    col = scope_column(spec)
+    if col:
+        indexed.add(col)
+    for name in sorted(indexed):
+        stmts.append(f"CREATE INDEX {spec.name}_{name}_idx ON {spec.name} (county_code, {name})"
+                     if name != "county_code" else
+                     f"CREATE INDEX {spec.name}_county_idx ON {spec.name} (county_code)")
+    if spec.geom:
+        rt = f"{spec.name}_rtree"
+        stmts += [
+            f"CREATE VIRTUAL TABLE {rt} USING rtree(id, minx, maxx, miny, maxy)",
+            f"CREATE TRIGGER {spec.name}_rt_ins AFTER INSERT ON {spec.name} BEGIN "
+            f"INSERT INTO {rt} VALUES (new.rowid, new.minx, new.maxx, new.miny, new.maxy); END",
+            f"CREATE TRIGGER {spec.name}_rt_del AFTER DELETE ON {spec.name} BEGIN "
+            f"DELETE FROM {rt} WHERE id = old.rowid; END",
+            f"CREATE TRIGGER {spec.name}_rt_upd AFTER UPDATE OF minx, miny, maxx, maxy ON {spec.name} BEGIN "
+            f"UPDATE {rt} SET minx = new.minx, maxx = new.maxx, miny = new.miny, maxy = new.maxy "
+            "WHERE id = new.rowid; END",
+        ]
+    return stmts
+
+
+def _migration_1() -> list[str]:
+    stmts: list[str] = []
+    for spec in LAYERS.values():
+        stmts += _layer_ddl(spec)
+    stmts += [
+        "CREATE TABLE meta (county_code TEXT NOT NULL, key TEXT NOT NULL, value TEXT, "
+        "PRIMARY KEY (county_code, key))",
+        "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+        "county_code TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, "
+        "layer TEXT, target TEXT, before TEXT, after TEXT)",
+        "CREATE INDEX audit_county_idx ON audit_log (county_code, seq)",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ]
+    return stmts
+
+
+_MIGRATIONS = {1: _migration_1}
