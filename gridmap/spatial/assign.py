@@ -65,14 +65,16 @@ def assign(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFram
 
     Raises:
         ValueError: naming the problem when a CRS is missing or differs from
-            EPSG:4326, a point geometry is missing or not a Point, a unit column is
-            missing, there are no micro-grids, a micro-grid is not a (Multi)Polygon,
-            a code repeats, or a parent chain is broken.
+            EPSG:4326, a point geometry is missing, empty, not finite or not a Point,
+            a unit column is missing, there are no micro-grids, a micro-grid is not a
+            (Multi)Polygon, a code repeats, or a parent chain is broken.
     """
     _check_points(points)
     micro, ancestors = _prepare_units(units)
     tree = shapely.STRtree(micro["geometry"].to_numpy())
-    unit_of_point = _match(points.geometry.to_numpy(), tree, micro)
+    geoms = points.geometry.to_numpy()
+    unit_of_point = _match(geoms, tree, micro)
+    _check_unmatched_points(points, geoms, unit_of_point < 0)
     return _frame_with_codes(points, unit_of_point, micro["code"].to_numpy(dtype=object), ancestors)
 
 
@@ -110,7 +112,7 @@ def reassign(store: Store, layer_name: str, scope: Scope, actor: str) -> int:
         # Read inside the write transaction, so nothing changes between read and write.
         conn = tx._conn()
         units = _current_units(store, scope, conn)
-        rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS], _conn=conn)
+        rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS, "geometry"], _conn=conn)
         if rows.empty:
             return 0
         assigned = assign(rows, units)
@@ -147,9 +149,19 @@ def _check_points(points: gpd.GeoDataFrame) -> None:
         what = "no geometry" if geoms[i] is None else f"a {geoms[i].geom_type}"
         raise ValueError(f"points: row {points.index[i]!r} has {what}; "
                          f"expected Point geometries ({int(bad.sum())} such row(s))")
-    empty = shapely.is_empty(geoms)
-    if empty.any():
-        raise ValueError(f"points: row {points.index[int(np.flatnonzero(empty)[0])]!r} has an empty Point")
+
+
+def _check_unmatched_points(points: gpd.GeoDataFrame, geoms: np.ndarray, unmatched: np.ndarray) -> None:
+    """Empty points and points with NaN/inf coordinates match no unit: look only there."""
+    rows = np.flatnonzero(unmatched)
+    if len(rows) == 0:
+        return
+    subset = geoms[rows]
+    finite = np.isfinite(shapely.get_x(subset)) & np.isfinite(shapely.get_y(subset))  # NaN when empty
+    if not finite.all():
+        i = rows[~finite][0]
+        what = "an empty Point" if geoms[i].is_empty else "a NaN or infinite coordinate"
+        raise ValueError(f"points: row {points.index[i]!r} has {what}")
 
 
 def _check_crs(name: str, frame: gpd.GeoDataFrame) -> None:
@@ -251,11 +263,11 @@ def _match(points: np.ndarray, tree: shapely.STRtree, micro: pd.DataFrame) -> np
 def _resolve_ties(points: np.ndarray, pt_idx: np.ndarray, unit_idx: np.ndarray, repeated: np.ndarray,
                   micro: pd.DataFrame, unit_of_point: np.ndarray) -> None:
     """Apply the boundary rule to points matched by several units (in place)."""
-    tied_points = np.unique(pt_idx[1:][repeated])
-    sel = np.isin(pt_idx, tied_points)
+    tied = np.zeros(len(points), dtype=bool)
+    tied[pt_idx[1:][repeated]] = True
+    sel = tied[pt_idx]
     p, u = pt_idx[sel], unit_idx[sel]
-    geoms = micro["geometry"].to_numpy()
-    interior = shapely.contains_properly(geoms[u], points[p])
+    interior = shapely.contains_properly(micro["geometry"].to_numpy()[u], points[p])
     code_rank = np.empty(len(micro), dtype=np.intp)
     code_rank[np.argsort(micro["code"].to_numpy(dtype=str), kind="stable")] = np.arange(len(micro))
     # Sort by point, then interior first, then smallest code; keep the first per point.
@@ -268,14 +280,17 @@ def _resolve_ties(points: np.ndarray, pt_idx: np.ndarray, unit_idx: np.ndarray, 
 
 def _frame_with_codes(points: gpd.GeoDataFrame, unit_of_point: np.ndarray, micro_codes: np.ndarray,
                       ancestors: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
-    out = points.copy()
-    outside = unit_of_point < 0
-    # Outside points take the None appended at the end of each code array.
-    take = np.where(outside, len(micro_codes), unit_of_point)
     columns = {**ancestors, "micro_code": micro_codes}
-    for col in ASSIGN_COLUMNS[:-1]:
-        values = np.append(columns[col], None).astype(object)
-        out[col] = values[take]
+    names = list(ASSIGN_COLUMNS[:-1])
+    # One row per micro-grid plus a last row of None for points outside every micro-grid.
+    table = np.full((len(micro_codes) + 1, len(names)), None, dtype=object)
+    for j, col in enumerate(names):
+        table[:-1, j] = columns[col]
+    outside = unit_of_point < 0
+    codes = table[np.where(outside, len(micro_codes), unit_of_point)]
+    out = points.copy()
+    for j, col in enumerate(names):
+        out[col] = codes[:, j]
     out["outside"] = outside
     return out
 
@@ -302,7 +317,7 @@ def _current_units(store: Store, scope: Scope, conn: object) -> gpd.GeoDataFrame
     county = Scope.county(scope.county_code)
     plan = store.current_plan(scope.county_code)
     units = store.read("units", county, where={"plan_version": plan},
-                       columns=["code", "level", "parent_code", "plan_version"], _conn=conn)
+                       columns=["code", "level", "parent_code", "geometry"], _conn=conn)
     if units.empty:
         raise ValueError(f"county {county.county_code} has no units in plan version {plan}; "
                          "import or generate boundaries first")

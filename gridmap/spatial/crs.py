@@ -68,8 +68,9 @@ def metric_crs(where: LonOrBounds) -> str:
     """The projected metric CRS for data at ``where``: a CGCS2000 3-degree GK zone.
 
     The zone is the one whose central meridian (a multiple of 3 degrees) is nearest the
-    longitude; longitudes west of 76.5E use CM 75E and east of 133.5E use CM 135E, the
-    outermost zones EPSG defines for China.
+    longitude (a longitude exactly on a zone edge, e.g. 118.5E, takes the eastern zone);
+    longitudes west of 76.5E use CM 75E and east of 133.5E use CM 135E, the outermost
+    zones EPSG defines for China.
 
     Args:
         where: a longitude in degrees; or bounds ``(minx, miny, maxx, maxy)`` in
@@ -89,7 +90,7 @@ def metric_crs(where: LonOrBounds) -> str:
     if not math.isfinite(lon) or not lo <= lon <= hi:
         raise ValueError(f"longitude {lon!r} is outside China ({lo:g}-{hi:g}E); "
                          "metric_crs takes EPSG:4326 longitudes (check the CRS and the axis order)")
-    cm = min(max(3 * round(lon / 3), _GK_FIRST_CM), _GK_LAST_CM)
+    cm = min(max(3 * math.floor((lon + 1.5) / 3), _GK_FIRST_CM), _GK_LAST_CM)
     return f"EPSG:{_GK_FIRST_EPSG + (cm - _GK_FIRST_CM) // 3}"
 
 

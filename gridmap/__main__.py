@@ -1,0 +1,181 @@
+"""Command line: ``python -m gridmap demo | info | import | export | bench``.
+
+Every command takes ``--db URL`` (default: ``GRIDMAP_DB`` or the embedded SQLite
+file). Errors are printed as one clear line and exit with status 2, never as a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gridmap.domain import LAYERS, Scope
+from gridmap.store import StoreError, default_url, open_store
+
+DEFAULT_COUNTY = "330327"
+
+
+class Progress:
+    """A one-line progress bar on stderr: ``progress(label, fraction)``."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.started = time.perf_counter()
+        self._last = ""
+
+    def __call__(self, label: str, fraction: float) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        done = int(self.width * fraction)
+        line = (f"\r[{'#' * done}{'.' * (self.width - done)}] {fraction:4.0%} "
+                f"{time.perf_counter() - self.started:6.1f}s  {label}")
+        if line != self._last:
+            self.stream.write(line.ljust(len(self._last)))
+            self.stream.flush()
+            self._last = line
+
+    def close(self) -> None:
+        if self._last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from gridmap.demo import load_demo
+
+    store = open_store(args.db)
+    scope = Scope.county(DEFAULT_COUNTY)
+    if args.if_empty and store.count("units", scope) > 0:
+        print(f"store {store.url} already holds data; demo not loaded")
+        return 0
+    progress = Progress()
+    started = time.perf_counter()
+    try:
+        counts = load_demo(store, args.scale, seed=args.seed, progress=progress)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - started
+    print(f"demo county ({args.scale}, seed {args.seed}) loaded into {store.url} in {elapsed:.1f} s")
+    for name, n in counts.items():
+        print(f"  {name:18s} {n:>9,d}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from gridmap.summary import layer_counts
+
+    store = open_store(args.db)
+    info = layer_counts(store, Scope.county(args.county))
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from gridmap.io import import_layer
+
+    store = open_store(args.db)
+    progress = Progress()
+    try:
+        report = import_layer(store, args.layer, Path(args.file), scope=Scope.county(args.county),
+                              actor=args.actor, crs=args.crs, source_crs=args.source_crs,
+                              mode=args.mode, progress=progress)
+    finally:
+        progress.close()
+    print(report)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from gridmap.io import export_layer
+
+    store = open_store(args.db)
+    n = export_layer(store, args.layer, Path(args.output), fmt=args.format, scope=Scope.county(args.county))
+    print(f"exported {n} rows of {args.layer} to {args.output}")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / f"bench_{args.what}.py"
+    if not script.exists():
+        raise SystemExit(f"error: no benchmark {args.what!r} (looked for {script})")
+    sys.argv = [str(script), *args.rest]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")
+    common.add_argument("--county", default=DEFAULT_COUNTY, help="county code (default 330327 苍南县)")
+
+    parser = argparse.ArgumentParser(prog="python -m gridmap", description="gridmap 网格一张图")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", parents=[common], help="generate and load the demo county")
+    demo.add_argument("--scale", choices=["small", "county"], default="small")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--if-empty", action="store_true", help="only when the store holds no units")
+    demo.set_defaults(func=_cmd_demo)
+
+    info = sub.add_parser("info", parents=[common], help="counts per level and per layer")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=_cmd_info)
+
+    imp = sub.add_parser("import", parents=[common], help="import a layer from a file")
+    imp.add_argument("layer", choices=[n for n, s in LAYERS.items() if s.importable])
+    imp.add_argument("file")
+    imp.add_argument("--crs", default=None, help="CRS of a file that has none (e.g. EPSG:4549)")
+    imp.add_argument("--source-crs", choices=["wgs84", "gcj02"], default="wgs84",
+                     help="gcj02 for coordinates taken from Gaode/Amap")
+    imp.add_argument("--mode", choices=["append", "replace"], default="append")
+    imp.add_argument("--actor", default="cli")
+    imp.set_defaults(func=_cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="export a layer to a file")
+    exp.add_argument("layer", choices=[n for n, s in LAYERS.items() if s.importable])
+    exp.add_argument("--format", choices=["gpkg", "geojson", "shp", "csv"], required=True)
+    exp.add_argument("-o", "--output", required=True)
+    exp.set_defaults(func=_cmd_export)
+
+    bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. assign)")
+    bench.add_argument("what")
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, errors: tuple[type[BaseException], ...] = ()) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    handled = (StoreError, ValueError, OSError, *errors, *_library_errors())
+    try:
+        return func(args)
+    except handled as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written by the unfinished step", file=sys.stderr)
+        return 130
+
+
+def _library_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from gridmap import io as gio
+    except ImportError:
+        return ()
+    return tuple(v for v in vars(gio).values() if isinstance(v, type) and issubclass(v, Exception)
+                 and v.__module__.startswith("gridmap"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

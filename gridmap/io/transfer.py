@@ -1,0 +1,172 @@
+"""Import a file into the store, export a layer from it: the use cases behind the CLI.
+
+:func:`import_layer` reads and validates the whole file first (:func:`read_layer_file`),
+assigns points to units, and only then writes, in ONE transaction: a file is either
+imported completely or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.domain import ASSIGN_COLUMNS, LAYERS, Scope
+from gridmap.io.nesting import check_nesting
+from gridmap.io.problems import ImportRejected, ImportReport, problem, repaired_features
+from gridmap.io.read import DEFAULT_MAX_BYTES, Progress, SourceDatum, read_layer_file
+from gridmap.io.write import ExportFormat, write_frame
+from gridmap.store.base import Store, StoreError
+
+ImportMode = Literal["append", "replace"]
+
+
+def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, actor: str,
+                 crs: str | None = None, source_crs: SourceDatum = "wgs84", mode: ImportMode = "append",
+                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+    """Read, validate, assign and write one file into ``layer``, all or nothing.
+
+    Units get ``plan_version`` = the county's current plan where the file has none,
+    and are checked for nesting against the stored units of that plan. Point layers
+    are assigned to the current plan's micro-grids; points in none are kept with
+    ``outside=True``.
+
+    Args:
+        store: an open store.
+        layer: an importable layer, e.g. ``"households"`` or ``"units"``.
+        path: the file (see :func:`read_layer_file` for formats).
+        scope: the caller's jurisdiction; the store refuses rows outside it.
+        actor: who imports (for the audit record).
+        crs: the CRS of the coordinates when the file has none (``--crs``).
+        source_crs: ``"gcj02"`` for Gaode/Amap coordinates.
+        mode: ``"append"`` adds rows; ``"replace"`` first deletes the layer's rows in
+            ``scope`` (for units: only those of the plan version being imported).
+        progress: ``progress(stage, fraction)``, stages read/validate/assign/write.
+        max_bytes: the size limit for the file.
+
+    Returns:
+        Counts of rows read, written, repaired, and outside every micro-grid.
+
+    Raises:
+        ImportRejected: listing every problem; nothing was written.
+        ValueError: for an unknown layer or mode.
+    """
+    if mode not in ("append", "replace"):
+        raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")
+    spec = LAYERS.get(layer)
+    report = progress or _silent
+    county = Scope.county(scope.county_code)
+    plan = store.current_plan(scope.county_code)
+    defaults = {"plan_version": plan} if layer == "units" else None
+    result = read_layer_file(layer, path, crs=crs, source_crs=source_crs, max_bytes=max_bytes,
+                             progress=lambda stage, f: report(stage, 0.6 * f), defaults=defaults)
+    frame = _in_county(result.frame, layer, scope)
+    outside = 0
+    notes = list(result.notes)
+    if layer == "units":
+        plan = _check_units_against_store(store, county, scope, frame, mode)
+    if spec is not None and spec.assigned:
+        report("assign", 0.6)
+        frame, outside, note = _assign(store, county, plan, frame)
+        notes += [note] if note else []
+    report("write", 0.75)
+    written = _write(store, layer, frame, scope=scope, actor=actor, mode=mode, plan=plan,
+                     note=f"import {Path(path).name}")
+    report("write", 1.0)
+    return ImportReport(layer=layer, read=len(result.frame), written=written,
+                        repaired=repaired_features(result.repaired), outside=outside, mode=mode,
+                        repairs=result.repaired, notes=notes)
+
+
+def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportFormat, scope: Scope) -> int:
+    """Write the rows of ``layer`` in ``scope`` to ``path``; units of the current plan only.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ValueError: for an unknown layer or format (see :func:`write_frame`).
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; known layers: {', '.join(LAYERS)}")
+    where = {"plan_version": store.current_plan(scope.county_code)} if layer == "units" else None
+    frame = store.read(layer, scope, where=where)
+    write_frame(frame, path, fmt, layer)
+    return len(frame)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_units_against_store(store: Store, county: Scope, scope: Scope, frame: gpd.GeoDataFrame,
+                               mode: ImportMode) -> int:
+    """Nesting against the stored units of the file's plan version; returns that version."""
+    versions = sorted({int(v) for v in frame["plan_version"]})
+    if len(versions) != 1:
+        raise ImportRejected([problem(None, f"文件含多个规划版本 {versions}；一次只能导入一个版本",
+                                      field="plan_version")])
+    remaining = _remaining_units(store, county, scope, versions[0], mode)
+    errors = [problem(code, f"已存在于第 {versions[0]} 版规划中；要整体替换请用 replace 模式", field="code")
+              for code in frame["code"] if mode == "append" and code in set(remaining["code"])]
+    errors = errors or check_nesting(frame, remaining)
+    if errors:
+        raise ImportRejected(errors)
+    return versions[0]
+
+
+def _remaining_units(store: Store, county: Scope, scope: Scope, plan: int, mode: ImportMode) -> gpd.GeoDataFrame:
+    """The stored units of ``plan`` that will still be there next to the imported ones."""
+    units = store.read("units", county, where={"plan_version": plan})
+    if mode == "replace":
+        units = units.loc[~units["code"].astype(str).str.startswith(scope.prefix)]
+    return units
+
+
+def _in_county(frame: gpd.GeoDataFrame, layer: str, scope: Scope) -> gpd.GeoDataFrame:
+    """Fill ``county_code``; refuse rows (or unit codes) of another county."""
+    county = scope.county_code[:6]
+    frame = frame.copy()
+    frame["county_code"] = frame["county_code"].where(frame["county_code"].notna(), county)
+    errors = [problem(i + 1, f"county_code 为 {c!r}，不属于本县 {county}", field="county_code")
+              for i, c in enumerate(frame["county_code"]) if str(c)[:6] != county]
+    if layer == "units":
+        errors += [problem(i + 1, f"单元编码 {c} 不属于本县 {county}", field="code")
+                   for i, c in enumerate(frame["code"]) if not str(c).startswith(county)]
+    if errors:
+        raise ImportRejected(errors)
+    return frame
+
+
+def _assign(store: Store, county: Scope, plan: int, points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, str | None]:
+    from gridmap.spatial.assign import assign
+
+    units = store.read("units", county, where={"plan_version": plan})
+    if units.empty or not (units["level"] == "micro").any():
+        out = points.copy()
+        for column in ASSIGN_COLUMNS:
+            out[column] = None
+        out["outside"] = True
+        return out, len(out), f"本县第 {plan} 版规划中还没有微网格，全部点位暂标为“未落格”；导入边界后请重新分配"
+    try:
+        assigned = assign(points, units)
+    except ValueError as exc:
+        raise ImportRejected([problem(None, f"无法把点位分配到网格：{exc}")]) from exc
+    return assigned, int(pd.Series(assigned["outside"]).sum()), None
+
+
+def _write(store: Store, layer: str, frame: gpd.GeoDataFrame, *, scope: Scope, actor: str, mode: ImportMode,
+           plan: int, note: str) -> int:
+    try:
+        with store.transaction(actor, scope) as tx:
+            if mode == "append":
+                return tx.insert(layer, frame, note=note)
+            where = {"plan_version": plan} if layer == "units" else None
+            return tx.replace(layer, frame, where=where, note=note)
+    except StoreError as exc:
+        raise ImportRejected([problem(None, f"写入被数据库拒绝，已全部回滚：{exc}")]) from exc
+
+
+def _silent(stage: str, fraction: float) -> None:
+    """The progress callback used when the caller passes none."""

@@ -1,0 +1,101 @@
+"""Session context for pages: language, store handle, county.
+
+The store handle is cached per URL with ``st.cache_resource`` and shared by every
+session (both backends are safe to use from several threads). A store that cannot
+be opened is shown as an ``st.error`` in the page's language, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+from gridmap.store import Store, default_url, open_store
+from gridmap.summary import county_name, mask_url
+from gridmap.ui.text import escape_markdown
+
+LANG_KEY = "lang"
+COUNTY_KEY = "county"
+
+
+def current_language() -> str:
+    """The language chosen in this session (``"zh"`` until the user switches)."""
+    return normalise_language(st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE))
+
+
+def language_switch() -> str:
+    """Draw the 中文 / English switch in the sidebar and return the chosen language."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = DEFAULT_LANGUAGE
+    st.sidebar.radio(
+        t("app.language", current_language()),
+        LANGUAGES,
+        key=LANG_KEY,
+        format_func=LANGUAGE_NAMES.__getitem__,
+        horizontal=True,
+    )
+    return current_language()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_store(url: str) -> Store:
+    """The open, migrated store at ``url``; one handle per URL for the whole server."""
+    return open_store(url)
+
+
+def store_or_stop(lang: str, url: str | None = None) -> Store:
+    """The store named by ``url`` (default: ``GRIDMAP_DB`` or the embedded file).
+
+    When it cannot be opened, show why in ``lang`` and stop the page run.
+
+    Args:
+        lang: Language of the error message.
+        url: The store URL; :func:`gridmap.store.default_url` when None.
+
+    Returns:
+        The cached store handle.
+    """
+    url = url or default_url()
+    try:
+        return cached_store(url)
+    except Exception as exc:  # any failure to open is shown to the user, not raised
+        shown = escape_markdown(mask_url(url))
+        detail = escape_markdown(_redact(str(exc) or type(exc).__name__, url))
+        st.error(
+            "\n\n".join([
+                t("store.open_failed", lang, url=shown),
+                t("store.open_failed_detail", lang, detail=detail),
+                t("store.open_failed_hint", lang),
+            ]),
+            icon=":material/error:",
+        )
+        st.stop()
+
+
+def county_picker(store: Store, lang: str) -> str | None:
+    """The county this session looks at; a sidebar choice when the store holds several.
+
+    Returns:
+        A six-digit county code, or None when the store holds no county.
+    """
+    counties = store.counties()
+    if not counties:
+        return None
+    if len(counties) == 1:
+        return counties[0][:6]
+    names = {c: county_name(store, c) or c for c in counties}
+    choice = st.sidebar.selectbox(t("app.county", lang), counties, key=COUNTY_KEY,
+                                  format_func=lambda c: f"{names[c]} ({c[:6]})")
+    return str(choice)[:6]
+
+
+def _redact(text: str, url: str) -> str:
+    """``text`` with the URL and its password, if any, masked."""
+    text = text.replace(url, mask_url(url))
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    return text.replace(password, "***") if password else text

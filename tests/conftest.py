@@ -1,0 +1,178 @@
+"""Shared pytest fixtures and hooks.
+
+Sections:
+
+1. Services, ordering and the demo store (app and browser harness).
+2. Store fixtures (both backends).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from gridmap.domain import Scope
+from gridmap.store import Store, open_store
+
+# =============================================================================
+# 1. Services, ordering and the demo store
+# =============================================================================
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+DEMO_SEED_TIMEOUT_S = 900
+
+
+def require_service(name: str, reason: str) -> NoReturn:
+    """Give up on a test because ``name`` is not available.
+
+    Locally the test is skipped with ``reason``. Under ``CI=true`` it fails: PostGIS,
+    Chromium and the demo data are mandatory there, and a silent skip would pass a
+    run that tested nothing.
+
+    Args:
+        name: What is missing, e.g. ``"PostGIS"`` or ``"chromium"``.
+        reason: Why, with the detail a reader needs to fix it.
+    """
+    message = f"{name} unavailable: {reason}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: PostGIS, browser and demo tests are mandatory)", pytrace=False)
+    pytest.skip(message)
+
+
+def _rank(item: pytest.Item) -> int:
+    """Run order: quick unit tests first, the ones that start servers or browsers last."""
+    path = Path(str(item.fspath))
+    if "browser" in path.parts or item.get_closest_marker("browser"):
+        return 4
+    if path.name.startswith("test_app"):
+        return 3
+    if item.get_closest_marker("postgis"):
+        return 2
+    if item.get_closest_marker("slow"):
+        return 1
+    return 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests under ``tests/browser`` as ``browser`` and put the slow groups last."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=_rank)  # stable: file order is kept inside each group
+
+
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m gridmap ARGS`` from the repository root, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "gridmap", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An SQLite store seeded once per session with the small demo county.
+
+    Seeded through the command line (``python -m gridmap demo --scale small --db URL``),
+    as a user would. Read-only for tests: copy it before writing.
+    """
+    try:
+        from gridmap.demo import load_demo  # noqa: F401 - only checks that the generator exists
+    except ImportError as exc:
+        require_service("gridmap demo generator", f"cannot import gridmap.demo.load_demo: {exc}")
+    path = tmp_path_factory.mktemp("demo") / "gridmap.db"
+    url = f"sqlite:///{path}"
+    try:
+        proc = run_cli("demo", "--scale", "small", "--db", url, timeout=DEMO_SEED_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"seeding the small demo took longer than {DEMO_SEED_TIMEOUT_S} s", pytrace=False)
+    if proc.returncode != 0:
+        pytest.fail(f"`python -m gridmap demo --scale small` failed ({proc.returncode}):\n"
+                    f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}", pytrace=False)
+    return url
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path) -> str:
+    """The URL of a new, empty SQLite store file (created on first open)."""
+    return f"sqlite:///{tmp_path / 'empty' / 'gridmap.db'}"
+
+
+OVERVIEW_COUNTY = "330327"
+OVERVIEW_AS_OF = "2026-11-20 18:00"
+
+
+def seed_overview_county(store: Store) -> None:
+    """Load a hand-drawn county whose counts the overview tests know exactly::
+
+        27.52 +-------+-------+   county 330327 = town T = village V = grid G
+              |  M1   |  M2   |   micro-grids M1 and M2; households h1 (M1), h2 (M2)
+        27.50 +-------+-------+   plus an older plan (version 1) of the same county
+            120.40  120.41  120.42   that the counts must leave out (current plan: 2)
+    """
+    village, grid = "330327100001", "33032710000101"
+    m1, m2 = grid + "001", grid + "002"
+    whole = shapely.box(120.40, 27.50, 120.42, 27.52)
+    rows = [
+        ("330327000000", "county", "苍南县", None, whole),
+        ("330327100000", "town", "灵溪镇", "330327000000", whole),
+        (village, "village", "古磉居委会", "330327100000", whole),
+        (grid, "grid", "第1网格", village, whole),
+        (m1, "micro", "第1微网格", grid, shapely.box(120.40, 27.50, 120.41, 27.52)),
+        (m2, "micro", "第2微网格", grid, shapely.box(120.41, 27.50, 120.42, 27.52)),
+    ]
+
+    def units(plan: int) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame({
+            "id": [f"{r[0]}:{plan}" for r in rows],
+            "code": [r[0] for r in rows],
+            "level": [r[1] for r in rows],
+            "name": [r[2] for r in rows],
+            "parent_code": [r[3] for r in rows],
+            "plan_version": plan,
+            "approximate": [r[1] in ("town", "village") for r in rows],
+        }, geometry=[r[4] for r in rows], crs="EPSG:4326")
+
+    households = gpd.GeoDataFrame({
+        "id": ["h1", "h2"],
+        "address": ["灵溪镇古磉路1号", "灵溪镇古磉路2号"],
+        "town_code": "330327100000",
+        "village_code": village,
+        "grid_code": grid,
+        "micro_code": [m1, m2],
+        "outside": False,
+    }, geometry=[shapely.Point(120.405, 27.51), shapely.Point(120.415, 27.51)], crs="EPSG:4326")
+    with store.transaction("tester", Scope.county(OVERVIEW_COUNTY)) as tx:
+        tx.insert("units", units(1))
+        tx.insert("units", units(2))
+        tx.insert("households", households)
+        tx.set_meta("plan_version", "2")
+        tx.set_meta("as_of", OVERVIEW_AS_OF)
+
+
+@pytest.fixture
+def overview_db_url(tmp_path: Path) -> str:
+    """An SQLite store holding :func:`seed_overview_county`."""
+    url = f"sqlite:///{tmp_path / 'overview' / 'gridmap.db'}"
+    with open_store(url) as store:
+        seed_overview_county(store)
+    return url
+
+
+# =============================================================================
+# 2. Store fixtures (both backends)
+# =============================================================================
