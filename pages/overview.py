@@ -26,7 +26,7 @@ info = layer_counts(store, Scope.county(county))
 county_label = ui.escape_markdown(info["county_name"] or t("common.unknown", lang))
 st.markdown(t("overview.county", lang, name=county_label, code=county))
 st.caption(" · ".join([
-    t("overview.as_of", lang, as_of=ui.escape_markdown(info["as_of"])) if info["as_of"]
+    t("overview.as_of", lang, as_of=ui.escape_markdown(ui.fmt_datetime(info["as_of"]))) if info["as_of"]
     else t("overview.as_of_unknown", lang),
     t("overview.plan_version", lang, version=info["plan_version"]),
 ]))

@@ -13,7 +13,7 @@ from gridmap.domain import Scope
 from gridmap.store import open_store
 from gridmap.summary import layer_counts
 from gridmap.ui.text import fmt_count
-from tests.conftest import OVERVIEW_AS_OF, REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 60
@@ -60,7 +60,7 @@ def test_overview_counts_per_level_and_layer(monkeypatch: pytest.MonkeyPatch, ov
     assert metrics(at) == {"微网格": "2", "实有房屋": "2", "事件": "0", "服务站点": "0"}
     assert at.table[0].value.index.name == "层级"
     captions = " ".join(c.value for c in at.caption)
-    assert OVERVIEW_AS_OF.replace("-", "\\-").replace(":", "\\:") in captions
+    assert "2026\\-11\\-20 18\\:00" in captions  # OVERVIEW_AS_OF, escaped for markdown
     assert "第 2 版" in captions
     assert any("苍南县" in m.value and "330327" in m.value for m in at.markdown)
     assert any("近似范围" in e.value for e in at.info), "approximate boundaries must be flagged"

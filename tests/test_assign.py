@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import Point, box
 
 from gridmap.domain import ASSIGN_COLUMNS, POINT_LAYERS, Scope
-from gridmap.spatial.assign import assign, micro_tree, reassign, reassign_all
+from gridmap.spatial.assign import assign, reassign, reassign_all
 from gridmap.store import Store
 from tests import store_fixtures
 from tests.store_fixtures import (
@@ -169,11 +169,6 @@ def test_matches_geopandas_sjoin_off_the_boundaries() -> None:
     assert out["outside"].tolist() == joined["code"].isna().tolist()
 
 
-def test_micro_tree_indexes_the_micro_grids() -> None:
-    tree = micro_tree(two_by_two_units())
-    assert len(tree) == 4
-
-
 # --------------------------------------------------------------------------- validation
 
 
@@ -240,11 +235,18 @@ def test_bad_units_are_an_error(change: dict[str, Any], message: str) -> None:
         assign(points_at((120.05, 27.05)), units)
 
 
-def test_parent_cycle_is_an_error() -> None:
+def test_parent_cycle_below_the_town_is_an_error() -> None:
     units = two_by_two_units()
-    units.loc[units.code == "C1", "parent_code"] = "mc-1"
-    with pytest.raises(ValueError, match="cycle"):
+    units.loc[units.code == "V7", "parent_code"] = "ga"  # ga -> V7 -> ga -> ...
+    with pytest.raises(ValueError, match="is a cycle"):
         assign(points_at((120.05, 27.05)), units)
+
+
+def test_chain_is_only_needed_up_to_the_town() -> None:
+    """Units of one town without the county row (e.g. a town's own export) are enough."""
+    units = two_by_two_units()
+    out = assign(points_at((120.05, 27.05)), units[units.code != "C1"])
+    assert out.iloc[0].town_code == "T9"
 
 
 # --------------------------------------------------------------------------- reassign
@@ -314,13 +316,17 @@ def test_reassign_writes_only_changed_rows_in_one_transaction() -> None:
     assert reassign(fake, "households", Scope.county("330327"), "planner") == 0  # type: ignore[arg-type]
 
 
-def test_reassign_all_covers_every_point_layer() -> None:
+def test_reassign_all_covers_every_point_layer_in_one_transaction() -> None:
     units = two_by_two_units()
     pts = assign(points_at((120.05, 27.05)), units)
     pts["id"] = ["a"]
-    result = reassign_all(_FakeStore(units, pts), Scope.county("330327"), "planner")  # type: ignore[arg-type]
-    assert set(result) == set(POINT_LAYERS)
-    assert all(n == 0 for n in result.values())
+    fake = _FakeStore(units, pts)
+    units.loc[units.code == "mc-1", "code"] = "mc-0"  # renamed: the point must follow
+    units.loc[units.parent_code == "mc-1", "parent_code"] = "mc-0"
+    fake.tables["units"] = units.assign(plan_version=1)
+    result = reassign_all(fake, Scope.county("330327"), "planner")  # type: ignore[arg-type]
+    assert result == {name: int(name == "households") for name in POINT_LAYERS}
+    assert fake.transactions == 1  # all layers in one transaction
 
 
 def test_reassign_refuses_a_layer_without_points() -> None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pyogrio
 import pytest
 import shapely
 
@@ -146,6 +148,9 @@ REJECTED: list[Case] = [
          lambda tmp: write_csv(tmp / "h.csv", "address,东,北\n一号,120.405,27.515\n"), ("找不到坐标列",), None),
     Case("file without features", "households", lambda tmp: write_geojson(tmp / "h.geojson", []),
          ("没有任何要素",), None),
+    Case("corrupt GeoJSON", "households",
+         lambda tmp: write_csv(tmp / "h.geojson", '{"type": "FeatureCollection", "features": [{"type": '),
+         ("无法读取 h.geojson",), None),
     Case("unsupported file type", "households",
          lambda tmp: write_csv(tmp / "h.xlsx", "not really"), ("不支持的文件类型",), None),
     Case("oversize file refused before reading", "households",
@@ -228,6 +233,23 @@ def test_safe_repair_is_made_and_reported(case: Repair, tmp_path: Path) -> None:
     assert matching, f"no repair mentions {case.words}: {[p.message for p in result.repaired]}"
     assert all(p.severity == "repaired" for p in result.repaired)
     case.check(result)
+
+
+def test_3d_file_reported_as_epsg4979_is_taken_as_wgs84(tmp_path: Path) -> None:
+    path = write_geojson(tmp_path / "z.geojson", [household(point(*INSIDE_M1, 5.0), n=1),
+                                                 household(point(*INSIDE_M1, 6.0), n=2)])
+    assert pyogrio.read_info(path)["crs"] == "EPSG:4979"  # what pyogrio says for 3D GeoJSON
+    result = read_layer_file("households", path)
+    assert result.frame.crs.to_epsg() == 4326 and not shapely.has_z(result.frame.geometry.to_numpy()).any()
+    assert len(result.repaired) == 2
+    assert not any("转换" in n for n in result.notes)  # no transformation: 4979 is 4326 plus height
+
+
+def test_plain_geopandas_cannot_read_an_unclosed_ring(tmp_path: Path) -> None:
+    """Why the reader parses WKB itself: GDAL passes the ring on unclosed, shapely refuses it."""
+    path = _units_file(_unit(polygon(_UNCLOSED)))(tmp_path)
+    with pytest.warns(RuntimeWarning, match="Non closed ring"), pytest.raises(shapely.errors.GEOSException):
+        gpd.read_file(path)
 
 
 def test_repair_keeps_area_within_one_percent(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 import shapely
 
-from gridmap.io import ImportRejected, read_layer_file
+from gridmap.io import ImportRejected, ImportResult, read_layer_file
 from gridmap.spatial.crs import wgs84_to_gcj02
 from tests.fixtures.io.builders import (
     INSIDE_M1,
@@ -26,7 +26,7 @@ from tests.fixtures.io.builders import (
 )
 
 
-def _coords(result) -> np.ndarray:  # noqa: ANN001 - ImportResult
+def _coords(result: ImportResult) -> np.ndarray:
     return shapely.get_coordinates(result.frame.geometry.to_numpy())
 
 
@@ -110,7 +110,7 @@ def test_csv_nan_coordinates_are_not_finite(tmp_path: Path) -> None:
 def test_gcj02_source_is_converted_to_wgs84(tmp_path: Path) -> None:
     wgs = np.array([[120.405, 27.515], [120.41, 27.5]])
     gx, gy = wgs84_to_gcj02(wgs[:, 0], wgs[:, 1])
-    path = write_geojson(tmp_path / "h.geojson", [household(point(x, y), n=i) for i, (x, y) in enumerate(zip(gx, gy))])
+    path = write_geojson(tmp_path / "h.geojson", [household(point(x, y), n=i) for i, (x, y) in enumerate(zip(gx, gy, strict=True))])
     plain = read_layer_file("households", path)
     converted = read_layer_file("households", path, source_crs="gcj02")
     assert np.allclose(_coords(converted), wgs, atol=1e-8)
@@ -130,9 +130,10 @@ def test_datetimes_with_zone_become_beijing_local_time(tmp_path: Path) -> None:
         feature(point(*INSIDE_M1), reported_at="2026-11-01T01:30:00Z", **props),
         feature(point(*INSIDE_M1), reported_at="2026-11-01 09:30", **props),
         feature(point(*INSIDE_M1), reported_at="2026/11/01 09:30:00", **props),
+        feature(point(*INSIDE_M1), reported_at="2026年11月1日 9时30分", **props),
     ])
     frame = read_layer_file("issues", path).frame
-    assert list(frame["reported_at"]) == [dt.datetime(2026, 11, 1, 9, 30)] * 3
+    assert list(frame["reported_at"]) == [dt.datetime(2026, 11, 1, 9, 30)] * 4
 
 
 def test_choice_values_are_matched_case_insensitively(tmp_path: Path) -> None:

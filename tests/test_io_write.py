@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import json
 import re
 import subprocess
@@ -19,6 +20,7 @@ import shapely
 
 from gridmap.domain import LAYERS
 from gridmap.io import read_layer_file, shapefile_names, write_frame
+from tests.conftest import require_service
 from tests.store_fixtures import tiny_issues, tiny_units
 
 
@@ -39,10 +41,17 @@ def _stations() -> gpd.GeoDataFrame:
     )
 
 
+def _validate_gpkg(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """GDAL's GeoPackage validator (``pip install --no-deps gdal-utils``; the Makefile does it)."""
+    if importlib.util.find_spec("osgeo_utils") is None:
+        require_service("gdal-utils", "osgeo_utils is not installed; run pip install --no-deps gdal-utils")
+    return subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", *options, str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_geopackage_passes_gdal_validator(tmp_path: Path) -> None:
     path = write_frame(tiny_units(), tmp_path / "units.gpkg", "gpkg", "units")
-    done = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", "-v", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    done = _validate_gpkg(path, "-v")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ERROR" not in done.stdout + done.stderr
     info = pyogrio.read_info(path)
@@ -52,8 +61,7 @@ def test_geopackage_passes_gdal_validator(tmp_path: Path) -> None:
 
 def test_empty_geopackage_passes_gdal_validator(tmp_path: Path) -> None:
     path = write_frame(tiny_issues().iloc[:0], tmp_path / "issues.gpkg", "gpkg", "issues")
-    done = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    done = _validate_gpkg(path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert pyogrio.read_info(path)["geometry_type"] == "Point"
 
@@ -181,3 +189,13 @@ def test_write_transforms_other_crs_to_wgs84(tmp_path: Path) -> None:
 def test_write_validates_its_arguments(layer: str, fmt: str, message: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=message):
         write_frame(tiny_issues(), tmp_path / "x", fmt, layer)  # type: ignore[arg-type]
+
+
+def test_shapefile_cuts_text_over_254_bytes_and_logs_it(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    issues = tiny_issues()
+    issues.loc[0, "description"] = "垃圾" * 100  # 600 bytes in UTF-8
+    with caplog.at_level("WARNING", logger="gridmap.io.write"):
+        path = write_frame(issues, tmp_path / "issues.zip", "shp", "issues")
+    back = read_layer_file("issues", path).frame["description"].iloc[0]
+    assert back == "垃圾" * 42 and len(back.encode()) == 252  # cut on a character boundary
+    assert "254 bytes" in caplog.text

@@ -48,7 +48,7 @@ def generate(scale: Scale, seed: int = 7, progress: Progress | None = None,
     Raises:
         ValueError: for an unknown scale.
     """
-    return _generate(scale, seed, progress, as_of_for(today))
+    return generate_at(scale, seed, progress, as_of_for(today))
 
 
 def as_of_for(today: dt.date | None) -> dt.datetime:
@@ -58,7 +58,9 @@ def as_of_for(today: dt.date | None) -> dt.datetime:
     return dt.datetime.combine(today, _AS_OF_TIME)
 
 
-def _generate(scale: Scale, seed: int, progress: Progress | None, as_of: dt.datetime) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+def generate_at(scale: Scale, seed: int, progress: Progress | None,
+                as_of: dt.datetime) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """:func:`generate` for an exact moment ``as_of`` (Beijing time, no zone)."""
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r}; expected one of {', '.join(SCALES)}")
     report = progress or _quiet

@@ -40,21 +40,26 @@ class Context:
     household_micro: np.ndarray
     as_of: dt.datetime
     staff: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    cache: dict[str, object] = field(default_factory=dict)
 
     @property
     def county_code(self) -> str:
+        """The county's six-digit code (every row carries it)."""
         return COUNTY_CODE
 
     @property
     def now64(self) -> np.datetime64:
+        """``as_of`` as a numpy datetime (seconds)."""
         return np.datetime64(self.as_of, "s")
 
     @property
     def start64(self) -> np.datetime64:
+        """The start of the 365 days the data cover."""
         return self.now64 - 365 * DAY
 
     @property
     def today(self) -> dt.date:
+        """The day of ``as_of``."""
         return self.as_of.date()
 
     def rng(self, stage: str) -> np.random.Generator:

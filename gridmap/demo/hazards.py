@@ -24,7 +24,7 @@ import shapely
 
 from gridmap.demo.context import DAY, SECOND, Context, jitter, random_times, to_timestamps
 from gridmap.demo.names import person_names
-from gridmap.domain import HAZARD_DEADLINE_DAYS, LAYERS, HazardStatus, HazardType, Level, PlaceType, Severity
+from gridmap.domain import HAZARD_DEADLINE_DAYS, LAYERS, HazardStatus, HazardType, PlaceType, Severity
 from gridmap.spatial.assign import assign
 from gridmap.spatial.crs import STORE_CRS
 
@@ -48,8 +48,8 @@ _TYPE_COUNT = np.array([0.70, 0.22, 0.08])
 _SEVERITY = (np.array([str(Severity.LOW), str(Severity.MEDIUM), str(Severity.HIGH)]), np.array([0.5, 0.35, 0.15]))
 _NEVER_RECTIFIED = 0.012
 _LATE = 0.08
-_PATTERNS = ("persistent", "persistent", "persistent", "new", "new", "new", "intensifying", "intensifying",
-             "diminishing", "diminishing", "persistent", "new")
+_PATTERNS = ("persistent", "new", "intensifying", "diminishing", "persistent", "new", "intensifying",
+             "persistent", "new", "diminishing", "persistent", "new")
 _HOTSPOT_TYPES = (HazardType.FLYING_WIRE, HazardType.EBIKE_INDOOR_CHARGING, HazardType.RENTAL_FIRE,
                   HazardType.GROUND_FLOOR_CLUTTER, HazardType.BLOCKED_ESCAPE, HazardType.EBIKE_INDOOR)
 

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike
 
 from gridmap.demo.places import COUNTY_NAME, COUNTY_UNIT_CODE, Places
 from gridmap.demo.population import Population
@@ -177,8 +178,9 @@ def _unit_table(places: Places, micro_polys: np.ndarray, micro_village: np.ndarr
     return gpd.GeoDataFrame(table, geometry="geometry", crs=STORE_CRS)
 
 
-def _level(level: Level, codes: object, names: object, parents: object, geoms: object, town: object,
-           village: object) -> pd.DataFrame:
+def _level(level: Level, codes: ArrayLike, names: ArrayLike, parents: ArrayLike, geoms: ArrayLike,
+           town: ArrayLike, village: ArrayLike) -> pd.DataFrame:
+    """The rows of one level; ``town``/``village`` may be scalars (-1: not applicable)."""
     codes = np.asarray(codes, dtype=object)
     n = len(codes)
     return pd.DataFrame({

@@ -44,7 +44,7 @@ def _addresses(ctx: Context) -> list[str]:
     towns = ctx.places.towns.set_index("code")["name"]
     v = hh["village"].to_numpy()
     prefix = (villages["town_code"].map(towns) + villages["name"]).to_numpy()[v]
-    estate_names = _estate_names(hh, len(villages))
+    estate_names = _estate_names(hh)
     out: list[str] = []
     for i, (p, estate, building, unit, floor, room, hamlet, number) in enumerate(zip(
             prefix, hh["estate"].to_numpy(), hh["building"].to_numpy(), hh["unit"].to_numpy(),
@@ -57,7 +57,7 @@ def _addresses(ctx: Context) -> list[str]:
     return out
 
 
-def _estate_names(hh: pd.DataFrame, n_villages: int) -> np.ndarray:
+def _estate_names(hh: pd.DataFrame) -> np.ndarray:
     """An estate name per household: distinct within a village, varied across villages."""
     pool = np.array(ESTATES, dtype=object)
     offset = (hh["village"].to_numpy() * 7) % len(pool)

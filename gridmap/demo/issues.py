@@ -178,25 +178,29 @@ def _delay_hours(rng: np.random.Generator, before: IssueStatus, status: IssueSta
 
 def _actors_and_notes(ctx: Context, rng: np.random.Generator, issues: pd.DataFrame,
                       events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    n = len(events)
-    issue = events["issue"].to_numpy()
-    to = events["to_status"].to_numpy()
+    """Who did each step and what they noted. One dispatcher, one handler and the
+    grid worker of the place follow an issue through its life."""
+    n_issues = len(issues)
     towns = ctx.places.towns["name"].to_numpy()
     dispatchers = person_names(rng, len(towns) * 4).reshape(len(towns), 4)
-    town = issues["town"].to_numpy()[issue]
-    centre = towns[town] + "综治中心 " + dispatchers[town, rng.integers(0, 4, n)]
-    department = issues["department"].to_numpy()[issue]
-    dept_label = np.array([DEPARTMENT_NAMES[d] for d in department], dtype=object)
-    handler = dept_label + " " + person_names(rng, n)
-    grid = issues["grid_code"].to_numpy()[issue]
+    town = issues["town"].to_numpy()
+    centre = towns[town] + "综治中心 " + dispatchers[town, rng.integers(0, 4, n_issues)]
+    dept_label = np.array([DEPARTMENT_NAMES[d] for d in issues["department"]], dtype=object)
+    handler = dept_label + " " + person_names(rng, n_issues)
     workers = {code: ctx.leader(code, "grid_worker") for code in ctx.units["code"].to_numpy()[ctx.level_rows(Level.GRID)]}
-    checker = np.array([workers.get(g, "网格员") if isinstance(g, str) else "网格员" for g in grid], dtype=object)
-    actor = np.where(np.isin(to, [str(S.IN_PROGRESS), str(S.RESOLVED), str(S.RETURNED)]), handler, centre)
-    actor = np.where(to == str(S.VERIFIED), checker, actor)
-    actor = np.where(to == str(S.REPORTED), issues["reporter"].to_numpy()[issue], actor)
+    checker = np.array([workers.get(g, "网格员") if isinstance(g, str) else "网格员" for g in issues["grid_code"]],
+                       dtype=object)
+    issue = events["issue"].to_numpy()
+    to = events["to_status"].to_numpy()
+    choice = np.select(
+        [to == str(S.REPORTED), np.isin(to, [str(S.IN_PROGRESS), str(S.RESOLVED), str(S.RETURNED)]),
+         to == str(S.VERIFIED)], [0, 2, 3], default=1)
+    people = np.stack([issues["reporter"].to_numpy(dtype=object), centre, handler, checker])
+    actor = people[choice, issue]
+    texts = np.stack([issues["description"].to_numpy(dtype=object), "派遣至" + dept_label])
     note = pd.Series(to).map({str(k): v for k, v in _NOTES.items()}).fillna("").to_numpy(dtype=object)
-    note = np.where(to == str(S.DISPATCHED), "派遣至" + dept_label, note)
-    note = np.where(to == str(S.REPORTED), issues["description"].to_numpy()[issue], note)
+    note = np.where(to == str(S.DISPATCHED), texts[1, issue], note)
+    note = np.where(to == str(S.REPORTED), texts[0, issue], note)
     redo = (to == str(S.IN_PROGRESS)) & (events["from_status"].to_numpy() == str(S.RESOLVED))
     note = np.where(redo, "核查未通过,重新处置", note)
     return actor, note

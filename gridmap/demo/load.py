@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridmap.demo.build import Progress, _generate, as_of_for
+from gridmap.demo.build import Progress, as_of_for, generate_at
 from gridmap.demo.places import COUNTY_CODE, Scale
 from gridmap.domain import LAYERS, Scope
 from gridmap.store.base import Store
@@ -33,7 +33,7 @@ def load_demo(store: Store, scale: Scale, seed: int = 7, progress: Progress | No
     """
     as_of = as_of_for(today)
     report = progress or (lambda stage, fraction: None)
-    frames = _generate(scale, seed, lambda stage, f: report(stage, 0.8 * f), as_of)
+    frames = generate_at(scale, seed, lambda stage, f: report(stage, 0.8 * f) if f < 1.0 else None, as_of)
     counts: dict[str, int] = {}
     report("写入数据库", 0.8)
     with store.transaction(actor, Scope.county(COUNTY_CODE)) as tx:

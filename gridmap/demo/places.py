@@ -28,6 +28,7 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from gridmap.demo.names import display_name
@@ -160,13 +161,16 @@ def _read_adcode() -> pd.DataFrame:
     return table[~town_of.isin(EXCLUDED_TOWNS) & ~table["code"].isin(EXCLUDED_TOWNS)].reset_index(drop=True)
 
 
-def _project_gcj(lonlat_gcj: np.ndarray, to_metric: object) -> np.ndarray:
+def _project_gcj(lonlat_gcj: np.ndarray, to_metric: pyproj.Transformer) -> np.ndarray:
+    """GCJ-02 longitude/latitude rows to metric x/y rows."""
     lon, lat = gcj02_to_wgs84(lonlat_gcj[:, 0], lonlat_gcj[:, 1])
-    x, y = to_metric.transform(np.asarray(lon), np.asarray(lat))
-    return np.column_stack([x, y])
+    lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
+    # pyproj treats one-element arrays as scalars (with a numpy deprecation warning): pad.
+    x, y = to_metric.transform(np.append(lon, lon[:1]), np.append(lat, lat[:1]))
+    return np.column_stack([x, y])[: len(lon)]
 
 
-def _towns(table: pd.DataFrame, outline: shapely.Polygon, to_metric: object) -> pd.DataFrame:
+def _towns(table: pd.DataFrame, outline: shapely.Polygon, to_metric: pyproj.Transformer) -> pd.DataFrame:
     towns = table[table["level"] == "town"].sort_values("code").reset_index(drop=True)
     xy = np.full((len(towns), 2), np.nan)
     source = np.full(len(towns), "adcode", dtype=object)
@@ -196,7 +200,7 @@ def _emptiest_point(outline: shapely.Polygon, taken: np.ndarray, step: float = 2
     return cand[int(np.argmax(dist))]
 
 
-def _villages(table: pd.DataFrame, towns: pd.DataFrame, to_metric: object) -> pd.DataFrame:
+def _villages(table: pd.DataFrame, towns: pd.DataFrame, to_metric: pyproj.Transformer) -> pd.DataFrame:
     v = table[table["level"] == "village"].sort_values("code").reset_index(drop=True)
     v = v[(v["code"].str[:9] + "000").isin(set(towns["code"]))].reset_index(drop=True)
     nbs_class = v["nbs_class"].where(v["nbs_class"].isin(PROFILES), DEFAULT_CLASS)

@@ -1,7 +1,7 @@
 """Households of the demo county, and their grouping into micro-grids and grids.
 
 Urban communities (NBS classes 111/112/121/122/210) are apartment estates: buildings of
-24-96 households, several buildings to an estate, estates around the community's point.
+24-96 households, two to four buildings to an estate, estates spread over the community.
 Rural villages (220, 123) are a few hamlets of scattered houses. Every household lies in
 its village's labelling region.
 
@@ -108,14 +108,18 @@ def _village_households(village: pd.Series, region: shapely.Geometry, rng: np.ra
     prof = profile(village["nbs_class"])
     n = max(MIN_HOUSEHOLDS, round(prof.households * np.exp(rng.normal(0.0, prof.sigma))))
     centre = np.array([village["x"], village["y"]])
-    frame = _estates(n, centre, village["spacing"], rng) if prof.urban else _hamlets(n, centre, village["spacing"], rng)
+    if prof.urban:
+        frame = _estates(n, centre, village["spacing"], region, rng)
+    else:
+        frame = _hamlets(n, centre, village["spacing"], rng)
     xy = _pull_inside(frame[["x", "y"]].to_numpy(), centre, region, rng)
     frame["x"], frame["y"] = xy[:, 0], xy[:, 1]
     return frame
 
 
-def _estates(n: int, centre: np.ndarray, spacing: float, rng: np.random.Generator) -> pd.DataFrame:
-    """Apartment buildings grouped in estates around ``centre``."""
+def _estates(n: int, centre: np.ndarray, spacing: float, region: shapely.Geometry,
+             rng: np.random.Generator) -> pd.DataFrame:
+    """Apartment buildings grouped in small estates spread over the community."""
     sizes: list[int] = []
     while sum(sizes) < n:
         sizes.append(int(rng.integers(*_BUILDING_SIZE)))
@@ -124,11 +128,10 @@ def _estates(n: int, centre: np.ndarray, spacing: float, rng: np.random.Generato
         last = sizes.pop()
         sizes[-1] += last
     n_b = len(sizes)
-    n_estates = max(1, round(n_b / rng.uniform(4, 10)))
-    estate_xy = centre + rng.normal(0.0, 0.28 * spacing, (n_estates, 2))
-    estate_xy[0] = centre + rng.normal(0.0, 20.0, 2)
+    n_estates = max(1, round(n_b / rng.uniform(2, 4)))
+    estate_xy = _spread_points(centre, 0.45 * spacing, region, n_estates, rng)
     estate_of = np.sort(rng.integers(0, n_estates, n_b))
-    spread = 30.0 + 8.0 * np.sqrt(np.bincount(estate_of, minlength=n_estates))
+    spread = 20.0 + 6.0 * np.sqrt(np.bincount(estate_of, minlength=n_estates))
     building_xy = estate_xy[estate_of] + rng.normal(0.0, 1.0, (n_b, 2)) * spread[estate_of, None]
     number_in_estate = np.arange(n_b) - np.searchsorted(estate_of, estate_of) + 1
     sizes_arr = np.array(sizes)
@@ -143,6 +146,22 @@ def _estates(n: int, centre: np.ndarray, spacing: float, rng: np.random.Generato
         "x": xy[:, 0], "y": xy[:, 1], "estate": estate_of[building], "building": number_in_estate[building],
         "unit": unit, "floor": in_unit // 2 + 1, "room": in_unit % 2 + 1, "hamlet": -1, "number": -1,
     })
+
+
+def _spread_points(centre: np.ndarray, radius: float, region: shapely.Geometry, n: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """``n`` well-spread points (best of a few candidates each) near ``centre`` in ``region``."""
+    shapely.prepare(region)
+    placed = [centre + rng.normal(0.0, 15.0, 2)]
+    for _ in range(n - 1):
+        r = radius * np.sqrt(rng.random(12))
+        a = rng.uniform(0, 2 * np.pi, 12)
+        cand = centre + np.column_stack([r * np.cos(a), r * np.sin(a)])
+        inside = shapely.contains_xy(region, cand[:, 0], cand[:, 1])
+        cand = cand[inside] if inside.any() else cand
+        dist = np.sqrt(((cand[:, None, :] - np.array(placed)[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+        placed.append(cand[int(np.argmax(dist))])
+    return np.array(placed)
 
 
 def _hamlets(n: int, centre: np.ndarray, spacing: float, rng: np.random.Generator) -> pd.DataFrame:

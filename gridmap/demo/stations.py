@@ -56,9 +56,7 @@ def stations_frame(ctx: Context) -> gpd.GeoDataFrame:
 def _household_in(ctx: Context, rng: np.random.Generator, unit_rows: np.ndarray) -> np.ndarray:
     """For each unit row, the metric point of one of its households (a random one)."""
     codes = ctx.units["code"].to_numpy()
-    micro_codes = codes[ctx.household_micro]
-    order = np.argsort(micro_codes, kind="stable")
-    sorted_codes = micro_codes[order].astype(str)
+    order, sorted_codes = _households_by_code(ctx)
     xy = ctx.household_xy()
     out = np.empty((len(unit_rows), 2))
     for k, row in enumerate(unit_rows):
@@ -67,6 +65,16 @@ def _household_in(ctx: Context, rng: np.random.Generator, unit_rows: np.ndarray)
         hi = np.searchsorted(sorted_codes, prefix + "\uffff", side="left")
         out[k] = xy[order[lo + int(rng.integers(0, max(hi - lo, 1)))]]
     return out
+
+
+def _households_by_code(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Household rows ordered by micro-grid code, and the sorted codes (cached per run)."""
+    cached = ctx.cache.get("households_by_code")
+    if cached is None:
+        micro_codes = ctx.units["code"].to_numpy()[ctx.household_micro].astype(str)
+        order = np.argsort(micro_codes, kind="stable")
+        cached = ctx.cache["households_by_code"] = (order, micro_codes[order])
+    return cached
 
 
 def _opened(ctx: Context, rng: np.random.Generator, n: int, max_days: int = 1500) -> list[dt.date]:

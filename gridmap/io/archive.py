@@ -8,7 +8,6 @@ directory alone, and members are then copied one by one with the byte counts enf
 
 from __future__ import annotations
 
-import shutil
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -122,8 +121,3 @@ def _with_siblings(path: Path) -> list[Path]:
 
 def _mib(n: int) -> str:
     return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n:,} 字节"
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a temporary unpacking directory, ignoring files already gone."""
-    shutil.rmtree(path, ignore_errors=True)

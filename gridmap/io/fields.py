@@ -26,6 +26,8 @@ LOCAL_ZONE = "Asia/Shanghai"
 _TRUE = frozenset({"true", "t", "yes", "y", "1", "是", "真", "对"})
 _FALSE = frozenset({"false", "f", "no", "n", "0", "否", "假", "错"})
 _MISSING = object()
+# 2026年11月1日 9时30分 -> 2026-11-1 9:30
+_CHINESE_DATE = str.maketrans({"年": "-", "月": "-", "日": " ", "时": ":", "点": ":", "分": ":", "秒": " "})
 
 
 class _Invalid(ValueError):
@@ -223,8 +225,10 @@ def _bool(value: Any) -> bool:
 
 
 def _timestamp(value: Any, what: str = "日期时间（应为 2026-11-01 09:30:00 这样的格式）") -> pd.Timestamp:
+    if isinstance(value, str):
+        value = " ".join(value.translate(_CHINESE_DATE).split()).rstrip(":")
     try:
-        stamp = pd.Timestamp(value.strip() if isinstance(value, str) else value)
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError, OverflowError):
         raise _Invalid(f"不是{what}") from None
     if stamp is pd.NaT:

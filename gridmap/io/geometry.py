@@ -111,11 +111,15 @@ def resolve_crs(file_crs: str | None, crs_implied: bool, crs_arg: str | None,
             src = pyproj.CRS.from_user_input(crs_arg)
         except pyproj.exceptions.CRSError:
             raise reject(f"--crs {crs_arg!r} 不是可识别的坐标系；示例：EPSG:4326、EPSG:4549") from None
-        if file_crs and not crs_implied and not _horizontal(pyproj.CRS(file_crs)).equals(_horizontal(src)):
-            notes.append(f"文件声明的坐标系为 {_name(pyproj.CRS(file_crs))}，已按 --crs 指定的 {_name(src)} 解读")
+        declared = _parse_crs(file_crs) if file_crs and not crs_implied else None
+        if declared is not None and not _horizontal(declared).equals(_horizontal(src)):
+            notes.append(f"文件声明的坐标系为 {_name(declared)}，已按 --crs 指定的 {_name(src)} 解读")
         return _horizontal(src), notes
     if file_crs:
-        return _horizontal(pyproj.CRS(file_crs)), notes
+        try:
+            return _horizontal(pyproj.CRS(file_crs)), notes
+        except pyproj.exceptions.CRSError:
+            raise reject(f"无法识别文件声明的坐标系（{file_crs[:80]}）；请用 --crs 指明，例如 EPSG:4549") from None
     if crs_implied:
         return STORE_CRS, notes
     raise reject("文件没有坐标系信息（Shapefile 缺少 .prj，或图层未定义坐标系）；" + _crs_hint(geoms, bad))
@@ -255,6 +259,13 @@ def _rows_with_nonfinite(geoms: np.ndarray, rows: np.ndarray) -> np.ndarray:
     bad = ~np.isfinite(coords).all(axis=1)
     out[idx[np.unique(which[bad])]] = True
     return out
+
+
+def _parse_crs(text: str) -> pyproj.CRS | None:
+    try:
+        return pyproj.CRS(text)
+    except pyproj.exceptions.CRSError:
+        return None
 
 
 def _horizontal(crs: pyproj.CRS) -> pyproj.CRS:

@@ -17,6 +17,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ from pyogrio.raw import read as ogr_read
 from gridmap.io.archive import safe_extract
 from gridmap.io.problems import Problem, problem, reject
 
-Format = str  # "geojson" | "gpkg" | "shp" | "csv"
+Format = Literal["geojson", "gpkg", "shp", "csv"]
 
 SUFFIX_FORMATS: dict[str, Format] = {
     ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".shp": "shp",

@@ -108,8 +108,9 @@ def _check_units_against_store(store: Store, county: Scope, scope: Scope, frame:
         raise ImportRejected([problem(None, f"文件含多个规划版本 {versions}；一次只能导入一个版本",
                                       field="plan_version")])
     remaining = _remaining_units(store, county, scope, versions[0], mode)
+    stored = set(remaining["code"]) if mode == "append" else set()
     errors = [problem(code, f"已存在于第 {versions[0]} 版规划中；要整体替换请用 replace 模式", field="code")
-              for code in frame["code"] if mode == "append" and code in set(remaining["code"])]
+              for code in frame["code"] if code in stored]
     errors = errors or check_nesting(frame, remaining)
     if errors:
         raise ImportRejected(errors)
@@ -165,7 +166,7 @@ def _write(store: Store, layer: str, frame: gpd.GeoDataFrame, *, scope: Scope, a
             where = {"plan_version": plan} if layer == "units" else None
             return tx.replace(layer, frame, where=where, note=note)
     except StoreError as exc:
-        raise ImportRejected([problem(None, f"写入被数据库拒绝，已全部回滚：{exc}")]) from exc
+        raise ImportRejected([problem(None, f"写入被拒绝，已全部回滚：{exc}")]) from exc
 
 
 def _silent(stage: str, fraction: float) -> None:

@@ -151,7 +151,7 @@ def _table(frame: pd.DataFrame | gpd.GeoDataFrame, spec: LayerSpec) -> pd.DataFr
     return _dates_as_text(out.reset_index(drop=True), spec)
 
 
-def _dates_as_text(table: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame:
+def _dates_as_text(table: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     """Date fields as ``YYYY-MM-DD`` text: no format here has a date type pyogrio can write."""
     for f in spec.fields:
         if f.type == "date" and f.name in table:

@@ -20,7 +20,7 @@ assigned point layer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -32,9 +32,9 @@ from gridmap.domain import ASSIGN_COLUMNS, POINT_LAYERS, Level, Scope, layer
 from gridmap.spatial.crs import STORE_CRS
 
 if TYPE_CHECKING:
-    from gridmap.store.base import Store
+    from gridmap.store.base import Store, Transaction
 
-__all__ = ["UNIT_COLUMNS", "assign", "micro_tree", "reassign", "reassign_all"]
+__all__ = ["UNIT_COLUMNS", "assign", "reassign", "reassign_all"]
 
 UNIT_COLUMNS: tuple[str, ...] = ("code", "level", "parent_code", "geometry")
 
@@ -78,23 +78,19 @@ def assign(points: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> gpd.GeoDataFram
     return _frame_with_codes(points, unit_of_point, micro["code"].to_numpy(dtype=object), ancestors)
 
 
-def micro_tree(units: gpd.GeoDataFrame) -> shapely.STRtree:
-    """The STRtree over the micro-grid polygons of ``units`` (validated as in :func:`assign`)."""
-    micro, _ = _prepare_units(units)
-    return shapely.STRtree(micro["geometry"].to_numpy())
-
-
 def reassign(store: Store, layer_name: str, scope: Scope, actor: str) -> int:
     """Re-assign a stored point layer to the current units; write changes in one transaction.
 
     Reads the layer's rows in ``scope`` and the units of the scope's county in the
     county's current plan version, runs :func:`assign`, and updates only the rows whose
-    assignment changed, with ``tx.update_many`` (one audit record).
+    assignment changed, with ``tx.update_many`` (one audit record). Reads happen inside
+    the write transaction, so nothing changes between the read and the write.
 
     Args:
         store: an open store.
         layer_name: an assigned point layer, e.g. ``"households"``.
-        scope: whose rows to re-assign; the store refuses writes outside it.
+        scope: whose rows to re-assign. Points are assigned against the whole county;
+            the store refuses the write if a row would leave the caller's jurisdiction.
         actor: who does it (for the audit record).
 
     Returns:
@@ -104,32 +100,42 @@ def reassign(store: Store, layer_name: str, scope: Scope, actor: str) -> int:
         ValueError: when ``layer_name`` is not an assigned point layer, or the units are
             unusable (see :func:`assign`).
     """
-    spec = layer(layer_name)
-    if not (spec.assigned and spec.geom == "Point"):
-        raise ValueError(f"layer {layer_name!r} is not an assigned point layer; "
-                         f"expected one of {', '.join(POINT_LAYERS)}")
+    _check_point_layer(layer_name)
     with store.transaction(actor, scope) as tx:
-        # Read inside the write transaction, so nothing changes between read and write.
-        conn = tx._conn()
-        units = _current_units(store, scope, conn)
-        rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS, "geometry"], _conn=conn)
-        if rows.empty:
-            return 0
-        assigned = assign(rows, units)
-        changed = _changed_rows(rows, assigned)
-        if not changed.any():
-            return 0
-        frame = assigned.loc[changed, ["id", *ASSIGN_COLUMNS]]
-        return tx.update_many(layer_name, frame, columns=list(ASSIGN_COLUMNS))
+        units = _current_units(store, scope, tx._conn())
+        return _reassign_layer(store, tx, layer_name, scope, units)
 
 
 def reassign_all(store: Store, scope: Scope, actor: str) -> dict[str, int]:
-    """:func:`reassign` every layer in :data:`gridmap.domain.POINT_LAYERS`.
+    """:func:`reassign` every layer in :data:`gridmap.domain.POINT_LAYERS`, all in one
+    transaction (all layers change or none).
 
     Returns:
         The number of changed rows per layer name.
     """
-    return {name: reassign(store, name, scope, actor) for name in POINT_LAYERS}
+    with store.transaction(actor, scope) as tx:
+        units = _current_units(store, scope, tx._conn())
+        return {name: _reassign_layer(store, tx, name, scope, units) for name in POINT_LAYERS}
+
+
+def _check_point_layer(layer_name: str) -> None:
+    spec = layer(layer_name)
+    if not (spec.assigned and spec.geom == "Point"):
+        raise ValueError(f"layer {layer_name!r} is not an assigned point layer; "
+                         f"expected one of {', '.join(POINT_LAYERS)}")
+
+
+def _reassign_layer(store: Store, tx: Transaction, layer_name: str, scope: Scope,
+                    units: gpd.GeoDataFrame) -> int:
+    rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS, "geometry"], _conn=tx._conn())
+    if rows.empty:
+        return 0
+    assigned = assign(rows, units)
+    changed = _changed_rows(rows, assigned)
+    if not changed.any():
+        return 0
+    return tx.update_many(layer_name, assigned.loc[changed, ["id", *ASSIGN_COLUMNS]],
+                          columns=list(ASSIGN_COLUMNS))
 
 
 # --------------------------------------------------------------------------- validation
@@ -152,12 +158,15 @@ def _check_points(points: gpd.GeoDataFrame) -> None:
 
 
 def _check_unmatched_points(points: gpd.GeoDataFrame, geoms: np.ndarray, unmatched: np.ndarray) -> None:
-    """Empty points and points with NaN/inf coordinates match no unit: look only there."""
+    """Empty points and points with NaN/inf coordinates match no unit: look only there.
+
+    One pass (``shapely.bounds``, NaN for both) over the unmatched points only, so a
+    clean input pays for its outside points, not for all of them.
+    """
     rows = np.flatnonzero(unmatched)
     if len(rows) == 0:
         return
-    subset = geoms[rows]
-    finite = np.isfinite(shapely.get_x(subset)) & np.isfinite(shapely.get_y(subset))  # NaN when empty
+    finite = np.isfinite(shapely.bounds(geoms[rows])).all(axis=1)
     if not finite.all():
         i = rows[~finite][0]
         what = "an empty Point" if geoms[i].is_empty else "a NaN or infinite coordinate"
@@ -191,7 +200,8 @@ def _prepare_units(units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, np.
         raise ValueError(f"units: row {units.index[codes.isna().to_numpy()][0]!r} has no code")
     codes = codes.astype(str)
     if codes.duplicated().any():
-        raise ValueError(f"units: code {codes[codes.duplicated()].iloc[0]!r} appears more than once")
+        raise ValueError(f"units: code {codes[codes.duplicated()].iloc[0]!r} appears more than once "
+                         "(units of several plan versions? pass one plan)")
     is_micro = (levels == Level.MICRO).to_numpy()
     if not is_micro.any():
         raise ValueError("units: there are no micro-grids (level 'micro'); nothing to assign points to")
@@ -204,39 +214,44 @@ def _prepare_units(units: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict[str, np.
         raise ValueError(f"units: micro-grid {codes.to_numpy()[is_micro][i]!r} has {what}; "
                          "expected a Polygon or MultiPolygon")
     micro = pd.DataFrame({"code": codes.to_numpy()[is_micro], "geometry": geoms})
-    parents = units["parent_code"].where(units["parent_code"].notna(), None)
-    parent_of = pd.Series(parents.to_numpy(dtype=object), index=codes.to_numpy())
-    level_of = pd.Series(levels.to_numpy(), index=codes.to_numpy())
-    return micro, _ancestors(micro["code"], parent_of, level_of)
+    all_codes = codes.to_numpy(dtype=object)
+    parents = units["parent_code"].to_numpy(dtype=object)
+    return micro, _ancestors(all_codes, parents, levels.to_numpy(dtype=object), np.flatnonzero(is_micro))
 
 
-def _ancestors(micro_codes: pd.Series, parent_of: pd.Series, level_of: pd.Series) -> dict[str, np.ndarray]:
+def _ancestors(codes: np.ndarray, parents: np.ndarray, levels: np.ndarray,
+               micro_rows: np.ndarray) -> dict[str, np.ndarray]:
     """Town, village and grid codes of each micro-grid, by walking ``parent_code`` upwards.
 
-    Vectorised per step: each step maps every chain one parent up (``Series.map``), so
-    the walk costs (number of levels) dict lookups per micro-grid.
+    ``parent_code`` is looked up once for all units (a hash lookup, ``Index.get_indexer``)
+    into row positions; the walk then moves every chain one parent up per step with
+    array indexing, and stops at the town. A level may be skipped (a micro-grid hung
+    directly under a village has no grid code). A chain that breaks below the town (a
+    parent code not among the units) or loops is an error.
     """
-    found = {col: np.full(len(micro_codes), None, dtype=object) for col in _ANCESTOR_COLUMNS.values()}
-    current = micro_codes.map(parent_of)
+    has_parent = pd.notna(parents)
+    parent_row = pd.Index(codes).get_indexer(np.where(has_parent, parents, None))
+    depth = pd.Series(levels).map({str(lv): lv.depth for lv in Level}).to_numpy(dtype=np.intp)
+    found = {col: np.full(len(micro_rows), None, dtype=object) for col in _ANCESTOR_COLUMNS.values()}
+    chain = np.arange(len(micro_rows))  # which micro-grid each live chain belongs to
+    node = micro_rows.copy()  # the unit each live chain has reached
     for _ in range(len(Level)):
-        alive = current.notna().to_numpy()
-        if not alive.any():
-            return found
-        unknown = alive & ~current.isin(level_of.index).to_numpy()
-        if unknown.any():
-            i = int(np.flatnonzero(unknown)[0])
-            raise ValueError(f"units: the parent chain of micro-grid {micro_codes.iloc[i]!r} reaches "
-                             f"{current.iloc[i]!r}, which is not among the units")
-        lvl = current.map(level_of).to_numpy()
+        broken = has_parent[node] & (parent_row[node] < 0)
+        if broken.any():
+            i = int(np.flatnonzero(broken)[0])
+            raise ValueError(f"units: the parent chain of micro-grid {codes[micro_rows[chain[i]]]!r} "
+                             f"reaches {parents[node[i]]!r}, which is not among the units")
+        keep = parent_row[node] >= 0
+        chain, node = chain[keep], parent_row[node[keep]]
         for level, col in _ANCESTOR_COLUMNS.items():
-            hit = alive & (lvl == level)
-            found[col][hit] = current.to_numpy()[hit]
-        current = current.map(parent_of)
-    if current.notna().any():
-        i = int(np.flatnonzero(current.notna().to_numpy())[0])
-        raise ValueError(f"units: the parent chain of micro-grid {micro_codes.iloc[i]!r} is a cycle "
-                         f"or deeper than {len(Level)} levels")
-    return found
+            hit = depth[node] == level.depth
+            found[col][chain[hit]] = codes[node[hit]]
+        below_town = depth[node] > Level.TOWN.depth
+        chain, node = chain[below_town], node[below_town]
+        if len(node) == 0:
+            return found
+    raise ValueError(f"units: the parent chain of micro-grid {codes[micro_rows[chain[0]]]!r} is a cycle "
+                     f"or deeper than {len(Level)} levels")
 
 
 # --------------------------------------------------------------------------- matching
@@ -281,16 +296,14 @@ def _resolve_ties(points: np.ndarray, pt_idx: np.ndarray, unit_idx: np.ndarray, 
 def _frame_with_codes(points: gpd.GeoDataFrame, unit_of_point: np.ndarray, micro_codes: np.ndarray,
                       ancestors: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
     columns = {**ancestors, "micro_code": micro_codes}
-    names = list(ASSIGN_COLUMNS[:-1])
-    # One row per micro-grid plus a last row of None for points outside every micro-grid.
-    table = np.full((len(micro_codes) + 1, len(names)), None, dtype=object)
-    for j, col in enumerate(names):
-        table[:-1, j] = columns[col]
     outside = unit_of_point < 0
-    codes = table[np.where(outside, len(micro_codes), unit_of_point)]
+    # Each code array gets a trailing None, taken by the points outside every micro-grid.
+    take = np.where(outside, len(micro_codes), unit_of_point)
     out = points.copy()
-    for j, col in enumerate(names):
-        out[col] = codes[:, j]
+    for col in ASSIGN_COLUMNS[:-1]:
+        values = np.append(columns[col], None).astype(object)
+        # A Series with its dtype given skips pandas' scan of object arrays for dates.
+        out[col] = pd.Series(np.take(values, take), index=out.index, dtype=object, copy=False)
     out["outside"] = outside
     return out
 
@@ -307,7 +320,7 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return changed
 
 
-def _current_units(store: Store, scope: Scope, conn: object) -> gpd.GeoDataFrame:
+def _current_units(store: Store, scope: Scope, conn: Any) -> gpd.GeoDataFrame:
     """The units of the scope's whole county in its current plan version.
 
     The whole county, not only the scope: a point may now lie in a unit outside the

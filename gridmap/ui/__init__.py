@@ -5,6 +5,7 @@
   error on the page.
 - :func:`county_picker` -- which county a page shows.
 - :func:`escape_markdown` -- stored text made safe for Streamlit markdown.
+- :func:`fmt_count`, :func:`fmt_datetime` -- numbers and times as the pages show them.
 """
 
 from gridmap.ui.context import (
@@ -15,7 +16,7 @@ from gridmap.ui.context import (
     language_switch,
     store_or_stop,
 )
-from gridmap.ui.text import escape_markdown, fmt_count
+from gridmap.ui.text import escape_markdown, fmt_count, fmt_datetime
 
 __all__ = [
     "LANG_KEY",
@@ -24,6 +25,7 @@ __all__ = [
     "current_language",
     "escape_markdown",
     "fmt_count",
+    "fmt_datetime",
     "language_switch",
     "store_or_stop",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # Characters with a meaning in Streamlit markdown: CommonMark punctuation plus
@@ -31,3 +32,14 @@ def escape_markdown(text: object) -> str:
 def fmt_count(n: int | None) -> str:
     """A count with thousands separators (``12,345``); ``—`` for None."""
     return "—" if n is None else f"{int(n):,}"
+
+
+def fmt_datetime(value: object) -> str:
+    """A stored date-time as ``YYYY-MM-DD HH:MM``; text that is no date-time comes back as is."""
+    if value is None:
+        return "—"
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return str(value)
+    return stamp.strftime("%Y-%m-%d %H:%M")

@@ -241,8 +241,19 @@ def page(browser: Browser, offsite_requests: list[str], request: pytest.FixtureR
 
 
 def wait_for_app(pg: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has rendered the app and finished running the script."""
-    pg.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    pg.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                         timeout=timeout_ms)
+    """Wait until Streamlit has run the script and drawn every element (no skeletons left).
+
+    Call it after ``goto``; after a click, prefer ``expect(...)``, which retries.
+    """
+    pg.wait_for_function(_APP_SETTLED_JS, timeout=timeout_ms)
+
+
+_APP_SETTLED_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null
+    && app.getAttribute("data-test-script-state") === "notRunning"
+    && document.querySelector("[data-testid='stMain'] h1") !== null
+    && document.querySelector(
+         "[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], "
+         + "[data-testid='stAppSkeleton'], [data-testid='stStatusWidget']") === null;
+}"""
