@@ -179,7 +179,7 @@ def postgis_join(url: str, points: gpd.GeoDataFrame, micro: gpd.GeoDataFrame,
     _ensure_database(url)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        version = conn.execute("SELECT postgis_full_version()").fetchone()[0].split('"')[1]
+        version = conn.execute("SELECT postgis_lib_version()").fetchone()[0]
         conn.execute("CREATE TEMP TABLE bench_points (id integer, geom geometry(Point, 4326))")
         conn.execute("CREATE TEMP TABLE bench_micro (code text, geom geometry(MultiPolygon, 4326))")
         _copy(conn, "bench_points", points["id"].to_numpy(), points.geometry.to_numpy())

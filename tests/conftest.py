@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +22,7 @@ import shapely
 
 from gridmap.domain import Scope
 from gridmap.store import Store, open_store
+from tests.store_fixtures import SCOPE, postgis_url, reset_postgis, tiny_issues, tiny_units
 
 # =============================================================================
 # 1. Services, ordering and the demo store
@@ -176,3 +179,31 @@ def overview_db_url(tmp_path: Path) -> str:
 # =============================================================================
 # 2. Store fixtures (both backends)
 # =============================================================================
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
+    """A fresh, migrated, empty store of each backend."""
+    if request.param == "sqlite":
+        s = open_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}")
+    else:
+        url = postgis_url()
+        try:
+            reset_postgis(url)
+            s = open_store(url)
+        except Exception as exc:  # any failure means the service is not usable
+            require_service("PostGIS", f"{url}: {exc}")
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def tiny_store(store: Store) -> Store:
+    """The tiny county loaded: units and three issues."""
+    with store.transaction("tester", SCOPE) as tx:
+        tx.insert("units", tiny_units())
+        tx.insert("issues", tiny_issues())
+        tx.set_meta("plan_version", "1")
+    return store

@@ -1,4 +1,4 @@
-"""Store fixtures shared by the contract tests: both backends, one tiny county.
+"""Data for the store fixtures (in conftest.py): one tiny county, both backends.
 
 The tiny county (codes under 330327, near Lingxi)::
 
@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
-from collections.abc import Iterator
 
 import geopandas as gpd
-import pytest
 import shapely
 
 from gridmap.domain import Scope
-from gridmap.store import Store, open_store
 
 COUNTY = "330327"
 SCOPE = Scope.county(COUNTY)
@@ -32,14 +28,6 @@ VILLAGE = "330327100001"
 G1, G2 = VILLAGE + "01", VILLAGE + "02"
 M1, M2, M3, M4 = G1 + "001", G1 + "002", G2 + "001", G2 + "002"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/gridmap_test"
-
-
-def require_service(name: str, reason: str) -> None:
-    """Skip locally, fail under CI: a missing service must never pass silently in CI."""
-    message = f"{name} unavailable: {reason}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message} (CI=true: PostGIS and browser tests are mandatory)")
-    pytest.skip(message)
 
 
 def _box(x0: float, y0: float, x1: float, y1: float) -> shapely.MultiPolygon:
@@ -105,7 +93,8 @@ def tiny_issues() -> gpd.GeoDataFrame:
     )
 
 
-def _reset_postgis(url: str) -> None:
+def reset_postgis(url: str) -> None:
+    """Drop every gridmap table in the test database (PostGIS itself stays)."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
@@ -119,31 +108,3 @@ def _reset_postgis(url: str) -> None:
 
 def postgis_url() -> str:
     return os.environ.get("GRIDMAP_TEST_PG", PG_DEFAULT)
-
-
-@pytest.fixture(params=["sqlite", "postgis"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
-    """A fresh, migrated, empty store of each backend."""
-    if request.param == "sqlite":
-        s = open_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}")
-    else:
-        url = postgis_url()
-        try:
-            _reset_postgis(url)
-            s = open_store(url)
-        except Exception as exc:  # noqa: BLE001 - any failure means the service is not usable
-            require_service("PostGIS", f"{url}: {exc}")
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
-def tiny_store(store: Store) -> Store:
-    """The tiny county loaded: units and three issues."""
-    with store.transaction("tester", SCOPE) as tx:
-        tx.insert("units", tiny_units())
-        tx.insert("issues", tiny_issues())
-        tx.set_meta("plan_version", "1")
-    return store

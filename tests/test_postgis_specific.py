@@ -372,6 +372,29 @@ def test_update_many_uses_copy_and_respects_the_scope(store: PostgisStore) -> No
     assert store.count("households", grid) == len(store.read("households", grid, columns=["id"]))
 
 
+def test_update_many_on_a_layer_without_scope_column(store: PostgisStore) -> None:
+    """issue_events has no code column: a unit-scoped caller sees the county's rows."""
+    county = "330318"
+    events = pd.DataFrame({"id": ["e1", "e2"], "issue_id": ["i1", "i1"],
+                           "at": [dt.datetime(2026, 11, 20, 8), dt.datetime(2026, 11, 20, 9)],
+                           "actor": "网格员", "to_status": ["accepted", "dispatched"]})
+    grid = Scope(county, G1.replace("330327", county), Level.GRID)
+    store.insert("issue_events", events, actor="t", scope=grid)
+    with store.transaction("t", grid) as tx:
+        assert tx.update_many("issue_events", events.assign(note="已核实"), ["note"]) == 2
+    assert store.read("issue_events", grid)["note"].tolist() == ["已核实", "已核实"]
+
+
+def test_nested_transactions_on_one_thread_are_refused(store: PostgisStore) -> None:
+    scope = Scope.county("330319")
+    with store.transaction("t", scope), pytest.raises(StoreError, match="already open"), \
+            store.transaction("t", scope):
+        pass
+    with store.transaction("t", scope) as tx:  # the flag is cleared afterwards
+        tx.set_meta("k", "v")
+    assert store.get_meta("330319", "k") == "v"
+
+
 # --------------------------------------------------------------------------- audit log
 
 
@@ -395,12 +418,15 @@ def test_app_role_writes_through_the_store_but_cannot_change_audit_rows(store: P
         # Connect as the test user but act as the app role for the whole session.
         app = PostgisStore(f"{store.url}{'&' if '?' in store.url else '?'}options={quote(f'-c role={role}')}")
         try:
+            assert app.migrate() == SCHEMA_VERSION  # open_store() migrates: must work for the app role
             scope = Scope.county("330317")
             with app.transaction("worker", scope) as tx:
                 tx.insert("issues", _county("330317", tiny_issues()))
                 tx.update("issues", "i1", {"status": "accepted"})
+                tx.update_many("issues", pd.DataFrame({"id": ["i2"], "status": ["closed"]}), ["status"])
+                tx.set_meta("plan_version", "1")
             assert app.count("issues", scope) == 3
-            assert len(app.audit_log(scope)) == 2
+            assert len(app.audit_log(scope)) == 3
             with _connect(app.url) as conn:
                 assert conn.execute("SELECT current_user").fetchone()[0] == role
                 for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log",

@@ -22,9 +22,7 @@ from tests.store_fixtures import (
     M4,
     SCOPE,
     VILLAGE,
-    store,  # noqa: F401 - fixture
     tiny_issues,
-    tiny_store,  # noqa: F401 - fixture
     tiny_units,
 )
 
@@ -228,7 +226,7 @@ def test_concurrent_writers_lose_nothing(store: Store) -> None:
             for j in range(25):
                 frame = tiny_issues().iloc[[0]].assign(id=f"w{k}-{j}")
                 store.insert("issues", frame, actor=f"writer{k}", scope=SCOPE)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]

@@ -249,11 +249,13 @@ def _components(unit: np.ndarray, adjacency: Adjacency) -> np.ndarray:
 
 def _best_receivers(face_unit: np.ndarray, comp: np.ndarray, detached: np.ndarray, level_of: np.ndarray,
                     parent_of: np.ndarray | None, adjacency: Adjacency) -> np.ndarray:
-    """For each detached piece, the finest unit across its longest border (-1: none)."""
+    """For each detached piece, the finest unit across its longest border with a piece
+    that stays (-1: none yet; a later round retries)."""
     a = np.concatenate([adjacency.a, adjacency.b])
     b = np.concatenate([adjacency.b, adjacency.a])
     length = np.concatenate([adjacency.length, adjacency.length])
-    keep = detached[comp[a]] & (comp[a] != comp[b])
+    # Only staying (main) pieces receive, so two detached pieces never swap forever.
+    keep = detached[comp[a]] & ~detached[comp[b]]
     pieces = pd.DataFrame({"piece": comp[a][keep], "to": face_unit[b][keep], "length": length[keep],
                            "from": face_unit[a][keep]})
     receiver = np.full(len(detached), -1, dtype=np.int64)

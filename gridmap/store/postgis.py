@@ -1,7 +1,8 @@
 """The server store: PostgreSQL + PostGIS, selected by a ``postgresql://`` URL.
 
 - Geometry lives in ``geom geometry(MultiPolygon|Point, 4326)`` columns with a GiST
-  index; bounding-box filters (``&&``) and spatial predicates (``ST_Intersects``,
+  index; bounding-box filters (``&&``, then an exact extent test: ``&&`` alone
+  compares float4-rounded boxes) and spatial predicates (``ST_Intersects``,
   ``ST_Within``, ``ST_Contains``) run in SQL and use that index.
 - Jurisdiction scope is a ``LIKE 'prefix%'`` on the scope column (``units.code``,
   ``micro_code``), backed by a ``text_pattern_ops`` index so it works in any collation.
@@ -13,7 +14,9 @@
   layer table, ``meta`` and ``audit_log``; every query here filters by county first.
 - ``audit_log`` is append-only: a statement trigger raises on UPDATE, DELETE and
   TRUNCATE for everyone, and :meth:`PostgisStore.grant_app_role` gives the application
-  role SELECT and INSERT only. Run migrations as the owner, the app as that role.
+  role SELECT and INSERT only. Run migrations as the owner, the app as that role
+  (its own login, or ``?options=-c%20role%3D<role>`` in the URL); ``migrate()`` runs
+  no DDL when the schema is current, so the app role may call it at start-up.
 - Connections come from a small thread-safe pool (Streamlit runs sessions in
   threads); a connection is only ever used by one thread at a time. Server-side
   prepared statements are off, so a transaction-mode pgbouncer can sit in between.
@@ -402,7 +405,7 @@ class PostgisTransaction(Transaction):
             cur.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS s WHERE {} AND t.id = s.id").format(
                 table, sets, staging, sql.SQL(" AND ").join(where)), params)
             changed = cur.rowcount
-            if not self.scope.whole_county:
+            if not self.scope.whole_county and scope_column(spec) is not None:
                 self._refuse_rows_outside_scope(cur, spec, staging)
             cur.execute(sql.SQL("DROP TABLE {}").format(staging))
         return changed
@@ -413,7 +416,7 @@ class PostgisTransaction(Transaction):
         That covers rows the caller may not touch (left unchanged by the scoped
         UPDATE) and rows the update would move out of the caller's jurisdiction.
         """
-        col = sql.Identifier(scope_column(spec) or "id")
+        col = sql.Identifier(str(scope_column(spec)))
         cur.execute(
             sql.SQL("SELECT count(*) FROM {} AS t JOIN {} AS s ON t.id = s.id "
                     "WHERE t.county_code = %s AND NOT coalesce(t.{} LIKE %s, FALSE)").format(
@@ -473,6 +476,7 @@ class PostgisStore(Store):
         self.url = url
         self._display = _mask(url)
         self._pool = _Pool(_conninfo(url), self._display, max_idle=max_idle)
+        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"PostgisStore({self._display!r})"
@@ -490,12 +494,20 @@ class PostgisStore(Store):
 
     @contextmanager
     def transaction(self, actor: str, scope: Scope) -> Iterator[PostgisTransaction]:
-        with self._pool.connection() as conn:
-            try:
-                with conn.transaction():
-                    yield PostgisTransaction(self, conn, actor, scope)
-            except psycopg.Error as exc:
-                raise StoreError(f"the database refused the change: {_first_line(exc)}") from exc
+        # A second transaction on the same thread would run on another connection and
+        # could wait forever for rows the first one holds; refuse it, as SQLite does.
+        if getattr(self._local, "in_transaction", False):
+            raise StoreError("a transaction is already open on this thread")
+        self._local.in_transaction = True
+        try:
+            with self._pool.connection() as conn:
+                try:
+                    with conn.transaction():
+                        yield PostgisTransaction(self, conn, actor, scope)
+                except psycopg.Error as exc:
+                    raise StoreError(f"the database refused the change: {_first_line(exc)}") from exc
+        finally:
+            self._local.in_transaction = False
 
     # -- schema ---------------------------------------------------------------------
 
@@ -509,13 +521,14 @@ class PostgisStore(Store):
             try:
                 with conn.transaction():
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", [_MIGRATION_LOCK])
-                    _require_postgis(conn)
-                    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                                 "(version integer PRIMARY KEY, applied_at timestamp without time zone NOT NULL)")
-                    current = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+                    current = _schema_version(conn)
                     if current > SCHEMA_VERSION:
                         raise StoreError(f"the database {self._display} has schema version {current}, newer "
                                          f"than this program ({SCHEMA_VERSION}); upgrade gridmap")
+                    if current < SCHEMA_VERSION:  # DDL only when needed: the app role may not create
+                        _require_postgis(conn)
+                        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer "
+                                     "PRIMARY KEY, applied_at timestamp without time zone NOT NULL)")
                     for version in range(current + 1, SCHEMA_VERSION + 1):
                         for statement in _MIGRATIONS[version]():
                             conn.execute(statement)
@@ -662,6 +675,13 @@ class PostgisStore(Store):
 
 
 # --------------------------------------------------------------------------- schema
+
+
+def _schema_version(conn: psycopg.Connection) -> int:
+    """The newest applied migration, 0 for an empty database."""
+    if conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+        return 0
+    return int(conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0])
 
 
 def _require_postgis(conn: psycopg.Connection) -> None:
