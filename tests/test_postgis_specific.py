@@ -27,7 +27,8 @@ from gridmap.store import ScopeError, StoreError, open_store
 from gridmap.store import postgis as pg
 from gridmap.store.base import SCHEMA_VERSION, scope_column
 from gridmap.store.postgis import PostgisStore
-from tests.store_fixtures import G1, M1, M2, M3, M4, postgis_url, require_service, tiny_issues, tiny_units
+from tests.conftest import require_service
+from tests.store_fixtures import G1, M1, M2, M3, M4, postgis_url, tiny_issues, tiny_units
 
 pytestmark = pytest.mark.postgis
 

@@ -375,23 +375,46 @@ def _coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.nda
     return geoms
 
 
+def _json_text(v: Any) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v if isinstance(v, str) else json.dumps(_jsonable(v), ensure_ascii=False)
+
+
+_CONVERTERS: dict[str, Any] = {"int": int, "float": float, "bool": bool}
+
+
+def _to_timestamps(col: pd.Series) -> pd.Series:
+    """Naive Beijing-time timestamps, whole seconds, NaT for missing (vectorised)."""
+    try:
+        ts = pd.to_datetime(col.astype(object).where(col.notna(), None))
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"column {col.name!r}: not a date/time ({exc})") from None
+    if ts.dt.tz is not None:
+        ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    return ts.dt.floor("s")
+
+
 def _encode_column(ftype: str, col: pd.Series) -> pd.Series:
-    """To Python values a DB-API driver accepts (None for missing)."""
-    values = col.astype(object).where(col.notna(), None) if ftype != "json" else col.astype(object)
+    """To Python values a DB-API driver accepts (None for missing), as an object Series.
+
+    Built from arrays/lists, not with ``Series.map``: ``map`` re-infers the dtype,
+    which turned ints with a missing value into floats and NaN, and datetimes into
+    Timestamp/NaT (SQLite then stored the text 'NaT'). Times keep whole seconds in
+    both backends.
+    """
+    if ftype in ("datetime", "date"):
+        ts = _to_timestamps(col)
+        values = ts.to_numpy().astype("datetime64[us]").astype(object) if ftype == "datetime" \
+            else ts.dt.date.to_numpy(dtype=object)
+        out = np.where(ts.isna().to_numpy(), None, np.asarray(values, dtype=object))
+        return pd.Series(out, index=col.index, dtype=object)
     if ftype == "json":
-        return values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                          else (v if isinstance(v, str) else json.dumps(_jsonable(v), ensure_ascii=False)))
-    if ftype == "int":
-        return values.map(lambda v: None if v is None else int(v))
-    if ftype == "float":
-        return values.map(lambda v: None if v is None else float(v))
-    if ftype == "bool":
-        return values.map(lambda v: None if v is None else bool(v))
-    if ftype == "datetime":
-        return values.map(lambda v: None if v is None else pd.Timestamp(v).to_pydatetime().replace(tzinfo=None))
-    if ftype == "date":
-        return values.map(lambda v: None if v is None else pd.Timestamp(v).date())
-    return values.map(lambda v: None if v is None else str(v))
+        out = [_json_text(v) for v in col.astype(object)]
+    else:
+        convert = _CONVERTERS.get(ftype, str)
+        out = [None if v is None else convert(v) for v in col.astype(object).where(col.notna(), None)]
+    return pd.Series(out, index=col.index, dtype=object)
 
 
 def encode_values(spec: LayerSpec, values: dict[str, Any]) -> dict[str, Any]:

@@ -212,9 +212,10 @@ def _column_type(spec: LayerSpec, name: str) -> str:
 def _finish(ftype: str, values: pd.Series) -> list[Any]:
     """Python values psycopg dumps quickly and exactly, None for every kind of missing.
 
-    ``base._encode_column`` can hand back NaN in int columns and pandas Timestamps/NaT
-    in datetime columns (pandas re-infers the mapped dtype); this undoes that, with
-    vectorised conversions (per-value Python checks cost seconds at county scale).
+    Whatever dtype pandas gave the column (NaN in ints, Timestamp/NaT in datetimes,
+    numpy scalars), the result is plain Python values. Conversions are vectorised:
+    per-value Python checks cost seconds at county scale, and psycopg dumps a plain
+    ``datetime`` several times faster than a pandas ``Timestamp``.
     """
     if ftype == "datetime":
         stamps = pd.to_datetime(values) if len(values) else values.astype("datetime64[ns]")

@@ -90,21 +90,25 @@ def _to_sql(ftype: str, value: Any) -> Any:
         return None
     if ftype == "bool" or isinstance(value, bool | np.bool_):
         return int(bool(value))
-    if ftype == "datetime":
-        return pd.Timestamp(value).to_pydatetime().replace(tzinfo=None).isoformat(sep=" ")
-    if ftype == "date":
-        return pd.Timestamp(value).date().isoformat()
+    if ftype in ("datetime", "date"):
+        return _time_text(ftype, pd.Series([value], dtype=object))[0]
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
+def _time_text(ftype: str, col: pd.Series) -> list[str | None]:
+    """ISO text that sorts like the time: 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (vectorised)."""
+    ts = pd.to_datetime(col.astype(object).where(col.notna(), None)).dt.floor("s")
+    unit = "s" if ftype == "datetime" else "D"
+    text = np.char.replace(np.datetime_as_string(ts.to_numpy(dtype="datetime64[s]"), unit=unit), "T", " ")
+    return np.where(ts.isna().to_numpy(), None, text.astype(object)).tolist()
+
+
 def _column_to_sql(ftype: str, col: pd.Series) -> list[Any]:
     """Encode a prepared column (Python objects, None for missing) for sqlite3."""
-    if ftype == "datetime":
-        return [None if v is None else v.isoformat(sep=" ") for v in col]
-    if ftype == "date":
-        return [None if v is None else v.isoformat() for v in col]
+    if ftype in ("datetime", "date"):
+        return _time_text(ftype, col)
     if ftype == "bool":
         return [None if v is None else int(v) for v in col]
     return col.tolist()
