@@ -418,6 +418,11 @@ class Scope:
     unit_code: str | None = None
     level: Level = Level.COUNTY
 
+    def __post_init__(self) -> None:
+        # A county is known by the first six digits of its NBS code everywhere.
+        object.__setattr__(self, "county_code", str(self.county_code)[:6])
+        object.__setattr__(self, "level", Level(self.level))
+
     @classmethod
     def county(cls, county_code: str) -> Scope:
         return cls(county_code=county_code[:6])

@@ -22,7 +22,16 @@ import shapely
 
 from gridmap.domain import Scope
 from gridmap.store import Store, open_store
-from tests.store_fixtures import SCOPE, postgis_url, reset_postgis, tiny_issues, tiny_units
+from tests.store_fixtures import (
+    SCOPE,
+    create_database,
+    drop_database,
+    postgis_url,
+    reset_postgis,
+    tiny_issues,
+    tiny_units,
+    with_database,
+)
 
 # =============================================================================
 # 1. Services, ordering and the demo store
@@ -181,13 +190,29 @@ def overview_db_url(tmp_path: Path) -> str:
 # =============================================================================
 
 
+@pytest.fixture(scope="session")
+def pg_session_url() -> Iterator[str | None]:
+    """A database of this test session's own (so parallel runs never collide), or None."""
+    base = postgis_url()
+    try:
+        name = create_database(base, "contract")
+    except Exception as exc:  # any failure means the service is not usable
+        yield None
+        require_service("PostgreSQL", f"{base}: {exc}")
+        return
+    yield with_database(base, name)
+    drop_database(base, name)
+
+
 @pytest.fixture(params=["sqlite", "postgis"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A fresh, migrated, empty store of each backend."""
     if request.param == "sqlite":
         s = open_store(f"sqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}")
     else:
-        url = postgis_url()
+        url = request.getfixturevalue("pg_session_url")
+        if url is None:
+            require_service("PostgreSQL", f"cannot create a test database at {postgis_url()}")
         try:
             reset_postgis(url)
             s = open_store(url)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
+from urllib.parse import quote, urlsplit
 
 import geopandas as gpd
 import shapely
@@ -108,3 +110,30 @@ def reset_postgis(url: str) -> None:
 
 def postgis_url() -> str:
     return os.environ.get("GRIDMAP_TEST_PG", PG_DEFAULT)
+
+
+def with_database(url: str, dbname: str, **query: str) -> str:
+    """``url`` pointing at another database, with extra query parameters."""
+    parts = urlsplit(url)
+    extra = "&".join(f"{k}={quote(v)}" for k, v in query.items())
+    joined = "&".join(q for q in (parts.query, extra) if q)
+    return parts._replace(path=f"/{dbname}", query=joined).geturl()
+
+
+def create_database(base_url: str, label: str) -> str:
+    """A new, uniquely named database beside ``base_url``'s; returns its name."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"gridmap_{label}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
+
+
+def drop_database(base_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(base_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +28,19 @@ from gridmap.store import postgis as pg
 from gridmap.store.base import SCHEMA_VERSION, scope_column
 from gridmap.store.postgis import PostgisStore
 from tests.conftest import require_service
-from tests.store_fixtures import G1, M1, M2, M3, M4, postgis_url, tiny_issues, tiny_units
+from tests.store_fixtures import (
+    G1,
+    M1,
+    M2,
+    M3,
+    M4,
+    create_database,
+    drop_database,
+    postgis_url,
+    tiny_issues,
+    tiny_units,
+    with_database,
+)
 
 pytestmark = pytest.mark.postgis
 
@@ -39,28 +51,8 @@ GEOM_LAYERS = [s.name for s in LAYERS.values() if s.geom]
 # --------------------------------------------------------------------------- helpers
 
 
-def _with_database(url: str, dbname: str, **query: str) -> str:
-    """``url`` pointing at another database, with extra query parameters."""
-    parts = urlsplit(url)
-    extra = "&".join(f"{k}={quote(v)}" for k, v in query.items())
-    joined = "&".join(q for q in (parts.query, extra) if q)
-    return parts._replace(path=f"/{dbname}", query=joined).geturl()
-
-
 def _connect(url: str) -> psycopg.Connection:
     return psycopg.connect(pg._conninfo(url), autocommit=True, connect_timeout=5)
-
-
-def _create_database(base_url: str, label: str) -> str:
-    name = f"gridmap_{label}_{uuid.uuid4().hex[:10]}"
-    with _connect(base_url) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return name
-
-
-def _drop_database(base_url: str, name: str) -> None:
-    with _connect(base_url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _county(code: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -124,13 +116,13 @@ def base_url() -> str:
 def pg_url(base_url: str) -> Iterator[str]:
     """A fresh database for this test session."""
     try:
-        name = _create_database(base_url, "test")
+        name = create_database(base_url, "test")
     except psycopg.Error as exc:
         require_service("PostgreSQL", f"cannot create a test database: {exc}")
     try:
-        yield _with_database(base_url, name)
+        yield with_database(base_url, name)
     finally:
-        _drop_database(base_url, name)
+        drop_database(base_url, name)
 
 
 @pytest.fixture(scope="session")
@@ -446,16 +438,16 @@ def test_app_role_writes_through_the_store_but_cannot_change_audit_rows(store: P
 
 
 def test_missing_postgis_gives_the_install_command(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    name = _create_database(base_url, "nogis")
+    name = create_database(base_url, "nogis")
     try:
         monkeypatch.setattr(pg, "_postgis_available", lambda conn: False)
-        with PostgisStore(_with_database(base_url, name)) as s, pytest.raises(StoreError) as info:
+        with PostgisStore(with_database(base_url, name)) as s, pytest.raises(StoreError) as info:
             s.migrate()
         assert str(info.value) == (f"PostGIS is not installed in database {name}: apt-get install "
                                    f"postgresql-{_server_major(base_url)}"
                                    "-postgis-3 and CREATE EXTENSION postgis")
     finally:
-        _drop_database(base_url, name)
+        drop_database(base_url, name)
 
 
 def _server_major(url: str) -> int:

@@ -18,6 +18,7 @@ from tests.store_fixtures import (
     G1,
     G2,
     M1,
+    M2,
     M3,
     M4,
     SCOPE,
@@ -237,3 +238,44 @@ def test_concurrent_writers_lose_nothing(store: Store) -> None:
     assert errors == []
     assert store.count("issues", SCOPE) == 100
     assert len(store.audit_log(SCOPE, limit=1000)) == 100
+
+
+def test_update_many_refuses_rows_outside_the_scope(tiny_store: Store) -> None:
+    grid = Scope("330327", G1, Level.GRID)
+    moved_in = pd.DataFrame({"id": ["i2"], "micro_code": [M1]})  # i2 lies in G2: outside
+    with pytest.raises(ScopeError), tiny_store.transaction("worker", grid) as tx:
+        tx.update_many("issues", moved_in, ["micro_code"])
+    moved_out = pd.DataFrame({"id": ["i1"], "micro_code": [M4]})
+    with pytest.raises(ScopeError), tiny_store.transaction("worker", grid) as tx:
+        tx.update_many("issues", moved_out, ["micro_code"])
+    codes = tiny_store.read("issues", SCOPE, columns=["id", "micro_code"]).set_index("id")["micro_code"]
+    assert codes["i1"] == M1 and codes["i2"] == M4
+    with pytest.raises(StoreError, match="cannot change"), tiny_store.transaction("t", SCOPE) as tx:
+        tx.update_many("issues", moved_in, ["county_code"])
+
+
+def test_long_county_codes_are_normalised(store: Store) -> None:
+    scope = Scope("330327000000")
+    assert scope.county_code == "330327"
+    store.insert("units", tiny_units().assign(county_code="330327000000"), actor="t", scope=scope)
+    assert store.count("units", Scope.county("330327")) == 9
+    assert store.audit_log(scope, limit=5).iloc[0]["county_code"] == "330327"
+
+
+def test_geometry_update_is_validated_and_normalised(tiny_store: Store) -> None:
+    unit_id = f"{M1}:1"
+    square = shapely.box(120.40, 27.51, 120.41, 27.52)
+    tiny_store.update("units", unit_id, {"geometry": square}, actor="planner", scope=SCOPE)
+    stored = tiny_store.read("units", SCOPE, where={"id": unit_id}).iloc[0].geometry
+    assert stored.geom_type == "MultiPolygon" and stored.equals(shapely.MultiPolygon([square]))
+    with pytest.raises(StoreError, match="expected Polygon"):
+        tiny_store.update("units", unit_id, {"geometry": shapely.Point(120.4, 27.5)}, actor="p", scope=SCOPE)
+
+
+def test_bbox_is_exact_at_the_edge(tiny_store: Store) -> None:
+    # M1 ends at x = 120.41; a box starting 1e-7 degrees further east must not return it
+    found = tiny_store.read("units", SCOPE, bbox=(120.4100001, 27.515, 120.415, 27.516))
+    assert M1 not in set(found["code"])
+    assert M2 in set(found["code"])
+    points = tiny_store.read("issues", SCOPE, bbox=(120.4050001, 27.0, 121.0, 28.0))
+    assert "i1" not in set(points["id"])

@@ -97,8 +97,15 @@ class Transaction(abc.ABC):
         return after
 
     def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
-        """Set ``columns`` for the rows whose ids are in ``frame`` (one audit row)."""
+        """Set ``columns`` for the rows whose ids are in ``frame`` (one audit row).
+
+        Every listed row must be in the caller's scope before and after the change;
+        otherwise ScopeError and nothing changes.
+        """
         spec = layer(layer_name)
+        bad = [c for c in columns if c not in spec.columns or c in ("id", "county_code")]
+        if bad:
+            raise StoreError(f"{spec.name}: cannot change column(s) {', '.join(bad)}")
         if frame.empty:
             return 0
         data = pd.DataFrame({c: frame[c] for c in ["id", *columns]})
@@ -135,10 +142,7 @@ class Transaction(abc.ABC):
         found = self.store.read(spec.name, self.scope, where={"id": row_id}, _conn=self._conn())
         if found.empty:
             raise NotFound(f"{spec.name}: no row {row_id!r} in your jurisdiction")
-        row = found.iloc[0].to_dict()
-        if "geometry" in row and row["geometry"] is not None:
-            row["geometry"] = row["geometry"]
-        return row
+        return found.iloc[0].to_dict()
 
     # -- backend hooks --------------------------------------------------------------
 
@@ -289,6 +293,7 @@ def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
     df = pd.DataFrame(frame).copy()
     if "county_code" not in df.columns:
         df["county_code"] = scope.county_code[:6]
+    df["county_code"] = df["county_code"].astype(str).str[:6]
     if "id" not in df.columns:
         df["id"] = [new_id() for _ in range(len(df))]
     else:
@@ -324,7 +329,7 @@ def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
         geoms = np.asarray(df["geometry"].values, dtype=object)
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and not frame.crs.equals(CRS):
             raise StoreError(f"{spec.name}: geometry is in {frame.crs.to_string()}, the store takes {CRS}")
-        df["geometry"] = _coerce_geoms(spec, geoms, df["id"].to_numpy())
+        df["geometry"] = coerce_geoms(spec, geoms, df["id"].to_numpy())
     wrong_county = df["county_code"].astype(str).str[:6] != scope.county_code[:6]
     if wrong_county.any():
         raise ScopeError(f"{spec.name}: row {df.loc[wrong_county, 'id'].iloc[0]!r} belongs to another county")
@@ -337,13 +342,13 @@ def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
     keep = spec.columns + (["geometry"] if spec.geom else [])
     df = df[keep]
     for f in spec.fields:
-        df[f.name] = _encode_column(f.type, df[f.name])
+        df[f.name] = encode_column(f.type, df[f.name])
     if spec.assigned:
         df["outside"] = df["outside"].fillna(False).astype(bool)
     return df.reset_index(drop=True)
 
 
-def _coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.ndarray:
     if len(geoms) == 0:
         return geoms
     is_geom = np.array([isinstance(g, shapely.Geometry) for g in geoms])
@@ -395,7 +400,7 @@ def _to_timestamps(col: pd.Series) -> pd.Series:
     return ts.dt.floor("s")
 
 
-def _encode_column(ftype: str, col: pd.Series) -> pd.Series:
+def encode_column(ftype: str, col: pd.Series) -> pd.Series:
     """To Python values a DB-API driver accepts (None for missing), as an object Series.
 
     Built from arrays/lists, not with ``Series.map``: ``map`` re-infers the dtype,
@@ -421,10 +426,14 @@ def encode_values(spec: LayerSpec, values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in values.items():
         f = spec.field(name)
-        if f is None:
+        if name == "geometry":
+            if spec.geom is None:
+                raise StoreError(f"{spec.name} has no geometry")
+            out[name] = coerce_geoms(spec, np.array([value], dtype=object), np.array(["(update)"]))[0]
+        elif f is None:
             out[name] = value
         else:
-            out[name] = _encode_column(f.type, pd.Series([value], dtype=object)).iloc[0]
+            out[name] = encode_column(f.type, pd.Series([value], dtype=object)).iloc[0]
     return out
 
 

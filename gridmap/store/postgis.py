@@ -50,10 +50,10 @@ from gridmap.store.base import (
     Store,
     StoreError,
     Transaction,
-    _coerce_geoms,
-    _encode_column,
+    coerce_geoms,
     decode_frame,
     empty_frame,
+    encode_column,
     encode_values,
     now,
     scope_column,
@@ -255,7 +255,7 @@ def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -
     """
     f = spec.field(name)
     if f is not None and not encoded:
-        col = _encode_column(f.type, col)
+        col = encode_column(f.type, col)
     values = _finish(_column_type(spec, name), col)
     if name == "county_code":
         return [None if v is None else v[:6] for v in values]
@@ -264,7 +264,7 @@ def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -
 
 def _ewkb_hex(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> list[str]:
     """Hex EWKB with SRID 4326, as the geometry type's text input accepts it."""
-    geoms = _coerce_geoms(spec, np.asarray(geoms, dtype=object), ids)
+    geoms = coerce_geoms(spec, np.asarray(geoms, dtype=object), ids)
     return list(shapely.to_wkb(shapely.set_srid(geoms, SRID), hex=True, include_srid=True))
 
 
@@ -365,7 +365,7 @@ class PostgisTransaction(Transaction):
         params: list[Any] = []
         for name, value in values.items():
             if name == "geometry":
-                geom = _coerce_geoms(spec, np.array([value], dtype=object), np.array([row_id]))[0]
+                geom = coerce_geoms(spec, np.array([value], dtype=object), np.array([row_id]))[0]
                 sets.append(sql.SQL("geom = {}").format(_geom_param()))
                 params.append(shapely.to_wkb(geom))
             else:

@@ -27,6 +27,7 @@ from gridmap.store.base import (
     SCHEMA_VERSION,
     BBox,
     Frame,
+    ScopeError,
     Store,
     StoreError,
     Transaction,
@@ -158,19 +159,26 @@ class SqliteTransaction(Transaction):
         sets = ", ".join(f"{c} = ?" for c in columns)
         rows = [(*vals, county, rid) for *vals, rid in zip(*encoded, data["id"].tolist(), strict=True)]
         scope_sql, scope_params = _scope_sql(spec, self.scope)
+        ids_json = pd.Series(data["id"]).to_json(orient="values")
+        before = self._count_outside(spec, ids_json, scope_sql, scope_params)
         cur = self._connection.executemany(
-            f"UPDATE {spec.name} SET {sets} WHERE county_code = ? AND id = ?", rows
+            f"UPDATE {spec.name} SET {sets} WHERE {scope_sql} AND id = ?",
+            [(*vals, *scope_params, rid) for *vals, _county, rid in rows],
         )
-        if not self.scope.whole_county:
-            # refuse changes that moved rows out of the caller's jurisdiction
-            outside = self._connection.execute(
-                f"SELECT COUNT(*) FROM {spec.name} WHERE id IN (SELECT value FROM json_each(?)) "
-                f"AND NOT ({scope_sql})",
-                [pd.Series(data["id"]).to_json(orient="values"), *scope_params],
-            ).fetchone()[0]
-            if outside:
-                raise StoreError(f"{spec.name}: {outside} rows would leave your jurisdiction")
+        after = self._count_outside(spec, ids_json, scope_sql, scope_params)
+        if before or after:
+            raise ScopeError(f"{spec.name}: {max(before, after)} of the rows are outside your jurisdiction "
+                             f"{self.scope.unit_code}; nothing was changed")
         return cur.rowcount
+
+    def _count_outside(self, spec: LayerSpec, ids_json: str, scope_sql: str, scope_params: list[Any]) -> int:
+        if self.scope.whole_county:
+            return 0
+        return int(self._connection.execute(
+            f"SELECT COUNT(*) FROM {spec.name} WHERE county_code = ? AND id IN "
+            f"(SELECT value FROM json_each(?)) AND NOT ({scope_sql})",
+            [self.scope.county_code, ids_json, *scope_params],
+        ).fetchone()[0])
 
     def _set_clause(self, spec: LayerSpec, values: dict[str, Any]) -> tuple[str, list[Any]]:
         parts: list[str] = []
@@ -337,9 +345,11 @@ class SqliteStore(Store):
                 sql += " AND t.minx BETWEEN ? AND ? AND t.miny BETWEEN ? AND ?"
                 params += [minx, maxx, miny, maxy]
             else:
+                # the R*Tree keeps float32 boxes: narrow with it, then test exactly
                 sql += (f" AND t.rowid IN (SELECT id FROM {spec.name}_rtree "
-                        "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
-                params += [minx, maxx, miny, maxy]
+                        "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)"
+                        " AND t.maxx >= ? AND t.minx <= ? AND t.maxy >= ? AND t.miny <= ?")
+                params += [minx, maxx, miny, maxy] * 2
         return sql, params
 
     def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int:
