@@ -114,14 +114,14 @@ def test_row_order_of_units_does_not_change_the_result() -> None:
         pd.testing.assert_frame_equal(assign(pts, shuffled), expected)
 
 
-def test_interior_beats_a_smaller_code_where_micro_grids_overlap() -> None:
-    """mc-2 is stretched west over mc-1's eastern half: a point on mc-1's east edge
-    lies inside mc-2, so it goes to mc-2 although mc-1 has the smaller code."""
+def test_smallest_code_wins_where_micro_grids_overlap() -> None:
+    """mc-2 is stretched west over mc-1's eastern half: every point in the overlap, on
+    its edges or inside, goes to mc-1 (the smaller code); west of it stays mc-1, east of
+    it is mc-2 alone."""
     units = two_by_two_units()
     units.loc[units.code == "mc-2", "geometry"] = box(120.05, 27.0, 120.2, 27.1)
-    out = assign(points_at((120.1, 27.05), (120.05, 27.05), (120.07, 27.05)), units)
-    # on mc-1's edge, inside mc-2 | on mc-2's edge, inside mc-1 | inside both: smallest code
-    assert out["micro_code"].tolist() == ["mc-2", "mc-1", "mc-1"]
+    out = assign(points_at((120.1, 27.05), (120.05, 27.05), (120.07, 27.05), (120.15, 27.05)), units)
+    assert out["micro_code"].tolist() == ["mc-1", "mc-1", "mc-1", "mc-2"]
 
 
 def test_result_is_a_copy_with_index_columns_and_order_kept() -> None:

@@ -7,11 +7,13 @@ codes of their own).
 
 The boundary rule
 -----------------
-Every point lands in at most one micro-grid. A point matched by several micro-grids
-(on a shared edge or vertex, or where two micro-grids overlap) goes to the one whose
-**interior** contains it; if none or several do, to the one with the **smallest code**
-(string order). The rule depends only on the geometry and the codes, never on the row
-order. A point in no micro-grid is kept, with ``outside=True`` and ``None`` codes.
+A point belongs to a micro-grid when it lies in its closed area (interior or
+boundary: ``intersects``). A point in several micro-grids (on a shared edge or vertex,
+or where two micro-grids overlap) goes to the one with the **smallest code** (string
+order). The rule depends only on the geometry and the codes, never on the row order,
+and costs nothing for points in one micro-grid. (Overlapping micro-grids are a plan
+error that :mod:`gridmap.spatial.coverage` reports; the rule still gives one answer.)
+A point in no micro-grid is kept, with ``outside=True`` and ``None`` codes.
 
 :func:`reassign` re-runs the assignment for a stored layer after a boundary change and
 writes the changed rows back in one transaction; :func:`reassign_all` does every
@@ -271,22 +273,21 @@ def _match(points: np.ndarray, tree: shapely.STRtree, micro: pd.DataFrame) -> np
     unit_of_point[pt_idx] = unit_idx  # last match wins; fixed below where a point has several
     repeated = pt_idx[1:] == pt_idx[:-1]
     if repeated.any():
-        _resolve_ties(points, pt_idx, unit_idx, repeated, micro, unit_of_point)
+        _resolve_ties(pt_idx, unit_idx, repeated, micro, unit_of_point)
     return unit_of_point
 
 
-def _resolve_ties(points: np.ndarray, pt_idx: np.ndarray, unit_idx: np.ndarray, repeated: np.ndarray,
-                  micro: pd.DataFrame, unit_of_point: np.ndarray) -> None:
-    """Apply the boundary rule to points matched by several units (in place)."""
-    tied = np.zeros(len(points), dtype=bool)
+def _resolve_ties(pt_idx: np.ndarray, unit_idx: np.ndarray, repeated: np.ndarray, micro: pd.DataFrame,
+                  unit_of_point: np.ndarray) -> None:
+    """Give each point matched by several micro-grids the one with the smallest code (in place)."""
+    tied = np.zeros(len(unit_of_point), dtype=bool)
     tied[pt_idx[1:][repeated]] = True
     sel = tied[pt_idx]
     p, u = pt_idx[sel], unit_idx[sel]
-    interior = shapely.contains_properly(micro["geometry"].to_numpy()[u], points[p])
     code_rank = np.empty(len(micro), dtype=np.intp)
     code_rank[np.argsort(micro["code"].to_numpy(dtype=str), kind="stable")] = np.arange(len(micro))
-    # Sort by point, then interior first, then smallest code; keep the first per point.
-    order = np.lexsort((code_rank[u], ~interior, p))
+    # Sort by point, then by code; keep the first per point.
+    order = np.lexsort((code_rank[u], p))
     p, u = p[order], u[order]
     first = np.ones(len(p), dtype=bool)
     first[1:] = p[1:] != p[:-1]
