@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import runpy
 import sys
@@ -57,7 +58,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     progress = Progress()
     started = time.perf_counter()
     try:
-        counts = load_demo(store, args.scale, seed=args.seed, progress=progress)
+        counts = load_demo(store, args.scale, seed=args.seed, progress=progress, today=args.today)
     finally:
         progress.close()
     elapsed = time.perf_counter() - started
@@ -113,6 +114,13 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")
@@ -125,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=["small", "county"], default="small")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--if-empty", action="store_true", help="only when the store holds no units")
+    demo.add_argument("--today", type=_date, default=None,
+                      help="anchor the 12 months of data at this day (YYYY-MM-DD) instead of now: "
+                           "with --seed, gives identical data on every run")
     demo.set_defaults(func=_cmd_demo)
 
     info = sub.add_parser("info", parents=[common], help="counts per level and per layer")

@@ -1,7 +1,7 @@
 """Tests for gridmap.spatial.assign: point -> micro-grid and its ancestors.
 
 Hand-drawn fixtures here; :func:`reassign` also runs against both real store backends
-with the tiny county of ``tests/store_fixtures.py``.
+(the ``tiny_store`` fixture of ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from shapely.geometry import Point, box
 from gridmap.domain import ASSIGN_COLUMNS, POINT_LAYERS, Scope
 from gridmap.spatial.assign import assign, reassign, reassign_all
 from gridmap.store import Store
-from tests import store_fixtures
 from tests.store_fixtures import (
     G1,
     M1,
@@ -29,10 +28,6 @@ from tests.store_fixtures import (
 )
 
 CRS = "EPSG:4326"
-
-# The store fixtures (both backends), registered in this module under their names.
-store = store_fixtures.store
-tiny_store = store_fixtures.tiny_store
 
 
 def two_by_two_units() -> gpd.GeoDataFrame:
@@ -136,6 +131,14 @@ def test_result_is_a_copy_with_index_columns_and_order_kept() -> None:
     assert out["micro_code"].tolist() == ["mc-4", None, "mc-1"]
     assert out["outside"].dtype == bool
     assert out.crs == pts.crs
+
+
+def test_duplicate_index_labels_are_kept_row_by_row() -> None:
+    pts = points_at((120.05, 27.05), (120.15, 27.15), (121.0, 27.0))
+    pts.index = pd.Index([7, 7, 7])
+    out = assign(pts, two_by_two_units())
+    assert out["micro_code"].tolist() == ["mc-1", "mc-4", None]
+    assert out["outside"].tolist() == [False, False, True]
 
 
 def test_empty_points_get_the_columns() -> None:

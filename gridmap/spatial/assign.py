@@ -12,12 +12,12 @@ boundary: ``intersects``). A point in several micro-grids (on a shared edge or v
 or where two micro-grids overlap) goes to the one with the **smallest code** (string
 order). The rule depends only on the geometry and the codes, never on the row order,
 and costs nothing for points in one micro-grid. (Overlapping micro-grids are a plan
-error that :mod:`gridmap.spatial.coverage` reports; the rule still gives one answer.)
+error for the coverage checks to report; the rule still gives one answer.)
 A point in no micro-grid is kept, with ``outside=True`` and ``None`` codes.
 
 :func:`reassign` re-runs the assignment for a stored layer after a boundary change and
 writes the changed rows back in one transaction; :func:`reassign_all` does every
-assigned point layer.
+assigned point layer in one transaction.
 """
 
 from __future__ import annotations
@@ -310,14 +310,12 @@ def _frame_with_codes(points: gpd.GeoDataFrame, unit_of_point: np.ndarray, micro
 
 
 def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
-    changed = np.zeros(len(before), dtype=bool)
-    for col in ASSIGN_COLUMNS:
+    """Rows whose assignment columns differ (None and NaN count as the same missing)."""
+    was_outside = before["outside"].fillna(False).astype(bool).to_numpy()
+    changed = was_outside != after["outside"].to_numpy(dtype=bool)
+    for col in ASSIGN_COLUMNS[:-1]:
         old = before[col].astype(object).where(before[col].notna(), None).to_numpy()
-        new = after[col].astype(object).where(after[col].notna(), None).to_numpy()
-        if col == "outside":
-            old = np.array([bool(v) if v is not None else None for v in old], dtype=object)
-            new = new.astype(bool).astype(object)
-        changed |= old != new
+        changed |= old != after[col].to_numpy(dtype=object)
     return changed
 
 
