@@ -54,10 +54,11 @@ BBox = tuple[float, float, float, float]
 class Transaction(abc.ABC):
     """Writes inside one database transaction. Every write appends an audit row."""
 
-    def __init__(self, store: Store, actor: str, scope: Scope) -> None:
+    def __init__(self, store: Store, conn: Any, actor: str, scope: Scope) -> None:
         self.store = store
         self.actor = actor
         self.scope = scope
+        self._connection = conn
 
     # -- public writes ------------------------------------------------------------
 
@@ -146,8 +147,9 @@ class Transaction(abc.ABC):
 
     # -- backend hooks --------------------------------------------------------------
 
-    @abc.abstractmethod
-    def _conn(self) -> Any: ...
+    def _conn(self) -> Any:
+        """The database connection this transaction runs on (for reads inside it)."""
+        return self._connection
 
     @abc.abstractmethod
     def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:

@@ -339,13 +339,6 @@ def _check_columns(spec: LayerSpec, want: Sequence[str]) -> None:
 class PostgisTransaction(Transaction):
     """Writes on one connection inside one PostgreSQL transaction."""
 
-    def __init__(self, store: PostgisStore, conn: psycopg.Connection, actor: str, scope: Scope) -> None:
-        super().__init__(store, actor, scope)
-        self._connection = conn
-
-    def _conn(self) -> psycopg.Connection:
-        return self._connection
-
     def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
         names = list(spec.columns)
         data = [_copy_column(spec, name, rows[name], encoded=True) for name in names]

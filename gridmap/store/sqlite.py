@@ -116,12 +116,7 @@ def _column_to_sql(ftype: str, col: pd.Series) -> list[Any]:
 
 
 class SqliteTransaction(Transaction):
-    def __init__(self, store: SqliteStore, conn: sqlite3.Connection, actor: str, scope: Scope) -> None:
-        super().__init__(store, actor, scope)
-        self._connection = conn
-
-    def _conn(self) -> sqlite3.Connection:
-        return self._connection
+    """Writes on one connection inside one `BEGIN IMMEDIATE` transaction."""
 
     def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
         cols = list(spec.columns)
