@@ -23,7 +23,7 @@ import shapely
 from psycopg import sql
 
 from gridmap.domain import LAYERS, Level, Scope
-from gridmap.store import ScopeError, StoreError, open_store
+from gridmap.store import ScopeError, StoreError, open_store, pg_schema
 from gridmap.store import postgis as pg
 from gridmap.store.base import SCHEMA_VERSION, scope_column
 from gridmap.store.postgis import PostgisStore
@@ -440,7 +440,7 @@ def test_app_role_writes_through_the_store_but_cannot_change_audit_rows(store: P
 def test_missing_postgis_gives_the_install_command(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     name = create_database(base_url, "nogis")
     try:
-        monkeypatch.setattr(pg, "_postgis_available", lambda conn: False)
+        monkeypatch.setattr(pg_schema, "_postgis_available", lambda conn: False)
         with PostgisStore(with_database(base_url, name)) as s, pytest.raises(StoreError) as info:
             s.migrate()
         assert str(info.value) == (f"PostGIS is not installed in database {name}: apt-get install "

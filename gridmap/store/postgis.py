@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -36,12 +35,9 @@ import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 from psycopg.copy import QueuedLibpqWriter
-from psycopg.pq import TransactionStatus
-from psycopg.types.string import TextLoader
 
-from gridmap.domain import ASSIGN_COLUMNS, LAYERS, LayerSpec, Scope, layer
+from gridmap.domain import LAYERS, LayerSpec, Scope, layer
 from gridmap.store.base import (
     SCHEMA_VERSION,
     BBox,
@@ -58,144 +54,26 @@ from gridmap.store.base import (
     now,
     scope_column,
 )
+from gridmap.store.pg_pool import _conninfo, _db_errors, _first_line, _mask, _Pool
+from gridmap.store.pg_schema import (
+    _PG_TYPES,
+    MIGRATION_LOCK,
+    MIGRATIONS,
+    SRID,
+    require_postgis,
+    schema_version,
+    verify_schema,
+)
 
-SRID = 4326
-_PG_TYPES: dict[str, str] = {
-    "text": "text",
-    "int": "bigint",
-    "float": "double precision",
-    "bool": "boolean",
-    "date": "date",
-    "datetime": "timestamp without time zone",
-    "json": "jsonb",
-}
 _PREDICATES: dict[str, str] = {
     "intersects": "ST_Intersects",
     "within": "ST_Within",
     "contains": "ST_Contains",
 }
-# Column names the store adds itself; a LayerSpec must not use them for fields.
-_RESERVED = ("seq", "geom")
 # Refresh planner statistics after loading at least this many rows in one go, so the
 # queries that follow in the same transaction (and right after) get sensible plans.
 _ANALYZE_AFTER = 10_000
-# Key of the advisory lock that serialises concurrent migrations.
-_MIGRATION_LOCK = 0x67726964  # "grid"
-# A pooled connection idle for longer than this is pinged before it is reused.
-_PING_AFTER_S = 30.0
 _AUDIT_COLUMNS = ("id", "county_code", "at", "actor", "action", "layer", "target", "before", "after")
-
-
-# --------------------------------------------------------------------------- connections
-
-
-def _conninfo(url: str) -> str:
-    """A libpq connection URL from a gridmap store URL."""
-    for prefix in ("postgresql+psycopg://", "postgres+psycopg://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url.removeprefix(prefix)
-    if url.startswith(("postgresql://", "postgres://")):
-        return url
-    raise StoreError(f"not a PostgreSQL URL: {_mask(url)!r}; use postgresql://user@host:port/database")
-
-
-def _mask(url: str) -> str:
-    """The URL without its password, for messages and ``repr``."""
-    try:
-        params = conninfo_to_dict(url.replace("+psycopg", ""))
-    except psycopg.ProgrammingError:
-        return "postgresql://<unparsable URL>"
-    user = f"{params['user']}@" if params.get("user") else ""
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgresql://{user}{params.get('host', '')}{port}/{params.get('dbname', '')}"
-
-
-class _Pool:
-    """A few idle connections kept for reuse; each is lent to one thread at a time."""
-
-    def __init__(self, conninfo: str, display: str, max_idle: int = 4) -> None:
-        self._conninfo = conninfo
-        self._display = display
-        self._max_idle = max_idle
-        self._idle: list[tuple[psycopg.Connection, float]] = []
-        self._lock = threading.Lock()
-        self._closed = False
-
-    def _connect(self) -> psycopg.Connection:
-        options: dict[str, Any] = {"autocommit": True, "prepare_threshold": None}
-        if "connect_timeout" not in conninfo_to_dict(self._conninfo):
-            options["connect_timeout"] = 10
-        try:
-            conn = psycopg.connect(self._conninfo, application_name="gridmap", **options)
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {self._display}: {_first_line(exc)}") from exc
-        # jsonb comes back as its text, exactly like the SQLite backend's TEXT column,
-        # so base.decode_frame parses both the same way.
-        conn.adapters.register_loader("jsonb", TextLoader)
-        return conn
-
-    def _take(self) -> psycopg.Connection:
-        while True:
-            with self._lock:
-                if self._closed:
-                    raise StoreError(f"the store {self._display} is closed")
-                if not self._idle:
-                    break
-                conn, since = self._idle.pop()
-            if _usable(conn, time.monotonic() - since):
-                return conn
-            conn.close()
-        return self._connect()
-
-    def _give_back(self, conn: psycopg.Connection) -> None:
-        healthy = not conn.closed and not conn.broken and conn.info.transaction_status == TransactionStatus.IDLE
-        with self._lock:
-            if healthy and not self._closed and len(self._idle) < self._max_idle:
-                self._idle.append((conn, time.monotonic()))
-                return
-        conn.close()
-
-    @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        conn = self._take()
-        try:
-            yield conn
-        finally:
-            self._give_back(conn)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn, _ in idle:
-            conn.close()
-
-
-def _usable(conn: psycopg.Connection, idle_s: float) -> bool:
-    if conn.closed or conn.broken:
-        return False
-    if idle_s < _PING_AFTER_S:
-        return True
-    try:
-        conn.execute("SELECT 1")
-    except psycopg.Error:
-        return False
-    return True
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-@contextmanager
-def _db_errors(what: str) -> Iterator[None]:
-    """Turn constraint and data errors into a StoreError naming ``what``."""
-    try:
-        yield
-    except psycopg.errors.UniqueViolation as exc:
-        raise StoreError(f"{what}: {_first_line(exc)} (an id already exists?)") from exc
-    except (psycopg.IntegrityError, psycopg.DataError) as exc:
-        raise StoreError(f"{what}: {_first_line(exc)}") from exc
 
 
 # --------------------------------------------------------------------------- values
@@ -514,21 +392,21 @@ class PostgisStore(Store):
         with self._pool.connection() as conn:
             try:
                 with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", [_MIGRATION_LOCK])
-                    current = _schema_version(conn)
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+                    current = schema_version(conn)
                     if current > SCHEMA_VERSION:
                         raise StoreError(f"the database {self._display} has schema version {current}, newer "
                                          f"than this program ({SCHEMA_VERSION}); upgrade gridmap")
                     if current < SCHEMA_VERSION:  # DDL only when needed: the app role may not create
-                        _require_postgis(conn)
+                        require_postgis(conn)
                         conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer "
                                      "PRIMARY KEY, applied_at timestamp without time zone NOT NULL)")
                     for version in range(current + 1, SCHEMA_VERSION + 1):
-                        for statement in _MIGRATIONS[version]():
+                        for statement in MIGRATIONS[version]():
                             conn.execute(statement)
                         conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
                                      [version, now()])
-                    _verify_schema(conn)
+                    verify_schema(conn)
             except psycopg.Error as exc:
                 raise StoreError(f"cannot migrate {self._display}: {_first_line(exc)}") from exc
         return SCHEMA_VERSION
@@ -667,134 +545,5 @@ class PostgisStore(Store):
         geometry = shapely.from_wkb(df.pop("geom").to_numpy()) if with_geom else None
         return decode_frame(spec, df, geometry)
 
-
-# --------------------------------------------------------------------------- schema
-
-
-def _schema_version(conn: psycopg.Connection) -> int:
-    """The newest applied migration, 0 for an empty database."""
-    if conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
-        return 0
-    return int(conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0])
-
-
-def _require_postgis(conn: psycopg.Connection) -> None:
-    """Make sure the postgis extension exists, creating it when allowed."""
-    if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
-        return
-    db, user = conn.info.dbname, conn.info.user
-    if not _postgis_available(conn):
-        major = conn.info.server_version // 10000
-        raise StoreError(f"PostGIS is not installed in database {db}: apt-get install "
-                         f"postgresql-{major}-postgis-3 and CREATE EXTENSION postgis")
-    try:
-        with conn.transaction():
-            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    except psycopg.errors.InsufficientPrivilege as exc:
-        raise StoreError(f"PostGIS is not installed in database {db}, and user {user} may not create it: "
-                         f"ask a superuser to run CREATE EXTENSION postgis in {db}") from exc
-
-
-def _postgis_available(conn: psycopg.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone() is not None
-
-
-def _verify_schema(conn: psycopg.Connection) -> None:
-    """Refuse to run when a table lacks a column of the domain schema (a missing migration)."""
-    rows = conn.execute("SELECT table_name, column_name FROM information_schema.columns "
-                        "WHERE table_schema = current_schema()").fetchall()
-    present = {(t, c) for t, c in rows}
-    missing = [f"{spec.name}.{c}" for spec in LAYERS.values()
-               for c in [*spec.columns, *(["geom"] if spec.geom else [])] if (spec.name, c) not in present]
-    if missing:
-        raise StoreError(f"the database schema lacks {', '.join(missing[:10])}: the domain changed "
-                         f"without a migration; add one to gridmap/store/postgis.py and raise SCHEMA_VERSION")
-
-
-def _is_code(name: str) -> bool:
-    """Codes and ids compare byte-wise (collation "C").
-
-    That is the order SQLite uses (BINARY), and memcmp makes the primary key and code
-    indexes much cheaper to maintain than locale collation: COPY of 600k rows took
-    2.3 s instead of 3.7 s on the test machine.
-    """
-    return name in ("id", "code") or name.endswith(("_code", "_id"))
-
-
-def _layer_ddl(spec: LayerSpec) -> list[sql.Composable]:
-    """CREATE TABLE and indexes for one layer, from its spec."""
-    clash = [f.name for f in spec.fields if f.name in _RESERVED]
-    if clash:
-        raise StoreError(f"{spec.name}: field name(s) {', '.join(clash)} are reserved by the store")
-    t = sql.Identifier(spec.name)
-    cols: list[sql.Composable] = [
-        # insertion order, like SQLite's rowid: reads return rows in this order
-        sql.SQL("seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000)"),
-        sql.SQL("id text COLLATE \"C\" NOT NULL"),
-        sql.SQL("county_code text COLLATE \"C\" NOT NULL"),
-    ]
-    for f in spec.fields:
-        cols.append(sql.SQL("{} {}{}{}").format(
-            sql.Identifier(f.name), sql.SQL(_PG_TYPES[f.type]),
-            sql.SQL(' COLLATE "C"' if f.type == "text" and _is_code(f.name) else ""),
-            sql.SQL(" NOT NULL" if f.required else "")))
-    if spec.assigned:
-        cols += [sql.SQL('{} text COLLATE "C"').format(sql.Identifier(c)) for c in ASSIGN_COLUMNS if c != "outside"]
-        cols.append(sql.SQL("outside boolean NOT NULL DEFAULT false"))
-    if spec.geom:
-        cols.append(sql.SQL("geom geometry({}, {}) NOT NULL").format(sql.SQL(spec.geom), sql.Literal(SRID)))
-    # The primary key leads with county_code: it serves every county filter (so no
-    # separate county index) and is what Citus requires of a table distributed by it.
-    cols.append(sql.SQL("PRIMARY KEY (county_code, id)"))
-    stmts: list[sql.Composable] = [
-        sql.SQL("CREATE TABLE {} ({})").format(t, sql.SQL(", ").join(cols)),
-        sql.SQL("COMMENT ON COLUMN {}.county_code IS {}").format(t, sql.Literal(
-            "6-digit county code; shard key for Citus (create_distributed_table by county_code)")),
-    ]
-    scope_col = scope_column(spec)
-    if scope_col is not None:
-        # text_pattern_ops lets LIKE 'prefix%' use the index whatever the collation.
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} (county_code, {} text_pattern_ops)").format(
-            sql.Identifier(f"{spec.name}_{scope_col}_prefix_idx"), t, sql.Identifier(scope_col)))
-    for name in spec.extra_indexes:
-        if name == scope_col:
-            continue  # the prefix index above serves equality too
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} (county_code, {})").format(
-            sql.Identifier(f"{spec.name}_{name}_idx"), t, sql.Identifier(name)))
-    if spec.geom:
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} USING gist (geom)").format(
-            sql.Identifier(f"{spec.name}_geom_gist"), t))
-    return stmts
-
-
-_AUDIT_DDL: tuple[str, ...] = (
-    'CREATE TABLE meta (county_code text COLLATE "C" NOT NULL, key text NOT NULL, value text, '
-    "PRIMARY KEY (county_code, key))",
-    'CREATE TABLE audit_log (seq bigint GENERATED ALWAYS AS IDENTITY, id text COLLATE "C" NOT NULL, '
-    'county_code text COLLATE "C" NOT NULL, at timestamp without time zone NOT NULL, actor text NOT NULL, '
-    "action text NOT NULL, layer text, target text, before jsonb, after jsonb, "
-    "PRIMARY KEY (county_code, seq), UNIQUE (county_code, id))",
-    "COMMENT ON TABLE audit_log IS 'Append-only: who changed what, when, before and after. "
-    "A trigger refuses UPDATE, DELETE and TRUNCATE.'",
-    "CREATE OR REPLACE FUNCTION gridmap_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP; END $$",
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
-    "FOR EACH STATEMENT EXECUTE FUNCTION gridmap_audit_log_append_only()",
-    "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC",
-)
-
-
-def _migration_1() -> list[sql.Composable]:
-    """The initial schema: one table per layer, meta, and the append-only audit log."""
-    stmts: list[sql.Composable] = []
-    for spec in LAYERS.values():
-        stmts += _layer_ddl(spec)
-    stmts += [sql.SQL(s) for s in _AUDIT_DDL]  # literal DDL, no user input
-    return stmts
-
-
-# Version -> statements. A later version appends ALTER statements here; version 1 is
-# never edited once deployed (the schema check in migrate() catches a forgotten one).
-_MIGRATIONS: dict[int, Callable[[], list[sql.Composable]]] = {1: _migration_1}
 
 __all__ = ["PostgisStore", "PostgisTransaction"]
