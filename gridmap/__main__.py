@@ -100,8 +100,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from gridmap.io import export_layer
 
     store = open_store(args.db)
-    n = export_layer(store, args.layer, Path(args.output), fmt=args.format, scope=Scope.county(args.county))
-    print(f"exported {n} rows of {args.layer} to {args.output}")
+    n, written = export_layer(store, args.layer, Path(args.output), fmt=args.format,
+                              scope=Scope.county(args.county))
+    print(f"exported {n} rows of {args.layer} to {written}")
     return 0
 
 

@@ -155,7 +155,7 @@ _ZH: dict[str, str] = {
     "issue_status.accepted": "已受理",
     "issue_status.dispatched": "已派遣",
     "issue_status.in_progress": "处置中",
-    "issue_status.resolved": "已办结",
+    "issue_status.resolved": "已处置",  # handled, awaiting verification; 办结 would read as concluded
     "issue_status.verified": "已核查",
     "issue_status.closed": "已关闭",
     "issue_status.returned": "已退回",

@@ -6,8 +6,6 @@ Hand-drawn fixtures here; :func:`reassign` also runs against both real store bac
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 import geopandas as gpd
@@ -252,92 +250,6 @@ def test_chain_is_only_needed_up_to_the_town() -> None:
     assert out.iloc[0].town_code == "T9"
 
 
-# --------------------------------------------------------------------------- reassign
-
-
-class _FakeTransaction:
-    def __init__(self, fake: _FakeStore) -> None:
-        self.store = fake
-
-    def _conn(self) -> None:
-        return None
-
-    def update_many(self, layer_name: str, frame: pd.DataFrame, columns: list[str]) -> int:
-        self.store.calls.append((layer_name, frame[["id", *columns]].copy()))
-        table = self.store.tables[layer_name].set_index("id")
-        for col in columns:
-            table.loc[frame["id"].to_numpy(), col] = frame[col].to_numpy()
-        self.store.tables[layer_name] = table.reset_index()
-        return len(frame)
-
-
-class _FakeStore:
-    """Just enough of the Store interface for reassign (the real backends are tested too)."""
-
-    def __init__(self, units: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> None:
-        self.tables = {"units": units.assign(plan_version=1)}
-        for name in POINT_LAYERS:
-            self.tables[name] = points.iloc[:0].copy()
-        self.tables["households"] = points
-        self.calls: list[tuple[str, pd.DataFrame]] = []
-        self.transactions = 0
-
-    def current_plan(self, county_code: str) -> int:
-        return 1
-
-    def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-             columns: list[str] | None = None, _conn: Any = None) -> gpd.GeoDataFrame:
-        frame = self.tables[layer_name]
-        for col, value in (where or {}).items():
-            frame = frame[frame[col] == value]
-        return frame.copy()
-
-    @contextmanager
-    def transaction(self, actor: str, scope: Scope) -> Iterator[_FakeTransaction]:
-        self.transactions += 1
-        yield _FakeTransaction(self)
-
-
-def test_reassign_writes_only_changed_rows_in_one_transaction() -> None:
-    units = two_by_two_units()
-    pts = assign(points_at((120.05, 27.05), (120.15, 27.05), (120.15, 27.15)), units)
-    pts["id"] = ["a", "b", "c"]
-    fake = _FakeStore(units, pts)
-    # A boundary change: mc-2 takes over the whole bottom row.
-    units.loc[units.code == "mc-2", "geometry"] = box(120.0, 27.0, 120.2, 27.1)
-    units = units[units.code != "mc-1"]
-    fake.tables["units"] = units.assign(plan_version=1)
-
-    changed = reassign(fake, "households", Scope.county("330327"), "planner")  # type: ignore[arg-type]
-
-    assert changed == 1
-    assert fake.transactions == 1
-    [(layer_name, frame)] = fake.calls
-    assert layer_name == "households"
-    assert frame["id"].tolist() == ["a"]
-    assert fake.tables["households"].set_index("id").loc["a", "micro_code"] == "mc-2"
-    assert reassign(fake, "households", Scope.county("330327"), "planner") == 0  # type: ignore[arg-type]
-
-
-def test_reassign_all_covers_every_point_layer_in_one_transaction() -> None:
-    units = two_by_two_units()
-    pts = assign(points_at((120.05, 27.05)), units)
-    pts["id"] = ["a"]
-    fake = _FakeStore(units, pts)
-    units.loc[units.code == "mc-1", "code"] = "mc-0"  # renamed: the point must follow
-    units.loc[units.parent_code == "mc-1", "parent_code"] = "mc-0"
-    fake.tables["units"] = units.assign(plan_version=1)
-    result = reassign_all(fake, Scope.county("330327"), "planner")  # type: ignore[arg-type]
-    assert result == {name: int(name == "households") for name in POINT_LAYERS}
-    assert fake.transactions == 1  # all layers in one transaction
-
-
-def test_reassign_refuses_a_layer_without_points() -> None:
-    fake = _FakeStore(two_by_two_units(), points_at())
-    with pytest.raises(ValueError, match="not an assigned point layer"):
-        reassign(fake, "issue_events", Scope.county("330327"), "planner")  # type: ignore[arg-type]
-
-
 # --------------------------------------------------------------------------- reassign, real stores
 
 
@@ -363,6 +275,39 @@ def test_reassign_after_a_boundary_change_is_one_call(tiny_store: Store) -> None
 
     counts = reassign_all(tiny_store, SCOPE, "planner")
     assert counts == dict.fromkeys(POINT_LAYERS, 0)
+
+
+def test_reassign_all_covers_every_point_layer_in_one_transaction(tiny_store: Store,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A household and an issue in M4; M4 is deleted; both layers follow in one transaction."""
+    household = gpd.GeoDataFrame(
+        {"id": ["h1"], "address": ["灵溪镇人民路1号"], "town_code": ["330327100000"], "village_code": [M4[:12]],
+         "grid_code": [M4[:14]], "micro_code": [M4], "outside": [False]},
+        geometry=[Point(120.415, 27.505)], crs=CRS)
+    units = tiny_store.read("units", SCOPE)
+    with tiny_store.transaction("planner", SCOPE) as tx:
+        tx.insert("households", household)
+        tx.delete("units", [units.loc[units.code == M4, "id"].iloc[0]])
+    opened: list[str] = []
+    real_transaction = type(tiny_store).transaction
+
+    def counting(self: Store, actor: str, scope: Scope) -> Any:
+        opened.append(actor)
+        return real_transaction(self, actor, scope)
+
+    monkeypatch.setattr(type(tiny_store), "transaction", counting)  # a spy: the real store does the work
+    result = reassign_all(tiny_store, SCOPE, "planner")
+    monkeypatch.undo()
+
+    assert result == {name: int(name in ("households", "issues")) for name in POINT_LAYERS}
+    assert opened == ["planner"]  # all layers in one transaction
+    assert bool(tiny_store.read("households", SCOPE)["outside"].iloc[0])
+    assert bool(tiny_store.read("issues", SCOPE, where={"id": "i2"})["outside"].iloc[0])
+
+
+def test_reassign_refuses_a_layer_without_points(tiny_store: Store) -> None:
+    with pytest.raises(ValueError, match="not an assigned point layer"):
+        reassign(tiny_store, "issue_events", SCOPE, "planner")
 
 
 def test_reassign_uses_parent_chain_of_the_current_plan(tiny_store: Store) -> None:

@@ -25,9 +25,11 @@ def test_demo_then_info_json(demo_db: str, capsys: pytest.CaptureFixture[str]) -
     capsys.readouterr()
     assert main(["info", "--json", "--db", demo_db]) == 0
     info = json.loads(capsys.readouterr().out)
-    text = json.dumps(info)
-    for key in ("town", "village", "grid", "micro", "households", "issues", "inspections", "stations"):
-        assert key in text
+    assert (info["county_code"], info["county_name"]) == ("330327", "苍南县")
+    assert info["levels"]["town"] == 1 and info["levels"]["village"] == 35  # 宜山镇 and its 35 villages
+    assert info["levels"]["micro"] > info["levels"]["grid"] > info["levels"]["village"]
+    for layer_name in ("households", "issues", "inspections", "stations", "zero_reports"):
+        assert info["layers"][layer_name] > 0, layer_name
 
 
 def test_demo_if_empty_leaves_existing_data(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,11 +38,13 @@ def test_demo_if_empty_leaves_existing_data(demo_db: str, capsys: pytest.Capture
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "geojson", "shp", "csv"])
-def test_export_import_round_trip(demo_db: str, tmp_path: Path, fmt: str) -> None:
+def test_export_import_round_trip(demo_db: str, tmp_path: Path, fmt: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
     suffix = {"shp": "zip"}.get(fmt, fmt)
     out = tmp_path / f"stations.{suffix}"
     assert main(["export", "stations", "--format", fmt, "-o", str(out), "--db", demo_db]) == 0
     assert out.stat().st_size > 0
+    assert str(out) in capsys.readouterr().out
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert main(["export", "units", "--format", "gpkg", "-o", str(tmp_path / "u.gpkg"), "--db", demo_db]) == 0
     assert main(["import", "units", str(tmp_path / "u.gpkg"), "--db", fresh]) == 0
@@ -66,3 +70,10 @@ def test_module_entry_point_runs() -> None:
     assert done.returncode == 0
     for command in ("demo", "info", "import", "export", "bench"):
         assert command in done.stdout
+
+
+def test_shapefile_export_names_the_zip_it_wrote(demo_db: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "stations", "--format", "shp", "-o", str(tmp_path / "s.shp"), "--db", demo_db]) == 0
+    printed = capsys.readouterr().out.strip().rsplit(" to ", 1)[1]
+    assert Path(printed).exists() and printed.endswith(".zip")

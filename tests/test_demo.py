@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -139,6 +138,21 @@ def test_county_places_leave_out_longgang_and_place_every_town() -> None:
     assert shapely.contains_xy(places.area, places.villages["x"], places.villages["y"]).all()
 
 
+def test_placed_villages_keep_off_their_town_edge() -> None:
+    """Regression: the best-candidate placement chose the candidate farthest from the
+    other villages, which is often on the town's edge itself (1 m from it). The
+    village's region was then a sliver, its households were pulled onto a few square
+    metres and rural micro-grids of 30 households came out 2 m² large."""
+    places = load_places("county", np.random.default_rng(0))
+    villages = places.villages
+    region = dict(zip(places.towns["code"], places.town_regions, strict=True))
+    edge = shapely.distance(shapely.points(villages["x"], villages["y"]),
+                            shapely.boundary(np.array([region[c] for c in villages["town_code"]], dtype=object)))
+    placed = (villages["located"] == "placed").to_numpy()
+    assert placed.sum() > 500
+    assert edge[placed].min() > 100, villages.loc[placed & (edge <= 100), "name"].tolist()
+
+
 # --------------------------------------------------------------------------- geometry
 
 
@@ -171,13 +185,50 @@ def test_demo_area_lies_in_the_cangnan_mainland(small: dict[str, pd.DataFrame]) 
     assert shapely.covers(shapely.buffer(mainland, 1e-6), county)  # within 10 cm
 
 
+@pytest.mark.parametrize("layer_name", ["households", "stations", "inspections", "issues"])
+def test_assignment_columns_match_the_geometry(small: dict[str, pd.DataFrame], layer_name: str) -> None:
+    """Each point lies in the polygon of its micro_code, and the other codes are that
+    micro-grid's grid, village and town (by parent_code, not by code prefix)."""
+    units, points = small["units"], small[layer_name]
+    geom_of = dict(zip(units["code"], units.geometry, strict=True))
+    parent_of = dict(zip(units["code"], units["parent_code"], strict=True))
+    micro = shapely.intersects(np.array([geom_of[c] for c in points["micro_code"]], dtype=object),
+                               points.geometry.to_numpy())
+    assert micro.all(), points.loc[~micro, "id"].head().tolist()
+    grid = points["micro_code"].map(parent_of)
+    village = grid.map(parent_of)
+    assert (grid == points["grid_code"]).all() and (village == points["village_code"]).all()
+    assert (village.map(parent_of) == points["town_code"]).all()
+
+
+def test_nothing_happens_after_the_as_of_time(small: dict[str, pd.DataFrame]) -> None:
+    """Every recorded moment is at or before as-of; only deadlines may lie ahead."""
+    for name, frame in small.items():
+        for column in frame.columns:
+            if column != "deadline" and pd.api.types.is_datetime64_any_dtype(frame[column]):
+                assert (frame[column].dropna() <= AS_OF).all(), (name, column)
+    for name, column in (("stations", "opened"), ("zero_reports", "day"), ("planted_hotspots", "start"),
+                         ("planted_hotspots", "end")):
+        assert (pd.to_datetime(small[name][column]) <= pd.Timestamp(TODAY)).all(), (name, column)
+    ins = small["inspections"]
+    done = ins["rectified_at"].notna()
+    assert (ins.loc[done, "rectified_at"] >= ins.loc[done, "found_at"]).all()
+
+
 # --------------------------------------------------------------------------- households
+
+
+def _area_per_household(micro: gpd.GeoDataFrame) -> pd.Series:
+    """Square metres of micro-grid per household (a tower's stairwell has about 1-2)."""
+    return micro.to_crs(metric_crs(micro)).area / micro["households"]
 
 
 def test_micro_grids_hold_about_thirty_households(small: dict[str, pd.DataFrame]) -> None:
     micro = _level(small["units"], Level.MICRO)
     share = micro["households"].between(20, 40).mean()
     assert share >= 0.8, f"only {share:.0%} of micro-grids hold 20-40 households"
+    per_household = _area_per_household(micro)
+    assert per_household.min() >= 1.0, micro.loc[per_household < 1.0, "name"].tolist()  # not piled on a point
 
 
 def test_unit_counts_are_sums_of_assigned_households(small: dict[str, pd.DataFrame]) -> None:
@@ -361,10 +412,7 @@ def test_load_demo_writes_everything_in_one_transaction(tmp_path: object, small:
 
 @pytest.mark.slow
 def test_county_scale_meets_the_targets() -> None:
-    started = time.perf_counter()
-    frames = generate("county", seed=7, today=TODAY)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 90, f"county generation took {elapsed:.0f} s"
+    frames = generate("county", seed=7, today=TODAY)  # its run time is for the benchmark, not a test
     units = frames["units"]
     counts = units["level"].value_counts()
     assert counts["town"] == 18 and counts["village"] >= 250
@@ -378,5 +426,7 @@ def test_county_scale_meets_the_targets() -> None:
         geoms = _level(units, level).geometry.to_numpy()
         assert shapely.coverage_is_valid(geoms), level
         assert (shapely.get_num_geometries(geoms) == 1).all(), level
-    assert _level(units, Level.MICRO)["households"].between(20, 40).mean() >= 0.8
+    micro = _level(units, Level.MICRO)
+    assert micro["households"].between(20, 40).mean() >= 0.8
+    assert _area_per_household(micro).min() >= 0.5  # no micro-grid is a pile of households on a point
     assert not frames["households"]["outside"].any()

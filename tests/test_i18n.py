@@ -81,7 +81,7 @@ def test_chinese_labels_are_chinese() -> None:
         ("issue_status", "accepted", "已受理"),
         ("issue_status", "dispatched", "已派遣"),
         ("issue_status", "in_progress", "处置中"),
-        ("issue_status", "resolved", "已办结"),
+        ("issue_status", "resolved", "已处置"),  # not 办结 (concluded): it still awaits verification
         ("issue_status", "verified", "已核查"),
         ("issue_status", "closed", "已关闭"),
         ("issue_status", "returned", "已退回"),

@@ -16,7 +16,7 @@ from gridmap.io import ImportRejected, export_layer, import_layer, read_layer_fi
 from gridmap.store import Store, StoreError, open_store
 from gridmap.store.sqlite import SqliteTransaction
 from tests.fixtures.io.builders import INSIDE_M1, INSIDE_M4, OUTSIDE, household, point, write_geojson
-from tests.store_fixtures import COUNTY, M1, M4, SCOPE, tiny_issues, tiny_units
+from tests.store_fixtures import M1, M4, SCOPE, tiny_issues, tiny_units
 
 COUNTS = ("units", "households", "issues")
 
@@ -180,7 +180,7 @@ def test_units_of_another_county_are_refused(store: Store, tmp_path: Path) -> No
 def test_export_then_import_into_a_fresh_store(county: Store, tmp_path: Path, fmt: str) -> None:
     with county.transaction("t", SCOPE) as tx:
         tx.insert("issues", tiny_issues())
-    n = export_layer(county, "issues", tmp_path / f"issues.{fmt}", fmt=fmt, scope=SCOPE)  # type: ignore[arg-type]
+    n, _ = export_layer(county, "issues", tmp_path / f"issues.{fmt}", fmt=fmt, scope=SCOPE)  # type: ignore[arg-type]
     assert n == 3
     written = next(tmp_path.glob("issues.*"))
     fresh = open_store(f"sqlite:///{tmp_path}/fresh.db")
@@ -203,7 +203,7 @@ def test_export_units_writes_the_current_plan_only(county: Store, tmp_path: Path
     with county.transaction("t", SCOPE) as tx:
         tx.insert("units", newer)
         tx.set_meta("plan_version", "2")
-    n = export_layer(county, "units", tmp_path / "u.gpkg", fmt="gpkg", scope=SCOPE)
+    n, _ = export_layer(county, "units", tmp_path / "u.gpkg", fmt="gpkg", scope=SCOPE)
     frame = read_layer_file("units", tmp_path / "u.gpkg").frame
     assert n == 9 and set(frame["plan_version"]) == {2}
 
@@ -212,7 +212,3 @@ def test_import_validates_mode(county: Store, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="mode must be"):
         import_layer(county, "households", _households(tmp_path, INSIDE_M1), scope=SCOPE, actor="t",
                      mode="upsert")  # type: ignore[arg-type]
-
-
-def test_county_constant_matches_scope() -> None:
-    assert SCOPE.county_code == COUNTY

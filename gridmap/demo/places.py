@@ -243,18 +243,28 @@ def _place_villages(villages: pd.DataFrame, towns: pd.DataFrame, regions: np.nda
         core_km2 = sum(profile(c).core_km2 for c in villages.loc[mine[urban], "nbs_class"])
         core = shapely.intersection(region, shapely.buffer(shapely.Point(centre), 1000 * np.sqrt(core_km2 / np.pi) * 1.2 + 300))
         core = region if core.is_empty else core
+        edge = shapely.boundary(region)
         for k in np.flatnonzero(~known & urban).tolist() + np.flatnonzero(~known & ~urban).tolist():
-            xy[k] = _best_candidate(core if urban[k] else region, np.array(placed), rng)
+            xy[k] = _best_candidate(core if urban[k] else region, np.array(placed), edge, rng)
             placed.append(xy[k])
         villages.loc[mine, ["x", "y"]] = separate_points(xy, _MIN_VILLAGE_GAP_M)
     return villages
 
 
-def _best_candidate(domain: shapely.Geometry, placed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Mitchell's best candidate: of a few random points, the one farthest from ``placed``."""
+def _best_candidate(domain: shapely.Geometry, placed: np.ndarray, edge: shapely.Geometry,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Mitchell's best candidate: of a few random points, the one farthest from ``placed``
+    and from the town's ``edge``.
+
+    The edge counts double (a village owns all the land up to the edge but only half
+    the gap to a neighbour). Without it the farthest candidate is often on the edge
+    itself, the village's region is a sliver there and its households end up piled
+    on a few square metres.
+    """
     cand = _uniform_in(domain, _CANDIDATES, rng)
     dist = np.sqrt(((cand[:, None, :] - placed[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
-    return cand[int(np.argmax(dist))]
+    to_edge = shapely.distance(shapely.points(cand), edge)
+    return cand[int(np.argmax(np.minimum(dist, 2.0 * to_edge)))]
 
 
 def _uniform_in(domain: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:

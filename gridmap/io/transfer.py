@@ -80,11 +80,13 @@ def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, ac
                         repairs=result.repaired, notes=notes)
 
 
-def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportFormat, scope: Scope) -> int:
+def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportFormat,
+                 scope: Scope) -> tuple[int, Path]:
     """Write the rows of ``layer`` in ``scope`` to ``path``; units of the current plan only.
 
     Returns:
-        The number of rows written.
+        The number of rows written and the file written (a Shapefile goes into a
+        ``.zip``, added to the name when missing).
 
     Raises:
         ValueError: for an unknown layer or format (see :func:`write_frame`).
@@ -93,8 +95,8 @@ def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportForma
         raise ValueError(f"unknown layer {layer!r}; known layers: {', '.join(LAYERS)}")
     where = {"plan_version": store.current_plan(scope.county_code)} if layer == "units" else None
     frame = store.read(layer, scope, where=where)
-    write_frame(frame, path, fmt, layer)
-    return len(frame)
+    written = write_frame(frame, path, fmt, layer)
+    return len(frame), written
 
 
 # --------------------------------------------------------------------------- helpers

@@ -90,6 +90,8 @@ class Transaction(abc.ABC):
         bad = [c for c in changes if (c not in spec.columns and c != "geometry") or c in ("id", "county_code")]
         if bad:
             raise StoreError(f"{spec.name}: cannot change column(s) {', '.join(bad)}")
+        for name, value in changes.items():
+            check_values(spec, name, pd.Series([value], dtype=object), [row_id])
         before = self._get(spec, row_id)
         after = {**before, **changes}
         check_row_scope(spec, after, self.scope)
@@ -110,7 +112,17 @@ class Transaction(abc.ABC):
         if frame.empty:
             return 0
         data = pd.DataFrame({c: frame[c] for c in ["id", *columns]})
+        ids = data["id"].astype(str)
+        if ids.duplicated().any():
+            raise StoreError(f"{spec.name}: id {ids[ids.duplicated()].iloc[0]!r} appears twice")
+        for c in columns:
+            check_values(spec, c, data[c], ids.tolist())
         n = self._update_rows(spec, data, list(columns))
+        if n < len(ids):
+            found = set(self.store.read(spec.name, self.scope, columns=["id"], _conn=self._conn())["id"])
+            missing = [i for i in ids if i not in found]
+            raise NotFound(f"{spec.name}: {len(missing)} of the rows are not in your jurisdiction "
+                           f"(e.g. {missing[0] if missing else '?'!r}); nothing was changed")
         self.audit("update_many", spec.name, target=f"{n} rows", after={"columns": list(columns), "count": n})
         return n
 
@@ -290,6 +302,22 @@ def check_row_scope(spec: LayerSpec, row: Mapping[str, Any], scope: Scope) -> No
                          f"your jurisdiction {scope.unit_code}")
 
 
+def check_values(spec: LayerSpec, name: str, col: pd.Series, ids: Sequence[str]) -> None:
+    """Refuse a missing required value or a value outside the field's choices."""
+    f = spec.field(name)
+    if f is None:
+        return
+    missing = col.isna().to_numpy()
+    if f.required and missing.any():
+        raise StoreError(f"{spec.name}: row {ids[int(np.flatnonzero(missing)[0])]!r} has no {f.name!r}")
+    if f.choices is not None:
+        wrong = ~missing & ~col.astype(str).isin(f.choices).to_numpy()
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            raise StoreError(f"{spec.name}: row {ids[i]!r} has {f.name}={col.iloc[i]!r}; "
+                             f"expected one of {', '.join(f.choices)}")
+
+
 def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
     """Validate and encode a frame for insertion; raises StoreError naming the problem."""
     df = pd.DataFrame(frame).copy()
@@ -385,10 +413,28 @@ def coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.ndar
 def _json_text(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return None
-    return v if isinstance(v, str) else json.dumps(_jsonable(v), ensure_ascii=False)
+    if isinstance(v, str):  # text is taken as JSON already encoded: it must parse
+        try:
+            json.loads(v)
+        except ValueError:
+            raise ValueError(f"{v[:40]!r} is not valid JSON text") from None
+        return v
+    return json.dumps(_jsonable(v), ensure_ascii=False)
 
 
-_CONVERTERS: dict[str, Any] = {"int": int, "float": float, "bool": bool}
+def _to_int(v: Any) -> int:
+    if isinstance(v, float | np.floating) and not float(v).is_integer():
+        raise ValueError(f"{v!r} is not a whole number")
+    return int(v)
+
+
+def _to_bool(v: Any) -> bool:
+    if isinstance(v, bool | np.bool_) or (isinstance(v, int | float | np.number) and v in (0, 1)):
+        return bool(v)
+    raise ValueError(f"{v!r} is not true/false")
+
+
+_CONVERTERS: dict[str, Any] = {"int": _to_int, "float": float, "bool": _to_bool}
 
 
 def _to_timestamps(col: pd.Series) -> pd.Series:
@@ -416,11 +462,14 @@ def encode_column(ftype: str, col: pd.Series) -> pd.Series:
             else ts.dt.date.to_numpy(dtype=object)
         out = np.where(ts.isna().to_numpy(), None, np.asarray(values, dtype=object))
         return pd.Series(out, index=col.index, dtype=object)
-    if ftype == "json":
-        out = [_json_text(v) for v in col.astype(object)]
-    else:
-        convert = _CONVERTERS.get(ftype, str)
-        out = [None if v is None else convert(v) for v in col.astype(object).where(col.notna(), None)]
+    try:
+        if ftype == "json":
+            out = [_json_text(v) for v in col.astype(object)]
+        else:
+            convert = _CONVERTERS.get(ftype, str)
+            out = [None if v is None else convert(v) for v in col.astype(object).where(col.notna(), None)]
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"column {col.name!r}: {exc}") from None
     return pd.Series(out, index=col.index, dtype=object)
 
 
@@ -435,7 +484,7 @@ def encode_values(spec: LayerSpec, values: dict[str, Any]) -> dict[str, Any]:
         elif f is None:
             out[name] = value
         else:
-            out[name] = encode_column(f.type, pd.Series([value], dtype=object)).iloc[0]
+            out[name] = encode_column(f.type, pd.Series([value], dtype=object, name=name)).iloc[0]
     return out
 
 

@@ -33,6 +33,7 @@ from gridmap.store.base import (
     Transaction,
     decode_frame,
     empty_frame,
+    encode_column,
     now,
     scope_column,
 )
@@ -138,6 +139,8 @@ class SqliteTransaction(Transaction):
             raise StoreError(f"{spec.name}: {exc} (an id already exists?)") from exc
 
     def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None:
+        if not values:
+            return
         sets, params = self._set_clause(spec, values)
         self._connection.execute(
             f"UPDATE {spec.name} SET {sets} WHERE county_code = ? AND id = ?",
@@ -147,7 +150,8 @@ class SqliteTransaction(Transaction):
     def _update_rows(self, spec: LayerSpec, data: pd.DataFrame, columns: list[str]) -> int:
         encoded = [
             _column_to_sql(spec.field(c).type if spec.field(c) else ("bool" if c == "outside" else "text"),
-                           data[c].astype(object).where(data[c].notna(), None))
+                           encode_column(spec.field(c).type, data[c]) if spec.field(c)
+                           else data[c].astype(object).where(data[c].notna(), None))
             for c in columns
         ]
         county = self.scope.county_code[:6]
@@ -171,7 +175,7 @@ class SqliteTransaction(Transaction):
             return 0
         return int(self._connection.execute(
             f"SELECT COUNT(*) FROM {spec.name} WHERE county_code = ? AND id IN "
-            f"(SELECT value FROM json_each(?)) AND NOT ({scope_sql})",
+            f"(SELECT value FROM json_each(?)) AND NOT coalesce(({scope_sql}), 0)",
             [self.scope.county_code, ids_json, *scope_params],
         ).fetchone()[0])
 
@@ -358,6 +362,8 @@ class SqliteStore(Store):
         if predicate not in _PREDICATES:
             raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(_PREDICATES)}")
         spec = layer(layer_name)
+        if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+            raise StoreError("the query geometry is empty or not a geometry")
         candidates = self.read(layer_name, scope, bbox=tuple(shapely.bounds(geom).tolist()))
         if candidates.empty:
             return candidates
