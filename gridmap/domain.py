@@ -350,6 +350,9 @@ _ISSUE_EVENTS = LayerSpec(
         Field("from_status", "text"),
         Field("to_status", "text", True, tuple(IssueStatus)),
         Field("note", "text"),
+        # The issue's micro-grid, copied onto each event so that jurisdiction scope
+        # filters the history exactly like the issue itself.
+        Field("micro_code", "text"),
     ),
     extra_indexes=("issue_id",),
 )

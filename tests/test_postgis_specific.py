@@ -30,6 +30,7 @@ from gridmap.store.postgis import PostgisStore
 from tests.conftest import require_service
 from tests.store_fixtures import (
     G1,
+    G2,
     M1,
     M2,
     M3,
@@ -365,17 +366,21 @@ def test_update_many_uses_copy_and_respects_the_scope(store: PostgisStore) -> No
     assert store.count("households", grid) == len(store.read("households", grid, columns=["id"]))
 
 
-def test_update_many_on_a_layer_without_scope_column(store: PostgisStore) -> None:
-    """issue_events has no code column: a unit-scoped caller sees the county's rows."""
+def test_update_many_on_issue_history_in_scope(store: PostgisStore) -> None:
+    """issue_events carry their issue's micro-grid: a grid-scoped caller updates its own."""
     county = "330318"
+    m1 = M1.replace("330327", county)
     events = pd.DataFrame({"id": ["e1", "e2"], "issue_id": ["i1", "i1"],
                            "at": [dt.datetime(2026, 11, 20, 8), dt.datetime(2026, 11, 20, 9)],
-                           "actor": "网格员", "to_status": ["accepted", "dispatched"]})
+                           "actor": "网格员", "to_status": ["accepted", "dispatched"],
+                           "micro_code": [m1, m1]})
     grid = Scope(county, G1.replace("330327", county), Level.GRID)
     store.insert("issue_events", events, actor="t", scope=grid)
     with store.transaction("t", grid) as tx:
         assert tx.update_many("issue_events", events.assign(note="已核实"), ["note"]) == 2
     assert store.read("issue_events", grid)["note"].tolist() == ["已核实", "已核实"]
+    other = Scope(county, G2.replace("330327", county), Level.GRID)
+    assert store.read("issue_events", other).empty
 
 
 def test_nested_transactions_on_one_thread_are_refused(store: PostgisStore) -> None:

@@ -279,3 +279,16 @@ def test_bbox_is_exact_at_the_edge(tiny_store: Store) -> None:
     assert M2 in set(found["code"])
     points = tiny_store.read("issues", SCOPE, bbox=(120.4050001, 27.0, 121.0, 28.0))
     assert "i1" not in set(points["id"])
+
+
+def test_issue_history_is_scoped_like_its_issue(tiny_store: Store) -> None:
+    events = pd.DataFrame({
+        "id": ["e1", "e2", "e3"], "issue_id": ["i1", "i2", "i3"],
+        "at": [dt.datetime(2026, 11, 20, 9, 0)] * 3, "actor": ["甲", "乙", "丙"],
+        "from_status": ["reported"] * 3, "to_status": ["accepted"] * 3,
+        "note": ["受理", "受理", "受理"], "micro_code": [M1, M4, None],
+    })
+    tiny_store.insert("issue_events", events, actor="t", scope=SCOPE)
+    assert set(tiny_store.read("issue_events", Scope("330327", G1, Level.GRID))["issue_id"]) == {"i1"}
+    assert set(tiny_store.read("issue_events", Scope("330327", M4, Level.MICRO))["issue_id"]) == {"i2"}
+    assert tiny_store.count("issue_events", SCOPE) == 3
