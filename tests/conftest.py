@@ -73,6 +73,28 @@ def _rank(item: pytest.Item) -> int:
     return 0
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly how the store contract fared on each backend (CI readers look for it)."""
+    tally: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if "test_store_contract.py" not in nodeid or getattr(report, "when", "call") not in ("call", "setup"):
+                continue
+            if outcome == "passed" and report.when != "call":
+                continue
+            backend = "postgis" if "[postgis" in nodeid or "-postgis" in nodeid else "sqlite"
+            counts = tally.setdefault(backend, {})
+            counts[outcome] = counts.get(outcome, 0) + 1
+    if tally:
+        terminalreporter.section("store contract by backend")
+        for backend in ("sqlite", "postgis"):
+            counts = tally.get(backend, {})
+            terminalreporter.write_line(
+                f"{backend:8s} " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if counts
+                else f"{backend:8s} did not run")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark tests under ``tests/browser`` as ``browser`` and put the slow groups last."""
     for item in items:
