@@ -32,6 +32,7 @@ import shapely
 
 from gridmap.domain import ASSIGN_COLUMNS, LAYERS, LayerSpec
 from gridmap.io.fields import shapefile_names
+from gridmap.store.base import jsonable
 
 ExportFormat = Literal["gpkg", "geojson", "shp", "csv"]
 FORMATS: tuple[str, ...] = ("gpkg", "geojson", "shp", "csv")
@@ -172,19 +173,7 @@ def _json_text(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(_plain(value), ensure_ascii=False)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dt.date | pd.Timestamp):
-        return value.isoformat()
-    return value
+    return json.dumps(jsonable(value), ensure_ascii=False)
 
 
 def _iso_column(column: pd.Series) -> pd.Series:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import ASSIGN_COLUMNS, LAYERS, LayerSpec, Scope, layer
+from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
 
 SCHEMA_VERSION = 1
 CRS = "EPSG:4326"
@@ -96,7 +96,7 @@ class Transaction(abc.ABC):
         after = {**before, **changes}
         check_row_scope(spec, after, self.scope)
         self._update_row(spec, row_id, encode_values(spec, dict(changes)))
-        self.audit("update", spec.name, target=row_id, before=_jsonable(before), after=_jsonable(after))
+        self.audit("update", spec.name, target=row_id, before=jsonable(before), after=jsonable(after))
         return after
 
     def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
@@ -129,7 +129,7 @@ class Transaction(abc.ABC):
     def delete(self, layer_name: str, ids: Iterable[str]) -> int:
         spec = layer(layer_name)
         ids = list(ids)
-        before = [_jsonable(self._get(spec, i)) for i in ids]
+        before = [jsonable(self._get(spec, i)) for i in ids]
         n = self._delete_ids(spec, ids)
         self.audit("delete", spec.name, target=",".join(ids[:20]), before={"rows": before[:100]})
         return n
@@ -419,7 +419,7 @@ def _json_text(v: Any) -> str | None:
         except ValueError:
             raise ValueError(f"{v[:40]!r} is not valid JSON text") from None
         return v
-    return json.dumps(_jsonable(v), ensure_ascii=False)
+    return json.dumps(jsonable(v), ensure_ascii=False)
 
 
 def _to_int(v: Any) -> int:
@@ -522,11 +522,12 @@ def empty_frame(spec: LayerSpec, columns: Sequence[str] | None = None) -> Frame:
     return decode_frame(spec, df, geometry)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON types: numpy scalars, times, geometry (WKT), NA -> None."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | np.ndarray):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, shapely.Geometry):
         return shapely.to_wkt(value, rounding_precision=7)
     if isinstance(value, np.generic):
@@ -538,7 +539,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and np.isnan(value):
         return None
     return value
-
-
-def all_layers() -> list[LayerSpec]:
-    return list(LAYERS.values())
