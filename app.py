@@ -1,7 +1,10 @@
 """网格一张图 -- the Streamlit entry point: ``streamlit run app.py``.
 
-This file is the frame around every page: page config, the language switch and the
-navigation. Pages live in ``pages/`` and stay thin; the work is in :mod:`gridmap`.
+This file is the frame around every page: page config, sign-in, the language switch
+and the navigation. A signed-out visitor is offered only the sign-in page (whatever
+URL they typed); a signed-in user sees only the pages their role may use, and each
+page checks the permission again. Pages live in ``pages/`` and stay thin; the work
+is in :mod:`gridmap`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from gridmap import ui
+from gridmap.access import Op, Session
 from gridmap.i18n import t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -20,32 +24,40 @@ PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One entry of the navigation: a file in ``pages/`` and how the menu shows it."""
+    """One entry of the navigation: a file in ``pages/``, how the menu shows it, and
+    the operation a user needs to see it (the page checks it again itself)."""
 
     file: str
     title_key: str
     icon: str
     url_path: str
+    op: Op
 
 
-# Menu order; the first page is the default page.
+# Menu order; the first page a user may see is their default page.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    PageSpec("overview.py", "nav.overview", ":material/dashboard:", "overview", Op.VIEW_MAP),
+    PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
 )
+SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 
 
-def page_list(lang: str) -> list[StreamlitPage]:
-    """The pages offered in this session, in menu order, titled in ``lang``."""
+def page_list(lang: str, session: Session | None) -> list[StreamlitPage]:
+    """The pages offered to this session, in menu order, titled in ``lang``.
+
+    Signed out: the sign-in page only. Signed in: the pages the role may use.
+    """
+    specs = [SIGN_IN] if session is None else [p for p in PAGES if session.can(p.op)]
     return [
         st.Page(PAGES_DIR / spec.file, title=t(spec.title_key, lang), icon=spec.icon,
                 url_path=spec.url_path, default=i == 0)
-        for i, spec in enumerate(PAGES)
+        for i, spec in enumerate(specs)
     ]
 
 
-def build_navigation(lang: str) -> StreamlitPage:
+def build_navigation(lang: str, session: Session | None) -> StreamlitPage:
     """Register the pages with ``st.navigation`` and return the page to run."""
-    return st.navigation(page_list(lang), position="sidebar")
+    return st.navigation(page_list(lang, session), position="sidebar")
 
 
 def main() -> None:
@@ -53,9 +65,14 @@ def main() -> None:
     lang = ui.current_language()
     # An emoji icon: Streamlit fetches ":material/...:" favicons from fonts.gstatic.com.
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
-    page = build_navigation(lang)
+    store = ui.store_or_stop(lang)
+    ui.refuse_insecure_production(store, lang)
+    session = ui.current_session(store)
+    page = build_navigation(lang, session)
     st.sidebar.markdown(f"**{t('app.title', lang)}**")
     st.sidebar.caption(t("app.subtitle", lang))
+    if session is not None:
+        ui.user_box(session, lang)
     ui.language_switch()
     page.run()
 

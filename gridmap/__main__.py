@@ -1,4 +1,7 @@
-"""Command line: ``python -m gridmap demo | info | import | export | bench``.
+"""Command line: ``python -m gridmap demo | info | import | export | users | check-config | bench``.
+
+``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
+app would; without it, the command acts as the operator (full rights over the county).
 
 Every command takes ``--db URL`` (default: ``GRIDMAP_DB`` or the embedded SQLite
 file). Errors are printed as one clear line and exit with status 2, never as a
@@ -16,7 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gridmap.domain import LAYERS, Scope
+from gridmap.access import Session
+from gridmap.domain import LAYERS, Role, Scope
 from gridmap.store import StoreError, default_url, open_store
 
 DEFAULT_COUNTY = "330327"
@@ -71,8 +75,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_info(args: argparse.Namespace) -> int:
     from gridmap.summary import layer_counts
 
-    store = open_store(args.db)
-    info = layer_counts(store, Scope.county(args.county))
+    info = layer_counts(_session(args, Scope.county(args.county)))
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
     else:
@@ -84,11 +87,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from gridmap.io import import_layer
 
-    store = open_store(args.db)
+    session = _session(args, Scope.county(args.county))
     progress = Progress()
     try:
-        report = import_layer(store, args.layer, Path(args.file), scope=Scope.county(args.county),
-                              actor=args.actor, crs=args.crs, source_crs=args.source_crs,
+        report = import_layer(session, args.layer, Path(args.file), crs=args.crs, source_crs=args.source_crs,
                               mode=args.mode, progress=progress)
     finally:
         progress.close()
@@ -99,11 +101,70 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from gridmap.io import export_layer
 
-    store = open_store(args.db)
-    n, written = export_layer(store, args.layer, Path(args.output), fmt=args.format,
-                              scope=Scope.county(args.county))
+    n, written = export_layer(_session(args, Scope.county(args.county)), args.layer, Path(args.output),
+                              fmt=args.format)
     print(f"exported {n} rows of {args.layer} to {written}")
     return 0
+
+
+def _session(args: argparse.Namespace, scope: Scope) -> Session:
+    """Who the command acts as: ``--as USER`` (their role and jurisdiction), or the operator.
+
+    Without ``--as`` the command runs with the operator's full rights over the county:
+    whoever can run it can read the database file or server anyway. With ``--as`` it
+    gets exactly what that user gets in the app.
+    """
+    from gridmap.auth import current_user
+
+    store = open_store(args.db)
+    name = getattr(args, "as_user", None)
+    if not name:
+        return Session.system(store, scope, actor=getattr(args, "actor", None) or "cli")
+    user = current_user(store, name)
+    if user is None:
+        raise StoreError(f"--as {name}: no such active user")
+    return Session(store, user)
+
+
+def _cmd_users(args: argparse.Namespace) -> int:
+    from gridmap import auth
+
+    session = _session(args, Scope.county(args.county))
+    if args.action == "list":
+        users = auth.list_users(session)
+        if users.empty:
+            print("no user accounts in this jurisdiction")
+        for row in users.itertuples():
+            state = "disabled" if row.disabled else ("locked" if row.locked_until is not None
+                                                     and str(row.locked_until) not in ("NaT", "None") else "active")
+            dept = f" [{row.department}]" if isinstance(row.department, str) and row.department else ""
+            print(f"{row.id:20s} {row.role:12s} {row.unit_code:18s} {state:8s} {row.display_name}{dept}")
+        return 0
+    if args.action == "disable":
+        auth.disable_user(session, args.username, not args.enable)
+        print(f"{args.username}: {'enabled' if args.enable else 'disabled'}")
+        return 0
+    password = _read_password(args)
+    if args.action == "add":
+        user = auth.add_user(session, args.username, password, role=args.role, unit_code=args.unit,
+                             display_name=args.name, department=args.department)
+        print(f"added {user.username} ({user.role.value}, jurisdiction {user.unit_code})")
+    else:
+        auth.set_password(session, args.username, password)
+        print(f"{args.username}: password changed; open sessions must sign in again")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: one line on stdin with ``--password-stdin``, else asked twice."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("new password / 新密码: ")
+    if first != getpass.getpass("again / 再输一次: "):
+        raise ValueError("the two passwords differ; nothing changed")
+    return first
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -126,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")
     common.add_argument("--county", default=DEFAULT_COUNTY, help="county code (default 330327 苍南县)")
+    common.add_argument("--as", dest="as_user", default=None, metavar="USER",
+                        help="act as this user: their role and jurisdiction apply (default: the operator)")
 
     parser = argparse.ArgumentParser(prog="python -m gridmap", description="gridmap 网格一张图")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +221,25 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["gpkg", "geojson", "shp", "csv"], required=True)
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(func=_cmd_export)
+
+    users = sub.add_parser("users", help="user accounts: add | list | set-password | disable")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    add = users_sub.add_parser("add", parents=[common], help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--unit", required=True, help="jurisdiction: a unit code at any level")
+    add.add_argument("--name", default=None, help="display name (default: the user name)")
+    add.add_argument("--department", default=None, help="department handlers: their department")
+    listing = users_sub.add_parser("list", parents=[common], help="accounts in the jurisdiction")
+    setpw = users_sub.add_parser("set-password", parents=[common], help="set a new password, lift a lock")
+    setpw.add_argument("username")
+    for p in (add, setpw):
+        p.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
+    disable = users_sub.add_parser("disable", parents=[common], help="disable (or --enable) an account")
+    disable.add_argument("username")
+    disable.add_argument("--enable", action="store_true")
+    for p in (add, listing, setpw, disable):
+        p.set_defaults(func=_cmd_users)
 
     bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. assign)")
     bench.add_argument("what")

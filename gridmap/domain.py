@@ -189,6 +189,17 @@ class Channel(enum.StrEnum):
     DEPARTMENT = "department"  # 部门移交
 
 
+class Role(enum.StrEnum):
+    """What a user does; the permission matrix in :mod:`gridmap.access` maps it to operations."""
+
+    COMMANDER = "commander"  # 指挥中心: watches, ranks, dispatches
+    PLANNER = "planner"  # 网格规划: boundaries and plans
+    INSPECTOR = "inspector"  # 隐患排查: hazards and hotspots
+    GRID_WORKER = "grid_worker"  # 网格员: reports and zero-reports in their own unit
+    DEPARTMENT = "department"  # 职能部门: handles issues routed to their department
+    ADMIN = "admin"  # 系统管理员: users, imports, audit
+
+
 @dataclass(frozen=True)
 class Category:
     code: str
@@ -381,6 +392,24 @@ _PLANTED_HOTSPOTS = LayerSpec(
     geom="Point",
 )
 
+_USERS = LayerSpec(
+    "users",
+    (
+        # ``id`` is the user name (unique per county).
+        Field("display_name", "text", True),
+        Field("role", "text", True, tuple(Role)),
+        Field("unit_code", "text", True),  # jurisdiction: a unit at any level
+        Field("department", "text", False, DEPARTMENTS),  # department handlers only
+        Field("password_hash", "text", True),  # argon2id; never leaves gridmap.auth
+        Field("password_set_at", "datetime"),
+        Field("disabled", "bool"),
+        Field("failed_logins", "int"),
+        Field("locked_until", "datetime"),
+        Field("last_login_at", "datetime"),
+    ),
+    extra_indexes=("role",),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -392,8 +421,14 @@ LAYERS: dict[str, LayerSpec] = {
         _ISSUE_EVENTS,
         _ZERO_REPORTS,
         _PLANTED_HOTSPOTS,
+        _USERS,
     )
 }
+# The layers of schema version 1; later versions add tables in their own migration.
+V1_LAYERS: tuple[str, ...] = ("units", "households", "stations", "inspections", "issues", "issue_events",
+                              "zero_reports", "planted_hotspots")
+# The layers that hold governance data (everything but the accounts).
+DATA_LAYERS: tuple[str, ...] = tuple(n for n in LAYERS if n != "users")
 POINT_LAYERS: tuple[str, ...] = tuple(n for n, s in LAYERS.items() if s.geom == "Point" and s.assigned)
 
 

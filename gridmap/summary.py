@@ -1,12 +1,14 @@
 """What a store holds, at a glance: counts per level and per layer, the data's age.
 
 - :func:`layer_counts` -- everything the overview page and ``python -m gridmap info``
-  show for one scope, as a JSON-ready dict.
+  show for one session's jurisdiction, as a JSON-ready dict.
 - :func:`level_counts`, :func:`row_counts` -- the two count tables on their own.
 - :func:`mask_url` -- a store URL fit to show: any password replaced by ``***``.
 
 Units are counted in the county's current boundary plan only (older plans are kept
-for history and would double the counts).
+for history and would double the counts). Counts go through a
+:class:`~gridmap.access.Session`: only rows in its jurisdiction are counted, and a
+layer the role may not read is left out (``None``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from gridmap.domain import LAYERS, Level, Scope
+from gridmap.access import READ_OP, Session
+from gridmap.domain import DATA_LAYERS, Level, Scope
 from gridmap.store import Store
 
 MASK = "***"
@@ -47,46 +50,43 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def level_counts(store: Store, scope: Scope) -> dict[str, int]:
-    """Units per level in the scope's current plan, every level listed, coarsest first.
-
-    Args:
-        store: An open store.
-        scope: The jurisdiction to count in.
+def level_counts(session: Session) -> dict[str, int]:
+    """Units per level in the session's current plan, every level listed, coarsest first.
 
     Returns:
         ``{"county": 1, "town": 19, "village": ..., "grid": ..., "micro": ...}``.
     """
-    plan = store.current_plan(scope.county_code)
-    return {lvl.value: store.count("units", scope, where={"level": lvl.value, "plan_version": plan})
-            for lvl in Level}
+    plan = session.store.current_plan(session.scope.county_code)
+    return {lvl.value: session.count("units", where={"level": lvl.value, "plan_version": plan}) for lvl in Level}
 
 
-def row_counts(store: Store, scope: Scope, layers: tuple[str, ...] | None = None) -> dict[str, int]:
-    """Rows per layer in the scope (units: the current plan only).
+def row_counts(session: Session, layers: tuple[str, ...] | None = None) -> dict[str, int | None]:
+    """Rows per layer in the session's jurisdiction (units: the current plan only).
 
     Args:
-        store: An open store.
-        scope: The jurisdiction to count in.
-        layers: Layer names to count; all of :data:`gridmap.domain.LAYERS` by default.
+        session: Whose jurisdiction and role count.
+        layers: Layer names to count; all of :data:`gridmap.domain.DATA_LAYERS` by default.
 
     Returns:
-        Layer name -> row count, in the order of ``layers``.
+        Layer name -> row count (None where the role may not read the layer), in the
+        order of ``layers``.
     """
-    plan = store.current_plan(scope.county_code)
-    counts: dict[str, int] = {}
-    for name in layers or tuple(LAYERS):
+    plan = session.store.current_plan(session.scope.county_code)
+    counts: dict[str, int | None] = {}
+    for name in layers or DATA_LAYERS:
+        if not session.can(READ_OP[name]):
+            counts[name] = None
+            continue
         where = {"plan_version": plan} if name == "units" else None
-        counts[name] = store.count(name, scope, where=where)
+        counts[name] = session.count(name, where=where)
     return counts
 
 
-def layer_counts(store: Store, scope: Scope) -> dict[str, Any]:
-    """A JSON-ready summary of the store for one scope.
+def layer_counts(session: Session) -> dict[str, Any]:
+    """A JSON-ready summary of the store for one session's jurisdiction.
 
     Args:
-        store: An open store.
-        scope: The jurisdiction to summarise; its county need not hold any data.
+        session: Whose jurisdiction and role count; its county need not hold any data.
 
     Returns:
         A dict with keys ``store`` (masked URL), ``backend``, ``county_code``,
@@ -96,6 +96,7 @@ def layer_counts(store: Store, scope: Scope) -> dict[str, Any]:
         synthesised, not surveyed), ``levels`` (see :func:`level_counts`) and
         ``layers`` (see :func:`row_counts`).
     """
+    store, scope = session.store, session.scope
     county = scope.county_code[:6]
     plan = store.current_plan(county)
     return {
@@ -106,14 +107,18 @@ def layer_counts(store: Store, scope: Scope) -> dict[str, Any]:
         "counties": store.counties(),
         "as_of": store.get_meta(county, "as_of"),
         "plan_version": plan,
-        "approximate_units": store.count("units", scope, where={"approximate": True, "plan_version": plan}),
-        "levels": level_counts(store, scope),
-        "layers": row_counts(store, scope),
+        "approximate_units": session.count("units", where={"approximate": True, "plan_version": plan}),
+        "levels": level_counts(session),
+        "layers": row_counts(session),
     }
 
 
 def county_name(store: Store, county_code: str) -> str | None:
-    """The name of the county-level unit of ``county_code`` in its current plan, if stored."""
+    """The name of the county-level unit of ``county_code`` in its current plan, if stored.
+
+    A county's name is public: it is shown to every user of the county, whatever
+    their jurisdiction, so this reads the store directly.
+    """
     county = county_code[:6]
     found = store.read("units", Scope.county(county), columns=["name"], limit=1,
                        where={"level": Level.COUNTY.value, "plan_version": store.current_plan(county)})

@@ -6,23 +6,24 @@ import pandas as pd
 import streamlit as st
 
 from gridmap import ui
-from gridmap.domain import Scope
+from gridmap.access import Op
 from gridmap.i18n import label, t
 from gridmap.summary import layer_counts, mask_url
 
 lang = ui.current_language()
+store = ui.store_or_stop(lang)
+session = ui.page_session(Op.VIEW_MAP, lang, store)
 st.title(t("overview.title", lang))
 
-store = ui.store_or_stop(lang)
 backend = t(f"store.backend.{store.backend}", lang)
-st.caption(t("store.caption", lang, url=f"`{mask_url(store.url)}`", backend=backend))
+st.caption(t("store.caption", lang, url=f"`{ui.escape_markdown(mask_url(store.url))}`", backend=backend))
 
-county = ui.county_picker(store, lang)
-if county is None:
+county = session.scope.county_code
+if not store.count("units", session.scope):
     st.info(f"{t('store.empty', lang)}\n\n{t('store.empty_hint', lang)}", icon=":material/info:")
     st.stop()
 
-info = layer_counts(store, Scope.county(county))
+info = layer_counts(session)
 county_label = ui.escape_markdown(info["county_name"] or t("common.unknown", lang))
 st.markdown(t("overview.county", lang, name=county_label, code=county))
 st.caption(" · ".join([
@@ -33,9 +34,9 @@ st.caption(" · ".join([
 if info["approximate_units"]:
     st.info(t("overview.approximate_note", lang), icon=":material/info:")
 
-layers = info["layers"]
+layers = {name: n for name, n in info["layers"].items() if n is not None}  # layers this role may read
 metrics = [("overview.metric.micro", info["levels"]["micro"]),
-           ("overview.metric.households", layers["households"]),
+           ("overview.metric.households", layers.get("households")),
            ("overview.metric.issues", layers["issues"]),
            ("overview.metric.stations", layers["stations"])]
 for column, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):

@@ -103,13 +103,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=_rank)  # stable: file order is kept inside each group
 
 
-def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m gridmap ARGS`` from the repository root, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "gridmap", *args],
         cwd=REPO_ROOT,
         env={**os.environ, **(env or {})},
-        stdin=subprocess.DEVNULL,
+        **({"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -196,6 +197,21 @@ def seed_overview_county(store: Store) -> None:
         tx.insert("households", households)
         tx.set_meta("plan_version", "2")
         tx.set_meta("as_of", OVERVIEW_AS_OF)
+    add_test_users(store, {"admin": ("admin", "330327000000"), "worker": ("grid_worker", grid),
+                           "dept": ("department", "330327000000")})
+
+
+TEST_PASSWORD = "test-pass-2026"
+
+
+def add_test_users(store: Store, users: dict[str, tuple[str, str]]) -> None:
+    """Accounts ``name -> (role, unit code)`` with :data:`TEST_PASSWORD` (department: 城管)."""
+    from gridmap.access import Session
+    from gridmap.auth import DEMO_DEPARTMENT, add_user
+
+    for name, (role, unit) in users.items():
+        add_user(Session.system(store, Scope.county(unit[:6])), name, TEST_PASSWORD, role=role, unit_code=unit,
+                 department=DEMO_DEPARTMENT if role == "department" else None)
 
 
 @pytest.fixture

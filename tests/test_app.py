@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gridmap.access import Session
 from gridmap.domain import Scope
 from gridmap.store import open_store
+from gridmap.store.base import now
 from gridmap.summary import layer_counts
+from gridmap.ui import AUTH_KEY
 from gridmap.ui.text import fmt_count
 from tests.conftest import REPO_ROOT
 
@@ -19,10 +22,14 @@ APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 60
 
 
-def run_app(monkeypatch: pytest.MonkeyPatch, db_url: str, lang: str | None = None) -> AppTest:
-    """Run the app once against ``db_url`` (and switch language if asked)."""
+def run_app(monkeypatch: pytest.MonkeyPatch, db_url: str, lang: str | None = None,
+            user: str | None = "admin") -> AppTest:
+    """Run the app once against ``db_url`` signed in as ``user`` (None: signed out)."""
     monkeypatch.setenv("GRIDMAP_DB", db_url)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    if user is not None:
+        at.session_state[AUTH_KEY] = {"username": user, "signed_in_at": now(), "last_seen": now()}
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     if lang is not None:
         at.sidebar.radio(key="lang").set_value(lang).run()
@@ -40,10 +47,11 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_empty_store_shows_the_overview_and_a_hint(monkeypatch: pytest.MonkeyPatch, empty_db_url: str) -> None:
-    at = run_app(monkeypatch, empty_db_url)
-    assert [e.value for e in at.title] == ["总览"]
-    assert any("还没有任何县的数据" in e.value for e in at.info)
+def test_empty_store_offers_sign_in_and_says_how_to_create_an_account(monkeypatch: pytest.MonkeyPatch,
+                                                                      empty_db_url: str) -> None:
+    at = run_app(monkeypatch, empty_db_url, user=None)
+    assert [e.value for e in at.title] == ["登录网格一张图"]
+    assert any("还没有任何用户账号" in e.value and "users add" in e.value for e in at.info)
     assert not at.error
     assert at.sidebar.radio(key="lang").value == "zh"
 
@@ -105,7 +113,7 @@ def test_a_store_path_that_is_not_a_directory(monkeypatch: pytest.MonkeyPatch, t
 
 def test_demo_store_shows_its_counts(monkeypatch: pytest.MonkeyPatch, demo_db_url: str) -> None:
     with open_store(demo_db_url) as store:
-        info = layer_counts(store, Scope.county(store.counties()[0]))
+        info = layer_counts(Session.system(store, Scope.county(store.counties()[0])))
     at = run_app(monkeypatch, demo_db_url)
     assert not at.error
     assert metrics(at)["微网格"] == fmt_count(info["levels"]["micro"])
@@ -116,7 +124,7 @@ def test_demo_store_shows_its_counts(monkeypatch: pytest.MonkeyPatch, demo_db_ur
 def test_every_page_file_is_in_the_navigation() -> None:
     import app
 
-    listed = {spec.file for spec in app.PAGES}
+    listed = {spec.file for spec in (*app.PAGES, app.SIGN_IN)}
     on_disk = {p.name for p in app.PAGES_DIR.glob("*.py")}
     assert listed == on_disk
     assert len({spec.url_path for spec in app.PAGES}) == len(app.PAGES)
@@ -126,7 +134,7 @@ def test_every_page_file_is_in_the_navigation() -> None:
 @pytest.mark.parametrize("page_file", sorted(p.name for p in (REPO_ROOT / "pages").glob("*.py")))
 def test_every_page_runs(monkeypatch: pytest.MonkeyPatch, overview_db_url: str, page_file: str,
                          lang: str) -> None:
-    at = run_app(monkeypatch, overview_db_url, lang=lang)
+    at = run_app(monkeypatch, overview_db_url, lang=lang, user=None if page_file == "sign_in.py" else "admin")
     at.switch_page(f"pages/{page_file}").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -11,10 +11,12 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
+from gridmap.auth import DEMO_ACCOUNTS
 from gridmap.demo import SMALL_TOWN_CODE, generate, load_demo
 from gridmap.demo.places import OUTLINE_FILE, load_places
 from gridmap.domain import (
     CATEGORIES,
+    DATA_LAYERS,
     HAZARD_DEADLINE_DAYS,
     ISSUE_CLOCK_STOPPED,
     ISSUE_TERMINAL,
@@ -49,9 +51,9 @@ def _level(units: pd.DataFrame, level: Level) -> gpd.GeoDataFrame:
 
 
 def test_every_layer_has_exactly_its_columns(small: dict[str, pd.DataFrame]) -> None:
-    assert list(small) == list(LAYERS)
-    for name, spec in LAYERS.items():
-        frame = small[name]
+    assert list(small) == list(DATA_LAYERS)
+    for name in DATA_LAYERS:
+        spec, frame = LAYERS[name], small[name]
         expected = spec.columns + (["geometry"] if spec.geom else [])
         assert list(frame.columns) == expected, name
         assert frame["id"].is_unique, name
@@ -61,14 +63,14 @@ def test_every_layer_has_exactly_its_columns(small: dict[str, pd.DataFrame]) -> 
 
 
 def test_frames_pass_the_store_validation(small: dict[str, pd.DataFrame]) -> None:
-    for name, spec in LAYERS.items():
-        rows = prepare_rows(spec, small[name], SCOPE)
+    for name in DATA_LAYERS:
+        rows = prepare_rows(LAYERS[name], small[name], SCOPE)
         assert len(rows) == len(small[name]), name
 
 
 def test_same_seed_same_frames_other_seed_differs(small: dict[str, pd.DataFrame]) -> None:
     again = generate("small", seed=7, today=TODAY)
-    for name in LAYERS:
+    for name in DATA_LAYERS:
         if isinstance(small[name], gpd.GeoDataFrame):
             assert_geodataframe_equal(small[name], again[name], check_less_precise=False)
         else:
@@ -394,7 +396,8 @@ def test_load_demo_writes_everything_in_one_transaction(tmp_path: object, small:
     try:
         stages: list[float] = []
         counts = load_demo(store, "small", seed=7, progress=lambda s, f: stages.append(f), today=TODAY)
-        assert counts == {name: len(small[name]) for name in LAYERS}
+        assert counts == {**{name: len(small[name]) for name in DATA_LAYERS}, "users": len(DEMO_ACCOUNTS)}
+        assert sorted(store.read("users", SCOPE)["role"]) == sorted(a.role.value for a in DEMO_ACCOUNTS)
         assert store.count("households", SCOPE) == len(small["households"])
         micro = store.read("units", SCOPE, where={"level": "micro"})
         assert len(micro) == (small["units"]["level"] == "micro").sum()
@@ -402,7 +405,7 @@ def test_load_demo_writes_everything_in_one_transaction(tmp_path: object, small:
         assert store.get_meta("330327", "demo_scale") == "small"
         assert store.get_meta("330327", "as_of") == "2026-11-23T15:00:00"
         assert stages[-1] == 1.0
-        assert len(store.audit_log(SCOPE)) >= len(LAYERS)
+        assert len(store.audit_log(SCOPE)) >= len(DATA_LAYERS)
     finally:
         store.close()
 

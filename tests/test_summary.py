@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from gridmap.domain import LAYERS, Level, Scope
+from gridmap.access import Session
+from gridmap.domain import DATA_LAYERS, Level, Scope
 from gridmap.store import open_store
 from gridmap.summary import layer_counts, mask_url
 from tests.conftest import OVERVIEW_AS_OF, OVERVIEW_COUNTY
@@ -29,10 +30,10 @@ def test_mask_url_hides_only_the_password(url: str, shown: str) -> None:
 
 def test_counts_use_the_current_plan_only(overview_db_url: str) -> None:
     with open_store(overview_db_url) as store:
-        info = layer_counts(store, Scope.county(OVERVIEW_COUNTY))
+        info = layer_counts(Session.system(store, Scope.county(OVERVIEW_COUNTY)))
     assert info["levels"] == {"county": 1, "town": 1, "village": 1, "grid": 1, "micro": 2}
     assert list(info["levels"]) == [lvl.value for lvl in Level]
-    assert list(info["layers"]) == list(LAYERS)
+    assert list(info["layers"]) == list(DATA_LAYERS)
     assert info["layers"]["units"] == 6  # plan 2 only; plan 1 is history
     assert info["layers"]["households"] == 2
     assert info["layers"]["issues"] == 0
@@ -47,7 +48,7 @@ def test_counts_use_the_current_plan_only(overview_db_url: str) -> None:
 
 def test_counts_of_an_empty_store_are_zero(empty_db_url: str) -> None:
     with open_store(empty_db_url) as store:
-        info = layer_counts(store, Scope.county(OVERVIEW_COUNTY))
+        info = layer_counts(Session.system(store, Scope.county(OVERVIEW_COUNTY)))
     assert set(info["levels"].values()) == {0}
     assert set(info["layers"].values()) == {0}
     assert info["county_name"] is None

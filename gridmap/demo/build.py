@@ -20,7 +20,7 @@ from gridmap.demo.population import generate_population
 from gridmap.demo.reports import zero_reports_frame
 from gridmap.demo.stations import stations_frame
 from gridmap.demo.units import assign_staff, units_frame
-from gridmap.domain import LAYERS
+from gridmap.domain import DATA_LAYERS
 from gridmap.store.base import now
 
 Progress = Callable[[str, float], None]
@@ -90,7 +90,7 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         "issue_events": events, "zero_reports": zero_reports, "planted_hotspots": hotspots,
     }
     report("完成", 1.0)
-    return {name: frames[name] for name in LAYERS}
+    return {name: frames[name] for name in DATA_LAYERS}
 
 
 def _quiet(stage: str, fraction: float) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gridmap.auth import DEMO_ACCOUNTS, demo_account_rows
 from gridmap.demo.build import Progress, as_of_for, generate_at
 from gridmap.demo.places import COUNTY_CODE, Scale
-from gridmap.domain import LAYERS, Scope
+from gridmap.domain import DATA_LAYERS, Scope
 from gridmap.store.base import Store
 
 PLAN_VERSION = 1
@@ -37,9 +38,14 @@ def load_demo(store: Store, scale: Scale, seed: int = 7, progress: Progress | No
     counts: dict[str, int] = {}
     report("写入数据库", 0.8)
     with store.transaction(actor, Scope.county(COUNTY_CODE)) as tx:
-        for i, name in enumerate(LAYERS):
+        for i, name in enumerate(DATA_LAYERS):
             counts[name] = tx.replace(name, frames[name], note=f"demo {scale} seed {seed}")
-            report("写入数据库", 0.8 + 0.2 * (i + 1) / len(LAYERS))
+            report("写入数据库", 0.8 + 0.2 * (i + 1) / len(DATA_LAYERS))
+        # One account per role with its documented password (README, "Demo accounts").
+        units = frames["units"]
+        first_grid = str(sorted(units.loc[units["level"] == "grid", "code"])[0])
+        counts["users"] = tx.replace("users", demo_account_rows(COUNTY_CODE, first_grid),
+                                     where={"id": [a.username for a in DEMO_ACCOUNTS]}, note="demo accounts")
         tx.set_meta("plan_version", str(PLAN_VERSION))
         tx.set_meta("as_of", as_of.isoformat())
         tx.set_meta("demo_scale", scale)

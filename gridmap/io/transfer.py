@@ -13,7 +13,8 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.domain import ASSIGN_COLUMNS, LAYERS, Scope
+from gridmap.access import Op, PermissionDenied, Session
+from gridmap.domain import ASSIGN_COLUMNS, DATA_LAYERS, LAYERS, Scope
 from gridmap.io.nesting import check_nesting
 from gridmap.io.problems import ImportRejected, ImportReport, problem, repaired_features
 from gridmap.io.read import DEFAULT_MAX_BYTES, Progress, SourceDatum, read_layer_file
@@ -23,8 +24,7 @@ from gridmap.store.base import Store, StoreError
 ImportMode = Literal["append", "replace"]
 
 
-def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, actor: str,
-                 crs: str | None = None, source_crs: SourceDatum = "wgs84", mode: ImportMode = "append",
+def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | None = None, source_crs: SourceDatum = "wgs84", mode: ImportMode = "append",
                  progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     """Read, validate, assign and write one file into ``layer``, all or nothing.
 
@@ -34,11 +34,13 @@ def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, ac
     ``outside=True``.
 
     Args:
-        store: an open store.
+        session: who imports, and where: units need ``edit_units``, point layers
+            ``import_points``; the store refuses rows outside the session's scope.
+            Assignment reads the whole county's micro-grids internally (a point must
+            land in its true micro-grid, even one outside the jurisdiction, so that
+            the write can refuse it); nothing outside the scope is returned.
         layer: an importable layer, e.g. ``"households"`` or ``"units"``.
         path: the file (see :func:`read_layer_file` for formats).
-        scope: the caller's jurisdiction; the store refuses rows outside it.
-        actor: who imports (for the audit record).
         crs: the CRS of the coordinates when the file has none (``--crs``).
         source_crs: ``"gcj02"`` for Gaode/Amap coordinates.
         mode: ``"append"`` adds rows; ``"replace"`` first deletes the layer's rows in
@@ -51,8 +53,12 @@ def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, ac
 
     Raises:
         ImportRejected: listing every problem; nothing was written.
+        PermissionDenied: the session's role may not import this layer.
         ValueError: for an unknown layer or mode.
     """
+    op = Op.EDIT_UNITS if layer == "units" else Op.IMPORT_POINTS
+    session.require(op)
+    store, scope = session.store, session.scope
     if mode not in ("append", "replace"):
         raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")
     spec = LAYERS.get(layer)
@@ -72,17 +78,18 @@ def import_layer(store: Store, layer: str, path: Path | str, *, scope: Scope, ac
         frame, outside, note = _assign(store, county, plan, frame)
         notes += [note] if note else []
     report("write", 0.75)
-    written = _write(store, layer, frame, scope=scope, actor=actor, mode=mode, plan=plan,
-                     note=f"import {Path(path).name}")
+    written = _write(session, op, layer, frame, mode=mode, plan=plan, note=f"import {Path(path).name}")
     report("write", 1.0)
     return ImportReport(layer=layer, read=len(result.frame), written=written,
                         repaired=repaired_features(result.repaired), outside=outside, mode=mode,
                         repairs=result.repaired, notes=notes)
 
 
-def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportFormat,
-                 scope: Scope) -> tuple[int, Path]:
-    """Write the rows of ``layer`` in ``scope`` to ``path``; units of the current plan only.
+def export_layer(session: Session, layer: str, path: Path | str, *, fmt: ExportFormat) -> tuple[int, Path]:
+    """Write the rows of ``layer`` the session may read to ``path``; units of the current plan only.
+
+    Needs ``export`` and the layer's read permission; rows come through
+    :meth:`Session.read`, so the jurisdiction (and a department's filter) applies.
 
     Returns:
         The number of rows written and the file written (a Shapefile goes into a
@@ -90,11 +97,13 @@ def export_layer(store: Store, layer: str, path: Path | str, *, fmt: ExportForma
 
     Raises:
         ValueError: for an unknown layer or format (see :func:`write_frame`).
+        PermissionDenied: the session may not export or read the layer.
     """
-    if layer not in LAYERS:
-        raise ValueError(f"unknown layer {layer!r}; known layers: {', '.join(LAYERS)}")
-    where = {"plan_version": store.current_plan(scope.county_code)} if layer == "units" else None
-    frame = store.read(layer, scope, where=where)
+    if layer not in LAYERS or layer == "users":
+        raise ValueError(f"unknown layer {layer!r}; known layers: {', '.join(DATA_LAYERS)}")
+    session.require(Op.EXPORT)
+    where = {"plan_version": session.store.current_plan(session.scope.county_code)} if layer == "units" else None
+    frame = session.read(layer, where=where)
     written = write_frame(frame, path, fmt, layer)
     return len(frame), written
 
@@ -159,14 +168,16 @@ def _assign(store: Store, county: Scope, plan: int, points: gpd.GeoDataFrame) ->
     return assigned, int(pd.Series(assigned["outside"]).sum()), None
 
 
-def _write(store: Store, layer: str, frame: gpd.GeoDataFrame, *, scope: Scope, actor: str, mode: ImportMode,
+def _write(session: Session, op: Op, layer: str, frame: gpd.GeoDataFrame, *, mode: ImportMode,
            plan: int, note: str) -> int:
     try:
-        with store.transaction(actor, scope) as tx:
+        with session.write(op) as tx:
             if mode == "append":
                 return tx.insert(layer, frame, note=note)
             where = {"plan_version": plan} if layer == "units" else None
             return tx.replace(layer, frame, where=where, note=note)
+    except PermissionDenied:
+        raise
     except StoreError as exc:
         raise ImportRejected([problem(None, f"写入被拒绝，已全部回滚：{exc}")]) from exc
 

@@ -21,6 +21,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -30,7 +31,7 @@ import shapely
 
 from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CRS = "EPSG:4326"
 
 Frame = pd.DataFrame | gpd.GeoDataFrame
@@ -49,6 +50,22 @@ class NotFound(StoreError):
 
 
 BBox = tuple[float, float, float, float]
+
+AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "action", "layer", "target",
+                                  "before", "after")
+# Columns whose values never reach the audit trail (it is readable by admins).
+SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"users": ("password_hash",)}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an audit-trail reader asks for; every field is optional."""
+
+    actor: str | None = None
+    action: str | None = None
+    layer: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None  # exclusive
 
 
 class Transaction(abc.ABC):
@@ -141,11 +158,12 @@ class Transaction(abc.ABC):
             "county_code": self.scope.county_code,
             "at": now(),
             "actor": self.actor,
+            "scope": self.scope.prefix,
             "action": action,
             "layer": layer_name,
             "target": target,
-            "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
-            "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+            "before": _audit_json(layer_name, before),
+            "after": _audit_json(layer_name, after),
         })
 
     def set_meta(self, key: str, value: str) -> None:
@@ -237,12 +255,40 @@ class Store(abc.ABC):
     def counties(self) -> list[str]:
         """County codes that have any unit stored."""
 
-    def audit_log(self, scope: Scope, *, limit: int = 200) -> pd.DataFrame:
-        """The newest audit rows of the scope's county."""
-        return self._read_audit(scope, limit)
+    def audit_log(self, scope: Scope, *, limit: int = 200, filters: AuditFilter | None = None) -> pd.DataFrame:
+        """The newest audit rows written inside ``scope`` (newest first).
+
+        A row belongs to the scope its transaction ran in: a town's admin sees what was
+        done in the town and below, not what the county office did. Rows from before
+        schema version 2 carry no scope and are shown to whole-county callers only.
+
+        Args:
+            scope: The caller's jurisdiction.
+            limit: At most this many rows.
+            filters: Optional actor / action / layer / time-range filter.
+        """
+        return self._read_audit(scope, int(limit), filters or AuditFilter())
 
     @abc.abstractmethod
-    def _read_audit(self, scope: Scope, limit: int) -> pd.DataFrame: ...
+    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame: ...
+
+    def account(self, username: str) -> dict[str, Any] | None:
+        """The ``users`` row named ``username`` in any county, or None.
+
+        Only sign-in uses this: it must find a user before it knows their county.
+        Everything else reads users through a scope like any other layer.
+        """
+        rows = self._read_account(str(username))
+        if len(rows) > 1:
+            raise StoreError(f"user name {username!r} exists in {len(rows)} counties; sign-in needs it unique")
+        return rows[0] if rows else None
+
+    @abc.abstractmethod
+    def _read_account(self, username: str) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def has_accounts(self) -> bool:
+        """Whether any user account exists (the sign-in page explains how to create one)."""
 
     # -- convenience: single-statement writes --------------------------------------
 
@@ -269,6 +315,30 @@ class Store(abc.ABC):
 # --------------------------------------------------------------------------- helpers
 
 
+def _audit_json(layer_name: str, value: Any) -> str | None:
+    """``value`` as audit JSON, with secret columns (password hashes) masked."""
+    if value is None:
+        return None
+    return json.dumps(_mask_secrets(value, SECRET_COLUMNS.get(layer_name, ())), ensure_ascii=False, default=str)
+
+
+def _mask_secrets(value: Any, secret: tuple[str, ...]) -> Any:
+    if not secret:
+        return value
+    if isinstance(value, dict):
+        return {k: ("***" if k in secret and v is not None else _mask_secrets(v, secret)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_secrets(v, secret) for v in value]
+    return value
+
+
+def audit_scope_matches(row_scope: str | None, scope: Scope) -> bool:
+    """Whether an audit row written in ``row_scope`` is visible to ``scope``."""
+    if row_scope is None:
+        return scope.whole_county
+    return str(row_scope).startswith(scope.prefix)
+
+
 def new_id() -> str:
     return uuid.uuid4().hex[:16]
 
@@ -282,6 +352,8 @@ def scope_column(spec: LayerSpec) -> str | None:
     """The column whose code prefix decides whether a row is inside a scope."""
     if spec.name == "units":
         return "code"
+    if spec.name == "users":
+        return "unit_code"
     if spec.assigned:
         return "micro_code"
     if "micro_code" in spec.columns:
@@ -294,8 +366,10 @@ def check_row_scope(spec: LayerSpec, row: Mapping[str, Any], scope: Scope) -> No
         raise ScopeError(f"{spec.name}: row {row.get('id')!r} belongs to county "
                          f"{row.get('county_code')!r}, outside {scope.county_code}")
     col = scope_column(spec)
-    if scope.whole_county or col is None:
+    if scope.whole_county:
         return
+    if col is None:
+        raise ScopeError(f"{spec.name}: a county-wide table; only a whole-county jurisdiction may write it")
     value = row.get(col)
     if not isinstance(value, str) or not value.startswith(scope.prefix):
         raise ScopeError(f"{spec.name}: row {row.get('id')!r} ({col}={value!r}) is outside "

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
-from gridmap.domain import ASSIGN_COLUMNS, LAYERS, LayerSpec
+from gridmap.domain import ASSIGN_COLUMNS, LAYERS, V1_LAYERS, LayerSpec
 from gridmap.store.base import StoreError, scope_column
 
 SRID = 4326
@@ -146,7 +146,7 @@ _AUDIT_DDL: tuple[str, ...] = (
 def _migration_1() -> list[sql.Composable]:
     """The initial schema: one table per layer, meta, and the append-only audit log."""
     stmts: list[sql.Composable] = []
-    for spec in LAYERS.values():
+    for spec in (LAYERS[name] for name in V1_LAYERS):
         stmts += _layer_ddl(spec)
     stmts += [sql.SQL(s) for s in _AUDIT_DDL]  # literal DDL, no user input
     return stmts
@@ -154,4 +154,13 @@ def _migration_1() -> list[sql.Composable]:
 
 # Version -> statements. A later version appends ALTER statements here; version 1 is
 # never edited once deployed (the schema check in migrate() catches a forgotten one).
-MIGRATIONS: dict[int, Callable[[], list[sql.Composable]]] = {1: _migration_1}
+def _migration_2() -> list[sql.Composable]:
+    """Local user accounts, and the scope each audit row was written in."""
+    return [
+        *_layer_ddl(LAYERS["users"]),
+        sql.SQL('ALTER TABLE audit_log ADD COLUMN scope text COLLATE "C"'),
+        sql.SQL("CREATE INDEX audit_log_scope_idx ON audit_log (county_code, scope text_pattern_ops, seq)"),
+    ]
+
+
+MIGRATIONS: dict[int, Callable[[], list[sql.Composable]]] = {1: _migration_1, 2: _migration_2}

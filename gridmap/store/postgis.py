@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -39,7 +40,9 @@ from psycopg.copy import QueuedLibpqWriter
 
 from gridmap.domain import LAYERS, LayerSpec, Scope, layer
 from gridmap.store.base import (
+    AUDIT_COLUMNS,
     SCHEMA_VERSION,
+    AuditFilter,
     BBox,
     Frame,
     ScopeError,
@@ -73,7 +76,6 @@ _PREDICATES: dict[str, str] = {
 # Refresh planner statistics after loading at least this many rows in one go, so the
 # queries that follow in the same transaction (and right after) get sensible plans.
 _ANALYZE_AFTER = 10_000
-_AUDIT_COLUMNS = ("id", "county_code", "at", "actor", "action", "layer", "target", "before", "after")
 
 
 # --------------------------------------------------------------------------- values
@@ -174,7 +176,10 @@ def _scope_filter(spec: LayerSpec, scope: Scope, alias: str = "t") -> tuple[list
     parts: list[sql.Composable] = [sql.SQL("{}.county_code = %s").format(t)]
     params: list[Any] = [scope.county_code[:6]]
     col = scope_column(spec)
-    if col is not None and not scope.whole_county:
+    if not scope.whole_county:
+        if col is None:  # a county-wide table: nothing of it is inside a smaller jurisdiction
+            parts.append(sql.SQL("false"))
+            return parts, params
         parts.append(sql.SQL("{}.{} LIKE %s").format(t, sql.Identifier(col)))
         params.append(_like_prefix(scope.prefix))
     return parts, params
@@ -314,11 +319,11 @@ class PostgisTransaction(Transaction):
         return self._connection.execute(statement, [*params, [str(i) for i in ids]]).rowcount
 
     def _append_audit(self, record: dict[str, Any]) -> None:
-        values = [record.get(c) for c in _AUDIT_COLUMNS]
+        values = [record.get(c) for c in AUDIT_COLUMNS]
         values[1] = str(values[1])[:6]
         self._connection.execute(
-            "INSERT INTO audit_log (id, county_code, at, actor, action, layer, target, before, after) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
+            "INSERT INTO audit_log (id, county_code, at, actor, scope, action, layer, target, before, after) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb)",
             values,
         )
 
@@ -479,15 +484,43 @@ class PostgisStore(Store):
             rows = conn.execute("SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()
         return [r[0] for r in rows]
 
-    def _read_audit(self, scope: Scope, limit: int) -> pd.DataFrame:
+    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
+        clauses, params = ["county_code = %s"], [scope.county_code[:6]]
+        if not scope.whole_county:
+            clauses.append("scope LIKE %s")
+            params.append(_like_prefix(scope.prefix))
+        for column in ("actor", "action", "layer"):
+            value = getattr(filters, column)
+            if value:
+                clauses.append(f"{column} = %s")
+                params.append(value)
+        if filters.since is not None:
+            clauses.append("at >= %s")
+            params.append(filters.since)
+        if filters.until is not None:
+            clauses.append("at < %s")
+            params.append(filters.until)
+        query = (f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
+                 "ORDER BY seq DESC LIMIT %s")
         with self._connection() as conn:
-            rows = conn.execute(
-                "SELECT id, county_code, at, actor, action, layer, target, before, after FROM audit_log "
-                "WHERE county_code = %s ORDER BY seq DESC LIMIT %s", [scope.county_code[:6], int(limit)],
-            ).fetchall()
-        df = pd.DataFrame.from_records(rows, columns=list(_AUDIT_COLUMNS))
+            rows = conn.execute(query, [*params, limit]).fetchall()  # type: ignore[arg-type]
+        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
         df["at"] = pd.to_datetime(df["at"])
+        for column in ("before", "after"):  # jsonb comes back decoded; keep the text form of SQLite
+            df[column] = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                          for v in df[column]]
         return df
+
+    def has_accounts(self) -> bool:
+        with self._connection() as conn:
+            return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def _read_account(self, username: str) -> list[dict[str, Any]]:
+        with self._connection() as conn:
+            counties = [r[0] for r in conn.execute(
+                "SELECT DISTINCT county_code FROM users WHERE id = %s", [username]).fetchall()]
+        found = [self.read("users", Scope.county(c), where={"id": username}) for c in counties]
+        return [f.iloc[0].to_dict() for f in found if not f.empty]
 
     # -- query building -------------------------------------------------------------
 

@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import LAYERS, LayerSpec, Scope, layer
+from gridmap.domain import LAYERS, V1_LAYERS, LayerSpec, Scope, layer
 from gridmap.store.base import (
+    AUDIT_COLUMNS,
     SCHEMA_VERSION,
+    AuditFilter,
     BBox,
     Frame,
     ScopeError,
@@ -59,7 +61,9 @@ def _scope_sql(spec: LayerSpec, scope: Scope, alias: str = "") -> tuple[str, lis
     sql = f"{alias}county_code = ?"
     params: list[Any] = [scope.county_code[:6]]
     col = scope_column(spec)
-    if col is not None and not scope.whole_county:
+    if not scope.whole_county:
+        if col is None:  # a county-wide table: nothing of it is inside a smaller jurisdiction
+            return sql + " AND 0 = 1", params
         sql += f" AND {alias}{col} >= ? AND {alias}{col} < ?"
         params += [scope.prefix, _upper_bound(scope.prefix)]
     return sql, params
@@ -380,15 +384,38 @@ class SqliteStore(Store):
         return [r[0] for r in self._connect().execute(
             "SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()]
 
-    def _read_audit(self, scope: Scope, limit: int) -> pd.DataFrame:
+    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
+        clauses, params = ["county_code = ?"], [scope.county_code[:6]]
+        if not scope.whole_county:
+            clauses.append("scope >= ? AND scope < ?")
+            params += [scope.prefix, _upper_bound(scope.prefix)]
+        for column in ("actor", "action", "layer"):
+            value = getattr(filters, column)
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if filters.since is not None:
+            clauses.append("at >= ?")
+            params.append(filters.since.isoformat(sep=" "))
+        if filters.until is not None:
+            clauses.append("at < ?")
+            params.append(filters.until.isoformat(sep=" "))
         rows = self._connect().execute(
-            "SELECT id, county_code, at, actor, action, layer, target, before, after FROM audit_log "
-            "WHERE county_code = ? ORDER BY seq DESC LIMIT ?", [scope.county_code[:6], int(limit)]
+            f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
+            "ORDER BY seq DESC LIMIT ?", [*params, limit]
         ).fetchall()
-        df = pd.DataFrame.from_records(rows, columns=["id", "county_code", "at", "actor", "action", "layer",
-                                                      "target", "before", "after"])
+        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
         df["at"] = pd.to_datetime(df["at"])
         return df
+
+    def has_accounts(self) -> bool:
+        return self._connect().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def _read_account(self, username: str) -> list[dict[str, Any]]:
+        counties = [r[0] for r in self._connect().execute(
+            "SELECT DISTINCT county_code FROM users WHERE id = ?", [username]).fetchall()]
+        found = [self.read("users", Scope.county(c), where={"id": username}) for c in counties]
+        return [f.iloc[0].to_dict() for f in found if not f.empty]
 
 
 # --------------------------------------------------------------------------- schema
@@ -435,7 +462,7 @@ def _layer_ddl(spec: LayerSpec) -> list[str]:
 
 def _migration_1() -> list[str]:
     stmts: list[str] = []
-    for spec in LAYERS.values():
+    for spec in (LAYERS[name] for name in V1_LAYERS):
         stmts += _layer_ddl(spec)
     stmts += [
         "CREATE TABLE meta (county_code TEXT NOT NULL, key TEXT NOT NULL, value TEXT, "
@@ -452,4 +479,13 @@ def _migration_1() -> list[str]:
     return stmts
 
 
-_MIGRATIONS = {1: _migration_1}
+def _migration_2() -> list[str]:
+    """Local user accounts, and the scope each audit row was written in."""
+    return [
+        *_layer_ddl(LAYERS["users"]),
+        "ALTER TABLE audit_log ADD COLUMN scope TEXT",
+        "CREATE INDEX audit_scope_idx ON audit_log (county_code, scope, seq)",
+    ]
+
+
+_MIGRATIONS = {1: _migration_1, 2: _migration_2}

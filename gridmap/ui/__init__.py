@@ -4,10 +4,22 @@
 - :func:`cached_store`, :func:`store_or_stop` -- one store handle per URL, or a clear
   error on the page.
 - :func:`county_picker` -- which county a page shows.
-- :func:`escape_markdown` -- stored text made safe for Streamlit markdown.
+- :func:`current_session`, :func:`page_session`, :func:`sign_in_form`, :func:`user_box` --
+  sign-in state and the guard each page calls first.
+- :func:`escape_markdown`, :func:`escape_html` -- stored text made safe (both from
+  :mod:`gridmap.text`, the one escaping module).
 - :func:`fmt_count`, :func:`fmt_datetime` -- numbers and times as the pages show them.
 """
 
+from gridmap.ui.auth import (
+    AUTH_KEY,
+    current_session,
+    page_session,
+    refuse_insecure_production,
+    sign_in_form,
+    sign_out,
+    user_box,
+)
 from gridmap.ui.context import (
     LANG_KEY,
     cached_store,
@@ -16,16 +28,24 @@ from gridmap.ui.context import (
     language_switch,
     store_or_stop,
 )
-from gridmap.ui.text import escape_markdown, fmt_count, fmt_datetime
+from gridmap.ui.text import escape_html, escape_markdown, fmt_count, fmt_datetime
 
 __all__ = [
+    "AUTH_KEY",
     "LANG_KEY",
     "cached_store",
     "county_picker",
     "current_language",
+    "current_session",
+    "escape_html",
     "escape_markdown",
     "fmt_count",
     "fmt_datetime",
     "language_switch",
+    "page_session",
+    "refuse_insecure_production",
+    "sign_in_form",
+    "sign_out",
     "store_or_stop",
+    "user_box",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from gridmap.access import Session
 from gridmap.domain import Scope
 from gridmap.store import open_store
 from gridmap.summary import layer_counts
@@ -26,7 +27,7 @@ def test_demo_overview_shows_counts(page: Page, demo_app_url: str, demo_db_url: 
                                     offsite_requests: list[str]) -> None:
     with open_store(demo_db_url) as store:
         county = store.counties()[0]
-        info = layer_counts(store, Scope.county(county))
+        info = layer_counts(Session.system(store, Scope.county(county)))
     assert info["levels"]["micro"] > 0, "the small demo should hold micro-grids"
 
     page.goto(demo_app_url)

@@ -1,0 +1,410 @@
+"""Who may do what, where: roles, the permission matrix, and the scoped session.
+
+- :class:`Op` -- the operations a user can attempt.
+- :data:`PERMISSIONS` -- the one table of role x operation -> allowed.
+- :class:`User` -- an account's role, jurisdiction and department.
+- :class:`Session` -- every read and write of a signed-in user goes through one. It
+  carries the user's jurisdiction as a :class:`~gridmap.domain.Scope`, checks the
+  matrix before each call, and limits each write to the layers and columns the
+  operation needs. Department handlers see only issues routed to their department.
+
+The role decides *what* a user may do; the jurisdiction decides *where*. The scope is
+applied in the store's SQL (code prefix), so no page, export, cache or CLI call made
+through a session can return or change a row outside it.
+
+Example::
+
+    session = Session(store, user)
+    issues = session.read("issues", where={"status": "reported"})
+    with session.write(Op.HANDLE_ISSUE) as tx:
+        tx.update("issues", issue_id, {"status": "accepted"})
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from gridmap.domain import ASSIGN_COLUMNS, Level, Role, Scope, layer
+from gridmap.store.base import (
+    AuditFilter,
+    BBox,
+    Frame,
+    NotFound,
+    ScopeError,
+    Store,
+    StoreError,
+    Transaction,
+    empty_frame,
+)
+
+
+class PermissionDenied(StoreError):
+    """The user's role does not allow the operation (the message names both)."""
+
+
+class Op(enum.StrEnum):
+    """Operations a user can attempt. Reads are per layer; writes are per task."""
+
+    VIEW_MAP = "view_map"  # units, stations, inspections, issues and their history
+    VIEW_HOUSEHOLDS = "view_households"  # addresses and residents: personal data
+    VIEW_ZERO_REPORTS = "view_zero_reports"
+    VIEW_GROUND_TRUTH = "view_ground_truth"  # the demo's planted hotspots
+    VIEW_AUDIT = "view_audit"
+    EXPORT = "export"
+    IMPORT_POINTS = "import_points"  # households, stations, inspections, issues from files
+    EDIT_UNITS = "edit_units"  # boundaries and plans; re-assigns points
+    SET_RISK = "set_risk"  # three-colour risk of a unit
+    REPORT_ISSUE = "report_issue"
+    HANDLE_ISSUE = "handle_issue"  # accept, dispatch, resolve, close, reject
+    RECORD_INSPECTION = "record_inspection"
+    UPDATE_INSPECTION = "update_inspection"  # rectification, verification
+    SUBMIT_ZERO_REPORT = "submit_zero_report"
+    EDIT_STATIONS = "edit_stations"
+    MANAGE_USERS = "manage_users"
+
+
+_EVERYONE_READS = {Op.VIEW_MAP}
+
+# The permission matrix: role -> operations it may perform (inside its jurisdiction).
+PERMISSIONS: dict[Role, frozenset[Op]] = {
+    Role.COMMANDER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS, Op.EXPORT,
+                               Op.SET_RISK, Op.HANDLE_ISSUE}),
+    Role.PLANNER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.EXPORT, Op.EDIT_UNITS,
+                             Op.EDIT_STATIONS, Op.IMPORT_POINTS}),
+    Role.INSPECTOR: frozenset({*_EVERYONE_READS, Op.VIEW_GROUND_TRUTH, Op.EXPORT, Op.RECORD_INSPECTION,
+                               Op.UPDATE_INSPECTION}),
+    Role.GRID_WORKER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS,
+                                 Op.REPORT_ISSUE, Op.HANDLE_ISSUE, Op.RECORD_INSPECTION,
+                                 Op.SUBMIT_ZERO_REPORT}),
+    Role.DEPARTMENT: frozenset({*_EVERYONE_READS, Op.HANDLE_ISSUE, Op.UPDATE_INSPECTION}),
+    Role.ADMIN: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS,
+                           Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
+                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS}),
+}
+
+# Which operation a read of each layer needs.
+READ_OP: dict[str, Op] = {
+    "units": Op.VIEW_MAP,
+    "stations": Op.VIEW_MAP,
+    "inspections": Op.VIEW_MAP,
+    "issues": Op.VIEW_MAP,
+    "issue_events": Op.VIEW_MAP,
+    "households": Op.VIEW_HOUSEHOLDS,
+    "zero_reports": Op.VIEW_ZERO_REPORTS,
+    "planted_hotspots": Op.VIEW_GROUND_TRUTH,
+    "users": Op.MANAGE_USERS,
+}
+
+ALL = None  # every column may change
+
+
+@dataclass(frozen=True)
+class WriteRule:
+    """What one operation may do to one layer."""
+
+    insert: bool = False
+    delete: bool = False
+    columns: frozenset[str] | None = frozenset()  # updatable columns; ALL (None) = any
+
+
+_ASSIGNED = frozenset(ASSIGN_COLUMNS)
+_POINTS_IMPORT = WriteRule(insert=True, delete=True, columns=ALL)
+
+# Operation -> layer -> rule. A write outside these rules is refused, whatever the role.
+WRITES: dict[Op, dict[str, WriteRule]] = {
+    Op.IMPORT_POINTS: {n: _POINTS_IMPORT for n in ("households", "stations", "inspections", "issues")},
+    Op.EDIT_UNITS: {"units": WriteRule(insert=True, delete=True, columns=ALL),
+                    **{n: WriteRule(columns=_ASSIGNED)
+                       for n in ("households", "stations", "inspections", "issues")}},
+    Op.SET_RISK: {"units": WriteRule(columns=frozenset({"risk_colour", "risk_set_at"}))},
+    Op.REPORT_ISSUE: {"issues": WriteRule(insert=True), "issue_events": WriteRule(insert=True)},
+    Op.HANDLE_ISSUE: {"issues": WriteRule(columns=frozenset({"status", "department", "deadline", "closed_at"})),
+                      "issue_events": WriteRule(insert=True)},
+    Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True)},
+    Op.UPDATE_INSPECTION: {"inspections": WriteRule(columns=frozenset({"status", "deadline", "rectified_at"}))},
+    Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
+    Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
+    Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
+}
+
+
+def allowed(role: Role | str, op: Op | str) -> bool:
+    """Whether ``role`` may perform ``op`` (inside its jurisdiction)."""
+    return Op(op) in PERMISSIONS[Role(role)]
+
+
+def level_of_code(code: str) -> Level:
+    """The level of a unit code: 17 digits micro, 14 grid, 12 village/town/county."""
+    code = str(code)
+    if len(code) == 17:
+        return Level.MICRO
+    if len(code) == 14:
+        return Level.GRID
+    if len(code) != 12 or not code.isdigit():
+        raise ValueError(f"{code!r} is not a unit code (12, 14 or 17 digits)")
+    if code[6:] == "000000":
+        return Level.COUNTY
+    if code[9:] == "000":
+        return Level.TOWN
+    return Level.VILLAGE
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person: what they do (role) and where (jurisdiction unit)."""
+
+    username: str
+    role: Role
+    unit_code: str
+    display_name: str = ""
+    department: str | None = None
+    system: bool = field(default=False, repr=False)  # the operator's CLI, not a person
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
+        level_of_code(self.unit_code)  # validates
+        if self.role == Role.DEPARTMENT and not self.department:
+            raise ValueError(f"user {self.username!r}: a department handler needs a department")
+
+    @property
+    def scope(self) -> Scope:
+        """The jurisdiction as a store scope."""
+        return Scope(self.unit_code[:6], self.unit_code, level_of_code(self.unit_code))
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> User:
+        """A user from a ``users`` row (as the store returns it)."""
+        department = row.get("department")
+        return cls(username=str(row["id"]), role=Role(row["role"]), unit_code=str(row["unit_code"]),
+                   display_name=str(row.get("display_name") or row["id"]),
+                   department=department if isinstance(department, str) and department else None)
+
+
+class Session:
+    """A user's view of the store: every call is checked and scoped.
+
+    Args:
+        store: The open store.
+        user: Who acts.
+        scope: Optional narrower scope (a drill-down); must lie inside the user's
+            jurisdiction, otherwise :class:`~gridmap.store.ScopeError`.
+    """
+
+    def __init__(self, store: Store, user: User, scope: Scope | None = None) -> None:
+        self.store = store
+        self.user = user
+        home = user.scope
+        if scope is not None and not _inside(scope, home):
+            raise ScopeError(f"{scope.prefix} is outside the jurisdiction of {user.username} ({home.prefix})")
+        self.scope = scope or home
+
+    @classmethod
+    def system(cls, store: Store, scope: Scope, actor: str = "system") -> Session:
+        """The operator's session (CLI without ``--as``, loaders, tests): every operation."""
+        unit = scope.unit_code or f"{scope.county_code[:6]}000000"
+        return cls(store, User(actor, Role.ADMIN, unit, actor, system=True))
+
+    def __repr__(self) -> str:
+        return f"Session({self.user.username!r}, {self.user.role.value}, {self.scope.prefix})"
+
+    # -- permissions ----------------------------------------------------------------
+
+    def can(self, op: Op | str) -> bool:
+        """Whether this session may perform ``op``."""
+        return self.user.system or allowed(self.user.role, op)
+
+    def require(self, op: Op | str) -> None:
+        """Raise :class:`PermissionDenied` unless this session may perform ``op``."""
+        if not self.can(op):
+            raise PermissionDenied(f"{self.user.username} ({self.user.role.value}) may not {Op(op).value}")
+
+    def narrowed(self, unit_code: str) -> Session:
+        """The same user looking at ``unit_code`` (inside the jurisdiction) only."""
+        scope = Scope(self.scope.county_code, unit_code, level_of_code(unit_code))
+        return Session(self.store, self.user, scope)
+
+    # -- reads ----------------------------------------------------------------------
+
+    def read(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
+             columns: Sequence[str] | None = None, limit: int | None = None) -> Frame:
+        """Rows of a layer inside this session's scope (see :meth:`Store.read`)."""
+        where = self._where(layer_name, where)
+        if where is None:
+            return empty_frame(layer(layer_name), columns)
+        return self.store.read(layer_name, self.scope, where=where, bbox=bbox, columns=columns, limit=limit)
+
+    def count(self, layer_name: str, *, where: Mapping[str, Any] | None = None) -> int:
+        """How many rows of a layer are inside this session's scope."""
+        where = self._where(layer_name, where)
+        return 0 if where is None else self.store.count(layer_name, self.scope, where=where)
+
+    def intersecting(self, layer_name: str, geom: shapely.Geometry, predicate: str = "intersects") -> Frame:
+        """Rows of a layer in scope whose geometry meets ``geom`` (see :meth:`Store.intersecting`)."""
+        where = self._where(layer_name, None)
+        found = self.store.intersecting(layer_name, self.scope, geom, predicate)
+        if where:
+            for column, value in where.items():
+                keep = found[column].isin(value if isinstance(value, list | tuple | set) else [value])
+                found = found[keep.to_numpy()]
+        return found
+
+    def meta(self, key: str) -> str | None:
+        """A county-wide setting (as-of time, plan version): not jurisdiction data."""
+        return self.store.get_meta(self.scope.county_code, key)
+
+    def audit_log(self, *, limit: int = 200, filters: AuditFilter | None = None) -> pd.DataFrame:
+        """The audit trail of writes made inside this session's scope."""
+        self.require(Op.VIEW_AUDIT)
+        return self.store.audit_log(self.scope, limit=limit, filters=filters)
+
+    def _where(self, layer_name: str, where: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """``where`` plus the row filters of the user's role; None means "nothing visible"."""
+        self.require(READ_OP[layer(layer_name).name])
+        merged = dict(where or {})
+        dept = self.user.department if self.user.role == Role.DEPARTMENT and not self.user.system else None
+        if dept is None:
+            return merged
+        if layer_name == "issues":
+            return _narrow(merged, "department", dept)
+        if layer_name == "issue_events":
+            visible = self.store.read("issues", self.scope, where={"department": dept}, columns=["id"])["id"]
+            return _narrow(merged, "issue_id", list(visible))
+        return merged
+
+    # -- writes ---------------------------------------------------------------------
+
+    @contextmanager
+    def write(self, op: Op | str, *, actor_note: str | None = None) -> Iterator[GuardedTransaction]:
+        """One transaction for ``op``: only the layers and columns ``op`` needs, in scope.
+
+        Raises:
+            PermissionDenied: the role may not perform ``op``.
+        """
+        op = Op(op)
+        self.require(op)
+        if op not in WRITES:
+            raise PermissionDenied(f"{op.value} does not write")
+        with self.store.transaction(self.user.username, self.scope) as tx:
+            yield GuardedTransaction(self, tx, op)
+
+
+class GuardedTransaction:
+    """A store transaction limited to what one operation may change."""
+
+    def __init__(self, session: Session, tx: Transaction, op: Op) -> None:
+        self.session = session
+        self.op = op
+        self._tx = tx
+        self._rules = WRITES[op]
+
+    def insert(self, layer_name: str, frame: Frame, *, note: str | None = None) -> int:
+        self._rule(layer_name, "insert")
+        self._check_department_rows(layer_name, frame)
+        return self._tx.insert(layer_name, frame, note=note)
+
+    def replace(self, layer_name: str, frame: Frame, *, where: Mapping[str, Any] | None = None,
+                note: str | None = None) -> int:
+        self._rule(layer_name, "insert")
+        self._rule(layer_name, "delete")
+        return self._tx.replace(layer_name, frame, where=where, note=note)
+
+    def update(self, layer_name: str, row_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        self._rule(layer_name, "update", changes)
+        self._visible(layer_name, [row_id])
+        return self._tx.update(layer_name, row_id, changes)
+
+    def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
+        self._rule(layer_name, "update", columns)
+        self._visible(layer_name, frame["id"].astype(str).tolist())
+        return self._tx.update_many(layer_name, frame, columns)
+
+    def delete(self, layer_name: str, ids: Iterable[str]) -> int:
+        self._rule(layer_name, "delete")
+        ids = [str(i) for i in ids]
+        self._visible(layer_name, ids)
+        return self._tx.delete(layer_name, ids)
+
+    def audit(self, action: str, layer_name: str, *, target: str = "", before: Any = None,
+              after: Any = None) -> None:
+        self._tx.audit(action, layer_name, target=target, before=before, after=after)
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self.op not in (Op.EDIT_UNITS, Op.IMPORT_POINTS) or not self.session.scope.whole_county:
+            raise PermissionDenied(f"{self.op.value} may not change county settings")
+        self._tx.set_meta(key, value)
+
+    def read(self, layer_name: str, **kwargs: Any) -> Frame:
+        """Read inside this transaction's session (same checks as :meth:`Session.read`)."""
+        return self.session.read(layer_name, **kwargs)
+
+    def _rule(self, layer_name: str, action: str, columns: Iterable[str] = ()) -> None:
+        rule = self._rules.get(layer(layer_name).name)
+        if rule is None:
+            raise PermissionDenied(f"{self.op.value} may not write {layer_name}")
+        if (action == "insert" and not rule.insert) or (action == "delete" and not rule.delete):
+            raise PermissionDenied(f"{self.op.value} may not {action} {layer_name}")
+        if action == "update":
+            bad = [c for c in columns if rule.columns is not ALL and c not in rule.columns]
+            if bad or rule.columns == frozenset():
+                raise PermissionDenied(f"{self.op.value} may not change {layer_name}.{', '.join(bad) or '*'}")
+
+    def _visible(self, layer_name: str, ids: list[str]) -> None:
+        """Department handlers may only touch rows they can see (their department's issues)."""
+        if self.session.user.role != Role.DEPARTMENT or self.session.user.system or not ids:
+            return
+        seen = set(self.session.read(layer_name, where={"id": ids}, columns=["id"])["id"])
+        hidden = [i for i in ids if i not in seen]
+        if hidden:
+            raise NotFound(f"{layer_name}: no row {hidden[0]!r} for {self.session.user.department}")
+
+    def _check_department_rows(self, layer_name: str, frame: Frame) -> None:
+        if (self.session.user.role == Role.DEPARTMENT and not self.session.user.system
+                and layer_name == "issue_events" and len(frame)):
+            self._visible("issues", frame["issue_id"].astype(str).unique().tolist())
+
+
+def _inside(inner: Scope, outer: Scope) -> bool:
+    return inner.county_code == outer.county_code and inner.prefix.startswith(outer.prefix)
+
+
+def _narrow(where: dict[str, Any], column: str, allowed_values: Any) -> dict[str, Any] | None:
+    """``where`` with ``column`` limited to ``allowed_values``; None when nothing remains."""
+    allowed_set = set(allowed_values) if isinstance(allowed_values, list) else {allowed_values}
+    asked = where.get(column)
+    if asked is None:
+        keep = allowed_set
+    else:
+        asked_set = set(asked) if isinstance(asked, list | tuple | set) else {asked}
+        keep = asked_set & allowed_set
+    if not keep:
+        return None
+    where[column] = sorted(keep) if len(keep) != 1 else next(iter(keep))
+    return where
+
+
+def unit_level_scope(unit_code: str) -> Scope:
+    """The scope of one unit and everything below it."""
+    return Scope(unit_code[:6], unit_code, level_of_code(unit_code))
+
+
+__all__ = [
+    "PERMISSIONS",
+    "READ_OP",
+    "WRITES",
+    "GuardedTransaction",
+    "Op",
+    "PermissionDenied",
+    "Session",
+    "User",
+    "WriteRule",
+    "allowed",
+    "level_of_code",
+    "unit_level_scope",
+]

@@ -1,0 +1,60 @@
+"""The one place where stored or user-supplied text is made safe for display.
+
+- :func:`escape_html` -- for anything that reaches HTML or a JavaScript template:
+  folium popups and tooltips, ``st.html``, tables rendered as HTML, map labels.
+- :func:`escape_markdown` -- for Streamlit markdown (``st.markdown``, captions,
+  metric labels, ``st.error`` texts).
+
+Both turn any value into one line of inert text. No other module escapes on its own:
+the XSS tests (``tests/test_text.py`` and the browser test) rely on every path going
+through these two functions.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Characters with a meaning in Streamlit markdown: CommonMark punctuation plus
+# ``:`` (emoji and colour directives) and ``$`` (LaTeX).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+# After html.escape, these still act inside a JavaScript template literal, which is
+# where folium puts Tooltip text: `` ` `` ends the literal, ``${`` opens an expression
+# and ``\`` starts an escape. Numeric character references are inert in both places.
+_TEMPLATE_ACTIVE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+
+
+def escape_html(text: object) -> str:
+    """``text`` as inert HTML: markup, quotes, backticks, ``$`` and ``\\`` escaped.
+
+    Args:
+        text: Any value; ``None`` becomes an empty string.
+
+    Returns:
+        Text that shows exactly as typed in HTML, in an attribute, and inside a
+        JavaScript template literal (the folium ``Tooltip`` case).
+    """
+    if text is None:
+        return ""
+    escaped = html.escape(str(text), quote=True)
+    return "".join(_TEMPLATE_ACTIVE.get(ch, ch) for ch in escaped)
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` with every markdown-active character backslash-escaped, on one line.
+
+    Use it for stored or user-supplied text placed in ``st.markdown``, ``st.caption``,
+    metric labels and the like, so a name such as ``[点我](javascript:...)`` shows as
+    typed instead of becoming a link.
+
+    Args:
+        text: Any value; ``None`` becomes an empty string.
+
+    Returns:
+        The escaped text, on one line.
+    """
+    if text is None:
+        return ""
+    one_line = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)

@@ -1,0 +1,116 @@
+"""Sign-in state for a browser session, and the page guard every page calls first.
+
+The signed-in user is kept in ``st.session_state[AUTH_KEY]`` as a small dict (user
+name, sign-in time, last activity). On every run :func:`current_session` checks it
+again against the store (expiry, account disabled, password changed) and builds a
+fresh :class:`~gridmap.access.Session`, so a role or jurisdiction change takes effect
+at the user's next click.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from gridmap import auth
+from gridmap.access import Op, Session
+from gridmap.i18n import label, t
+from gridmap.store import Store
+from gridmap.store.base import now
+from gridmap.text import escape_markdown
+
+AUTH_KEY = "auth"
+NOTICE_KEY = "auth_notice"
+
+
+def current_session(store: Store) -> Session | None:
+    """The signed-in user's session, or None (signed out, expired or disabled)."""
+    state = st.session_state.get(AUTH_KEY)
+    if not state:
+        return None
+    at = now()
+    problem = auth.session_problem(store, state["username"], state["signed_in_at"], state["last_seen"], at,
+                                   auth.SessionPolicy.from_env())
+    user = None if problem else auth.current_user(store, state["username"])
+    if user is None:
+        sign_out(problem or "auth.disabled")
+        return None
+    state["last_seen"] = at
+    return Session(store, user)
+
+
+def sign_out(notice: str | None = None) -> None:
+    """Forget the signed-in user in this browser session."""
+    st.session_state.pop(AUTH_KEY, None)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+
+
+def sign_in_form(store: Store, lang: str) -> None:
+    """The sign-in form; a successful sign-in reruns the app as that user."""
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(t(notice, lang), icon=":material/logout:")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input(t("auth.username", lang), key="sign_in_user", max_chars=64)
+        password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password",
+                                 max_chars=256)
+        submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+    if submitted:
+        if not username.strip() or not password:
+            st.error(t("auth.empty_fields", lang), icon=":material/error:")
+        else:
+            result = auth.sign_in(store, username, password)
+            if result.ok and result.user is not None:
+                at = now()
+                st.session_state[AUTH_KEY] = {"username": result.user.username, "signed_in_at": at,
+                                              "last_seen": at}
+                st.rerun()
+            until = result.until.strftime("%H:%M") if result.until else ""
+            st.error(t(result.reason or "auth.bad_credentials", lang, until=until), icon=":material/error:")
+    if not store.has_accounts():
+        st.info(t("auth.no_accounts", lang), icon=":material/info:")
+    elif os.environ.get("GRIDMAP_ENV", "").lower() != "production":
+        st.caption(t("auth.demo_hint", lang))
+
+
+def user_box(session: Session, lang: str) -> None:
+    """Who is signed in, in the sidebar, with the sign-out button."""
+    user = session.user
+    st.sidebar.caption(t("auth.signed_in_as", lang, name=escape_markdown(user.display_name),
+                         role=label("role", user.role, lang), unit=user.unit_code))
+    if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
+        sign_out()
+        st.rerun()
+
+
+def page_session(op: Op, lang: str, store: Store) -> Session:
+    """The page guard: the signed-in session if it may perform ``op``; otherwise stop.
+
+    Every page calls this first, so a page reached by its direct URL is as protected
+    as one reached through the menu.
+    """
+    session = current_session(store)
+    if session is None:
+        st.warning(t("auth.sign_in_first", lang), icon=":material/lock:")
+        st.stop()
+    if not session.can(op):
+        st.error(t("auth.permission_denied", lang, role=label("role", session.user.role, lang),
+                   op=t(f"op.{Op(op).value}", lang)), icon=":material/block:")
+        st.stop()
+    return session
+
+
+def refuse_insecure_production(store: Store, lang: str) -> None:
+    """With ``GRIDMAP_ENV=production``, stop with the list of blockers (demo passwords, ...)."""
+    if os.environ.get("GRIDMAP_ENV", "").strip().lower() != "production":
+        return
+    from gridmap.config import production_blockers
+
+    blockers = production_blockers(store)
+    if blockers:
+        lines = "\n".join(f"- {escape_markdown(b.message(lang))}" for b in blockers)
+        st.error(f"{t('auth.production_blocked', lang)}\n\n{lines}\n\n{t('auth.production_hint', lang)}",
+                 icon=":material/gpp_bad:")
+        st.stop()

@@ -1,0 +1,63 @@
+"""操作审计 / Audit trail: who changed what, when, before and after (admins only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from gridmap import ui
+from gridmap.access import Op
+from gridmap.domain import LAYERS
+from gridmap.i18n import label, t
+from gridmap.store.base import AuditFilter, now
+
+ACTIONS = ("insert", "replace", "update", "update_many", "delete", "sign_in", "sign_in_failed",
+           "sign_in_refused")
+
+lang = ui.current_language()
+store = ui.store_or_stop(lang)
+session = ui.page_session(Op.VIEW_AUDIT, lang, store)
+st.title(t("audit.title", lang))
+st.caption(t("audit.caption", lang))
+
+any_label = t("audit.filter.any", lang)
+today = now().date()
+c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 3, 1])
+actor = c1.text_input(t("audit.filter.actor", lang), key="audit_actor", max_chars=64).strip()
+action = c2.selectbox(t("audit.filter.action", lang), (None, *ACTIONS), key="audit_action",
+                      format_func=lambda a: any_label if a is None else a)
+layer_name = c3.selectbox(t("audit.filter.layer", lang), (None, *LAYERS), key="audit_layer",
+                          format_func=lambda n: any_label if n is None else label("layer", n, lang))
+dates = c4.date_input(t("audit.filter.dates", lang), (today - dt.timedelta(days=30), today), key="audit_dates",
+                      max_value=today)
+limit = c5.number_input(t("audit.filter.limit", lang), 10, 5000, 200, step=50, key="audit_limit")
+
+since = until = None
+if isinstance(dates, tuple | list) and len(dates) == 2:
+    since = dt.datetime.combine(dates[0], dt.time())
+    until = dt.datetime.combine(dates[1] + dt.timedelta(days=1), dt.time())
+log = session.audit_log(limit=int(limit), filters=AuditFilter(actor=actor or None, action=action,
+                                                             layer=layer_name, since=since, until=until))
+if log.empty:
+    st.info(t("audit.empty", lang), icon=":material/info:")
+    st.stop()
+
+st.caption(t("audit.count", lang, n=ui.fmt_count(len(log))))
+columns = ["at", "actor", "action", "layer", "target", "scope", "before", "after"]
+# st.dataframe shows cell text as text (no HTML, no markdown), so stored text needs no escaping here.
+table = pd.DataFrame({t(f"audit.col.{c}", lang): log[c] for c in columns})
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("audit.col.at", lang): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
+
+with st.expander(t("audit.detail", lang)):
+    pick = st.selectbox(t("audit.detail", lang), log.index, key="audit_pick", label_visibility="collapsed",
+                        format_func=lambda i: f"{ui.fmt_datetime(log.at[i, 'at'])} · {log.at[i, 'actor']} · "
+                                              f"{log.at[i, 'action']} · {log.at[i, 'target'] or ''}"[:120])
+    row = log.loc[pick]
+    left, right = st.columns(2)
+    left.markdown(f"**{t('audit.col.before', lang)}**")
+    left.code(row["before"] or "—", language="json", wrap_lines=True)
+    right.markdown(f"**{t('audit.col.after', lang)}**")
+    right.code(row["after"] or "—", language="json", wrap_lines=True)
