@@ -78,8 +78,10 @@ def sign_in_form(store: Store, lang: str) -> None:
 def user_box(session: Session, lang: str) -> None:
     """Who is signed in, in the sidebar, with the sign-out button."""
     user = session.user
+    found = session.read("units", where={"code": user.unit_code}, columns=["name"], limit=1)
+    unit = f"{found['name'].iloc[0]}（{user.unit_code}）" if len(found) else user.unit_code
     st.sidebar.caption(t("auth.signed_in_as", lang, name=escape_markdown(user.display_name),
-                         role=label("role", user.role, lang), unit=user.unit_code))
+                         role=label("role", user.role, lang), unit=escape_markdown(unit)))
     if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
         sign_out()
         st.rerun()

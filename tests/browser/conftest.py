@@ -240,6 +240,20 @@ def page(browser: Browser, offsite_requests: list[str], request: pytest.FixtureR
         context.close()
 
 
+def sign_in(pg: Page, base_url: str, username: str, password: str, *, expect_heading: str | None = None) -> None:
+    """Open the app at ``base_url``, sign in through the form, and wait for the first page."""
+    pg.goto(base_url)
+    wait_for_app(pg)
+    pg.get_by_label("用户名").fill(username)
+    pg.get_by_label("密码").fill(password)
+    pg.get_by_role("button", name="登录").click()
+    if expect_heading is not None:
+        pg.get_by_role("heading", name=expect_heading).wait_for()
+    else:
+        pg.get_by_role("button", name="退出登录").wait_for()
+    wait_for_app(pg)
+
+
 def wait_for_app(pg: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     """Wait until Streamlit has run the script and drawn every element (no skeletons left).
 
