@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from gridmap.store.base import now
 from gridmap.summary import layer_counts
 from gridmap.ui import AUTH_KEY
 from gridmap.ui.text import fmt_count
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, TEST_PASSWORD
 
 APP = str(REPO_ROOT / "app.py")
 TIMEOUT_S = 60
@@ -173,3 +174,72 @@ def test_the_library_does_not_import_streamlit() -> None:
             if any(n == "streamlit" or n.startswith(("streamlit.", "streamlit_")) for n in names):
                 offenders.append(str(path.relative_to(REPO_ROOT)))
     assert offenders == []
+
+
+# --------------------------------------------------------------------------- sign-in and roles
+
+
+def test_sign_in_form_wrong_then_right(monkeypatch: pytest.MonkeyPatch, overview_db_url: str) -> None:
+    at = run_app(monkeypatch, overview_db_url, user=None)
+    assert [e.value for e in at.title] == ["登录网格一张图"]
+    at.text_input(key="sign_in_user").input("worker")
+    at.text_input(key="sign_in_password").input("wrong-password-1")
+    at.button[0].click().run()
+    assert any("用户名或密码不正确" in e.value for e in at.error)
+    at.text_input(key="sign_in_user").input("worker")
+    at.text_input(key="sign_in_password").input(TEST_PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.title] == ["总览"]
+    # The grid worker sees their grid and below: no county, town or village row.
+    assert metrics(at)["微网格"] == "2"
+    assert table_rows(at, 0) == {"县": "0", "乡镇(街道)": "0", "村(社区)": "0", "网格": "1", "微网格": "2"}
+
+
+def test_grid_worker_is_refused_the_audit_page(monkeypatch: pytest.MonkeyPatch, overview_db_url: str) -> None:
+    """The page checks the role itself, even when run directly (not through the menu)."""
+    monkeypatch.setenv("GRIDMAP_DB", overview_db_url)
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / "audit.py"), default_timeout=TIMEOUT_S)
+    at.session_state[AUTH_KEY] = {"username": "worker", "signed_in_at": now(), "last_seen": now()}
+    at.run()
+    assert not at.exception
+    assert any("没有" in e.value and "操作审计" in e.value for e in at.error)
+    assert not at.dataframe
+
+
+def test_department_handler_sees_no_households(monkeypatch: pytest.MonkeyPatch, overview_db_url: str) -> None:
+    at = run_app(monkeypatch, overview_db_url, user="dept")
+    assert "实有房屋" not in table_rows(at, 1)
+    assert metrics(at)["实有房屋"] == "—"
+
+
+def test_expired_session_signs_out_with_a_notice(monkeypatch: pytest.MonkeyPatch, overview_db_url: str) -> None:
+    monkeypatch.setenv("GRIDMAP_DB", overview_db_url)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    long_ago = now() - dt.timedelta(hours=2)
+    at.session_state[AUTH_KEY] = {"username": "admin", "signed_in_at": long_ago, "last_seen": long_ago}
+    at.run()
+    assert [e.value for e in at.title] == ["登录网格一张图"]
+    assert any("长时间未操作" in w.value for w in at.warning)
+
+
+def test_audit_page_filters(monkeypatch: pytest.MonkeyPatch, overview_db_url: str) -> None:
+    at = run_app(monkeypatch, overview_db_url)
+    at.switch_page("pages/audit.py").run()
+    assert [e.value for e in at.title] == ["操作审计"]
+    everything = at.dataframe[0].value
+    assert len(everything) >= 3  # the seed's inserts and the three accounts
+    at.text_input(key="audit_actor").input("tester").run()
+    only = at.dataframe[0].value
+    assert 0 < len(only) < len(everything)
+    assert set(only["操作人"]) == {"tester"}
+    at.text_input(key="audit_actor").input("nobody-at-all").run()
+    assert not at.dataframe and any("没有符合条件" in e.value for e in at.info)
+
+
+def test_production_refuses_to_start_with_demo_passwords(monkeypatch: pytest.MonkeyPatch, demo_db_url: str) -> None:
+    monkeypatch.setenv("GRIDMAP_ENV", "production")
+    at = run_app(monkeypatch, demo_db_url, user=None)
+    assert len(at.error) == 1
+    assert "拒绝启动" in at.error[0].value and "commander" in at.error[0].value
+    assert not at.title
