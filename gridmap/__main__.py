@@ -167,6 +167,23 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def _cmd_check_config(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from gridmap.config import check_deployment, format_findings, load_settings
+
+    settings = load_settings(root=args.root)
+    if args.db:
+        settings = dataclasses.replace(settings, db_url=args.db)
+    findings = check_deployment(settings)
+    if args.json:
+        print(json.dumps({"findings": [f.as_dict() for f in findings],
+                          "errors": sum(f.severity == "error" for f in findings)}, ensure_ascii=False, indent=2))
+    else:
+        print(format_findings(findings))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     script = Path(__file__).resolve().parent.parent / "benchmarks" / f"bench_{args.what}.py"
     if not script.exists():
@@ -240,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("--enable", action="store_true")
     for p in (add, listing, setpw, disable):
         p.set_defaults(func=_cmd_users)
+
+    check = sub.add_parser("check-config", help="list insecure or risky settings; exit 1 if any is an error")
+    check.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")
+    check.add_argument("--root", default=None,
+                       help="directory with .streamlit/ and static/ (default: the current one, as Streamlit)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=_cmd_check_config)
 
     bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. assign)")
     bench.add_argument("what")

@@ -12,6 +12,10 @@
   columns, polygons as a ``wkt`` column plus ``lon``/``lat`` of a point inside; 7
   decimals; JSON as text; a text cell starting with ``= + - @``, tab or CR gets a
   leading ``'`` so spreadsheets do not run it as a formula (the importer removes it).
+  Text of every kind of column is checked (``object``, pandas ``string``, categories);
+  numeric columns are left alone, so a negative number stays a number. Lines end in
+  CRLF (RFC 4180), so a cell holding a CR or LF is quoted: a bare CR would otherwise
+  start a new row in Excel, with the text after it in a new, unprotected first cell.
 """
 
 from __future__ import annotations
@@ -128,11 +132,18 @@ def _write_csv(table: pd.DataFrame, path: Path, spec: LayerSpec) -> None:
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = _iso_column(out[column])
-        elif out[column].dtype == object:
-            out[column] = out[column].map(_csv_cell)
+        elif _is_text_column(out[column]):
+            out[column] = out[column].astype(object).map(_csv_cell)
     if spec.geom is not None and "geometry" in table:
         out = _with_coordinates(out, table.geometry.to_numpy(), spec)
-    out.to_csv(path, index=False, encoding="utf-8-sig")
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _is_text_column(column: pd.Series) -> bool:
+    """True for columns that may hold text: object, pandas ``string``/``str`` and categories."""
+    dtype = column.dtype
+    return (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype))
 
 
 # --------------------------------------------------------------------------- helpers

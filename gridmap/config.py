@@ -1,0 +1,553 @@
+"""Settings, and the checks that find insecure or risky ones.
+
+- :func:`load_settings` -- gridmap's environment variables and the Streamlit options
+  that matter for security, read the way Streamlit reads them.
+- :func:`check_config` -- every :class:`Finding` (error, warning, info), each saying
+  what is wrong and how to fix it, Chinese first; ``python -m gridmap check-config``
+  prints them.
+- :func:`production_blockers` -- the error-level findings; with
+  ``GRIDMAP_ENV=production`` the app refuses to start while any remain.
+- :func:`check_deployment`, :func:`format_findings` -- what the command line runs
+  and prints.
+
+A check is a plain callable ``(settings, store) -> list[Finding]``; :data:`CHECKS`
+lists them in report order. Severities are judged for production, whatever
+``GRIDMAP_ENV`` says, so a development checkout reports errors (demo passwords,
+tracebacks shown to users) by design: that is the list to clear before going live.
+
+Streamlit options come, lowest precedence first, from Streamlit's defaults,
+``~/.streamlit/config.toml``, ``./.streamlit/config.toml`` (the directory Streamlit is
+started in, normally the repository) and ``STREAMLIT_<SECTION>_<OPTION>`` environment
+variables (``server.enableCORS`` -> ``STREAMLIT_SERVER_ENABLE_CORS``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from gridmap.auth import IDLE_MINUTES_DEFAULT
+from gridmap.i18n import DEFAULT_LANGUAGE, t
+from gridmap.store import Store
+from gridmap.uploads import DEFAULT_DATA_BYTES, DEFAULT_IMAGE_BYTES, MIB, UploadLimits
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+PRODUCTION = "production"
+MAX_IDLE_MINUTES = 480  # a working day; longer leaves unattended screens signed in
+# Passwords that scanners try first; also a password equal to the user name.
+DEFAULT_DB_PASSWORDS = frozenset({"postgres", "password", "123456", "gridmap", "admin"})
+TIANDITU_SOURCES = ("tianditu", "tianditu_img")  # gridmap.maps.tiles: the sources that use the key
+STATIC_VENDOR = "vendor"  # gridmap.maps.assets.VENDOR: where `make assets` installs
+# What may sit under static/vendor/: front-end code, styles, fonts, icons, source maps.
+VENDOR_SUFFIXES = frozenset({".js", ".mjs", ".css", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+                             ".svg", ".png", ".gif", ".ico", ".cur"})
+_DOC_NAMES = re.compile(r"^(license|licence|readme|notice|copying|authors|changelog)([.-].*)?$", re.IGNORECASE)
+_SHOWN_FILES = 10
+
+# Streamlit's own defaults (1.67) for the options checked here, and their types.
+STREAMLIT_DEFAULTS: dict[str, Any] = {
+    "global.developmentMode": False,  # True only when Streamlit runs from a source checkout
+    "client.showErrorDetails": "full",
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "browser.gatherUsageStats": True,
+    "server.maxUploadSize": 200,
+    "server.sslCertFile": None,
+    "server.enableStaticServing": False,
+    "server.address": None,
+}
+_BOOL_OPTIONS = frozenset({"global.developmentMode", "server.enableXsrfProtection", "server.enableCORS",
+                           "browser.gatherUsageStats", "server.enableStaticServing"})
+_INT_OPTIONS = frozenset({"server.maxUploadSize"})
+_TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class StreamlitConfig:
+    """The Streamlit options checked here, as Streamlit will see them.
+
+    Attributes:
+        values: options set explicitly (config files, then environment variables).
+        sources: where each of ``values`` was set: a file path or an environment variable.
+        files: the config files that were read.
+        unreadable: (file, reason) for config files that are not valid TOML.
+    """
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
+    unreadable: tuple[tuple[Path, str], ...] = ()
+
+    def get(self, option: str) -> Any:
+        """The value of ``option`` (``"server.enableCORS"``): set explicitly, else Streamlit's default."""
+        return self.values.get(option, STREAMLIT_DEFAULTS.get(option))
+
+    def source(self, option: str) -> str | None:
+        """Where ``option`` was set, or None when it has Streamlit's default."""
+        return self.sources.get(option)
+
+
+@dataclass(frozen=True)
+class InvalidSetting:
+    """An environment variable whose value could not be used; the default was used instead."""
+
+    variable: str
+    value: str
+    default: Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """gridmap's settings, from the environment and Streamlit's configuration.
+
+    Attributes:
+        env: ``GRIDMAP_ENV``, lower case (default ``development``).
+        db_url: ``GRIDMAP_DB``, or the SQLite file under ``GRIDMAP_DATA``.
+        session_idle_minutes: ``GRIDMAP_SESSION_IDLE_MINUTES`` (default 30).
+        tiles: ``GRIDMAP_TILES``, normalised as :mod:`gridmap.maps.tiles` does (``none`` when unset).
+        tianditu_key: ``GRIDMAP_TIANDITU_KEY`` (empty when unset).
+        upload_limits: ``GRIDMAP_UPLOAD_IMAGE_MB`` (default 10) and
+            ``GRIDMAP_UPLOAD_DATA_MB`` (default 50) as :class:`~gridmap.uploads.UploadLimits`.
+        streamlit: the Streamlit options that matter for security.
+        root: the directory holding ``.streamlit/`` and ``static/``.
+        invalid: variables whose values were unusable (their defaults were used).
+    """
+
+    env: str
+    db_url: str
+    session_idle_minutes: int
+    tiles: str
+    tianditu_key: str
+    upload_limits: UploadLimits
+    streamlit: StreamlitConfig
+    root: Path
+    invalid: tuple[InvalidSetting, ...] = ()
+
+    @property
+    def production(self) -> bool:
+        """True when ``GRIDMAP_ENV=production``."""
+        return self.env == PRODUCTION
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str | None = None,
+                  home: Path | str | None = None) -> Settings:
+    """Read the settings.
+
+    Args:
+        environ: environment variables (default: the process environment).
+        root: the directory Streamlit starts in (``.streamlit/config.toml``,
+            ``static/``); default the current directory, as Streamlit.
+        home: the home directory holding the global ``.streamlit/config.toml``;
+            default the user's home.
+
+    Returns:
+        The settings; unusable values fall back to their defaults and are listed in
+        :attr:`Settings.invalid`.
+    """
+    env = os.environ if environ is None else environ
+    root_dir = Path(root) if root is not None else Path.cwd()
+    home_dir = Path(home) if home is not None else Path.home()
+    invalid: list[InvalidSetting] = []
+
+    def number(variable: str, default: int) -> int:
+        raw = (env.get(variable) or "").strip()
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            invalid.append(InvalidSetting(variable, raw, default))
+            return default
+        return value
+
+    data_dir = Path(env.get("GRIDMAP_DATA") or "data")
+    tiles = (env.get("GRIDMAP_TILES") or "").strip().lower().replace("-", "_")
+    if not tiles:
+        tiles = "custom" if (env.get("GRIDMAP_TILE_URL") or "").strip() else "none"
+    limits = UploadLimits(image_bytes=number("GRIDMAP_UPLOAD_IMAGE_MB", DEFAULT_IMAGE_BYTES // MIB) * MIB,
+                          data_bytes=number("GRIDMAP_UPLOAD_DATA_MB", DEFAULT_DATA_BYTES // MIB) * MIB)
+    return Settings(
+        env=(env.get("GRIDMAP_ENV") or "development").strip().lower(),
+        db_url=env.get("GRIDMAP_DB") or f"sqlite:///{data_dir / 'gridmap.db'}",
+        session_idle_minutes=number("GRIDMAP_SESSION_IDLE_MINUTES", IDLE_MINUTES_DEFAULT),
+        tiles=tiles,
+        tianditu_key=(env.get("GRIDMAP_TIANDITU_KEY") or "").strip(),
+        upload_limits=limits,
+        streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
+                                              root_dir / ".streamlit" / "config.toml"]),
+        root=root_dir,
+        invalid=tuple(invalid),
+    )
+
+
+def read_streamlit_config(environ: Mapping[str, str], files: list[Path]) -> StreamlitConfig:
+    """The options of :data:`STREAMLIT_DEFAULTS` set in ``files`` (later wins), then in ``environ``."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    read: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+    for path in dict.fromkeys(files):
+        if not path.is_file():
+            continue
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            unreadable.append((path, str(exc)))
+            continue
+        read.append(path)
+        for option in STREAMLIT_DEFAULTS:
+            section, name = option.split(".", 1)
+            table = document.get(section)
+            if isinstance(table, dict) and name in table:
+                raw = table[name]
+                if isinstance(raw, str) and raw.startswith("env:"):  # Streamlit's "env:VAR" indirection
+                    raw = environ.get(raw[4:], raw)
+                values[option] = _typed(option, raw)
+                sources[option] = str(path)
+    for option in STREAMLIT_DEFAULTS:
+        variable = streamlit_env_var(option)
+        if variable in environ:
+            values[option] = _typed(option, environ[variable])
+            sources[option] = variable
+    return StreamlitConfig(values, sources, tuple(read), tuple(unreadable))
+
+
+def streamlit_env_var(option: str) -> str:
+    """The environment variable Streamlit reads for ``option``: ``server.enableCORS`` -> ``STREAMLIT_SERVER_ENABLE_CORS``."""
+    name = option.replace(".", "_")
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return "STREAMLIT_" + re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).upper()
+
+
+def _typed(option: str, value: Any) -> Any:
+    """``value`` as Streamlit would take it: booleans and numbers from text."""
+    if isinstance(value, str):
+        text = value.strip()
+        if option in _BOOL_OPTIONS or option == "client.showErrorDetails":
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+        if option in _INT_OPTIONS:
+            try:
+                return float(text) if "." in text else int(text)
+            except ValueError:
+                return text
+        return text
+    return value
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One insecure or risky setting.
+
+    Attributes:
+        code: what was found; the i18n keys are ``check.<code>.problem`` and ``.fix``.
+        severity: ``"error"`` (must be fixed before production; blocks start-up with
+            ``GRIDMAP_ENV=production``), ``"warning"`` or ``"info"``.
+        setting: the setting concerned, e.g. ``client.showErrorDetails`` or ``GRIDMAP_DB``.
+        value: its value as shown to the reader (never a password), when useful.
+        source: where it was set (a file or an environment variable); None for a default.
+        params: values for the message placeholders.
+    """
+
+    code: str
+    severity: Severity
+    setting: str
+    value: str | None = None
+    source: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def problem(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """What is wrong, in ``lang``."""
+        return t(f"check.{self.code}.problem", lang, **self.params)
+
+    def fix(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """How to fix it, in ``lang``."""
+        return t(f"check.{self.code}.fix", lang, **self.params)
+
+    def message(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """One line for a page: the problem (which names the setting), then the fix."""
+        return t("check.message", lang, problem=self.problem(lang), fix=self.fix(lang))
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready record with both languages."""
+        return {"code": self.code, "severity": self.severity, "setting": self.setting, "value": self.value,
+                "source": self.source, "problem": {"zh": self.problem("zh"), "en": self.problem("en")},
+                "fix": {"zh": self.fix("zh"), "en": self.fix("en")}}
+
+
+Check = Callable[[Settings, Store | None], list[Finding]]
+
+
+def check_config(store: Store | None = None, settings: Settings | None = None) -> list[Finding]:
+    """Every finding of :data:`CHECKS`, errors first.
+
+    Args:
+        store: the store in use, for the demo-password check (skipped when None).
+        settings: default :func:`load_settings`.
+    """
+    settings = settings or load_settings()
+    found = [f for check in CHECKS for f in check(settings, store)]
+    return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
+
+
+def production_blockers(store: Store | None, settings: Settings | None = None) -> list[Finding]:
+    """The error-level findings: the app must not run in production while any remain."""
+    return [f for f in check_config(store, settings) if f.severity == "error"]
+
+
+def check_deployment(settings: Settings | None = None) -> list[Finding]:
+    """:func:`check_config` with the store at ``settings.db_url`` opened for the account checks.
+
+    What ``python -m gridmap check-config`` runs. The store is opened without
+    migrating it, and a missing SQLite file is not created: it is reported instead.
+    """
+    settings = settings or load_settings()
+    url = settings.db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        missing = Finding("store_missing", "info", "GRIDMAP_DB", value=url,
+                          params={"path": url.removeprefix("sqlite:///")})
+        return sorted([*check_config(None, settings), missing], key=lambda f: SEVERITIES.index(f.severity))
+    from gridmap.store import open_store
+
+    try:
+        store = open_store(url, migrate=False)
+    except Exception as exc:  # an unreachable server or a bad URL: report it, check the rest
+        unchecked = Finding("demo_unchecked", "warning", "GRIDMAP_DB", value=_redacted(url),
+                            params={"detail": _one_line(exc)})
+        return sorted([*check_config(None, settings), unchecked], key=lambda f: SEVERITIES.index(f.severity))
+    try:
+        return check_config(store, settings)
+    finally:
+        store.close()
+
+
+def format_findings(findings: list[Finding]) -> str:
+    """The findings as text for a terminal: each in Chinese, then in English, and a summary line."""
+    counts = {severity: sum(f.severity == severity for f in findings) for severity in SEVERITIES}
+    summary = {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
+    lines = [f"{t('check.title', 'zh')} / {t('check.title', 'en')}: "
+             f"{t('check.summary', 'zh', **summary)} / {t('check.summary', 'en', **summary)}"]
+    if not findings:
+        lines.append(f"{t('check.none', 'zh')} / {t('check.none', 'en')}")
+    for f in findings:
+        value = f" = {f.value}" if f.value is not None else ""
+        source = f.source or (f"{t('check.source.default', 'zh')} / {t('check.source.default', 'en')}"
+                              if f.setting in STREAMLIT_DEFAULTS else None)
+        where = f"  （{t('check.label.source', 'zh')} / {t('check.label.source', 'en')}: {source}）" if source else ""
+        lines += [
+            "",
+            f"[{t(f'check.severity.{f.severity}', 'zh')} {t(f'check.severity.{f.severity}', 'en')}] "
+            f"{f.setting}{value}{where}",
+            f"  {t('check.label.problem', 'zh')}：{f.problem('zh')}",
+            f"  {t('check.label.problem', 'en')}: {f.problem('en')}",
+            f"  {t('check.label.fix', 'zh')}：{f.fix('zh')}",
+            f"  {t('check.label.fix', 'en')}: {f.fix('en')}",
+        ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_demo_passwords(settings: Settings, store: Store | None) -> list[Finding]:
+    """Demo accounts that still have their published demo password."""
+    if store is None:
+        return []
+    from gridmap.auth import demo_passwords_in_use
+
+    try:
+        users = demo_passwords_in_use(store)
+    except Exception as exc:  # any store failure: report it instead of crashing the check
+        return [Finding("demo_unchecked", "warning", "users", params={"detail": _one_line(exc)})]
+    if not users:
+        return []
+    return [Finding("demo_passwords", "error", "users", value=", ".join(users), params={"users": ", ".join(users)})]
+
+
+def check_environment(settings: Settings, store: Store | None) -> list[Finding]:
+    """``GRIDMAP_ENV`` is not ``production``."""
+    if settings.production:
+        return []
+    return [Finding("not_production", "warning", "GRIDMAP_ENV", value=settings.env)]
+
+
+def check_streamlit(settings: Settings, store: Store | None) -> list[Finding]:
+    """Streamlit options: development mode, error details, XSRF, CORS, usage statistics, upload size, TLS."""
+    st = settings.streamlit
+    found = [Finding("streamlit_config_unreadable", "error", str(path), params={"path": str(path), "detail": why})
+             for path, why in st.unreadable]
+
+    def finding(code: str, severity: Severity, option: str, **params: Any) -> Finding:
+        return Finding(code, severity, option, value=_shown(st.get(option)), source=st.source(option),
+                       params=params)
+
+    if st.get("global.developmentMode") is True:
+        found.append(finding("development_mode", "error", "global.developmentMode"))
+    details = st.get("client.showErrorDetails")
+    if details in (True, False, "full", "stacktrace"):  # False is the deprecated form of "stacktrace"
+        found.append(finding("error_details", "error", "client.showErrorDetails", value=_shown(details)))
+    elif details == "type":
+        found.append(finding("error_types", "warning", "client.showErrorDetails"))
+    if st.get("server.enableXsrfProtection") is False:
+        found.append(finding("xsrf_off", "error", "server.enableXsrfProtection"))
+    if st.get("server.enableCORS") is False:
+        found.append(finding("cors_off", "warning", "server.enableCORS"))
+    if st.get("browser.gatherUsageStats") is not False:
+        found.append(finding("usage_stats", "warning", "browser.gatherUsageStats"))
+    upload = st.get("server.maxUploadSize")
+    limit = settings.upload_limits.data_bytes // MIB
+    if not isinstance(upload, int | float) or upload > limit:
+        found.append(finding("upload_limit", "warning", "server.maxUploadSize", value=_shown(upload), limit=limit))
+    if st.get("server.sslCertFile"):
+        found.append(finding("tls_builtin", "warning", "server.sslCertFile"))
+    else:
+        found.append(finding("tls_proxy", "info", "server.sslCertFile"))
+    return found
+
+
+def check_static_files(settings: Settings, store: Store | None) -> list[Finding]:
+    """With static serving on, ``static/`` may hold only front-end library files under ``vendor/``."""
+    st = settings.streamlit
+    static = settings.root / "static"
+    if st.get("server.enableStaticServing") is not True or not static.is_dir():
+        return []
+    exposed = sorted(_exposed_static_files(static))
+    if not exposed:
+        return []
+    shown = ", ".join(exposed[:_SHOWN_FILES]) + (" …" if len(exposed) > _SHOWN_FILES else "")
+    return [Finding("static_files", "error", "server.enableStaticServing", value="true",
+                    source=st.source("server.enableStaticServing"),
+                    params={"count": len(exposed), "files": shown})]
+
+
+def check_database(settings: Settings, store: Store | None) -> list[Finding]:
+    """A well-known password in a PostgreSQL URL, or an SQLite file other users can read."""
+    url = store.url if store is not None and getattr(store, "url", None) else settings.db_url
+    if url.startswith("sqlite:///"):
+        return _check_sqlite_file(Path(url.removeprefix("sqlite:///")))
+    parts = urlsplit(url)
+    user = unquote(parts.username or "")
+    password = unquote(parts.password) if parts.password is not None else None
+    if password is None:
+        password = (parse_qs(parts.query).get("password") or [None])[0]
+    if password is None:
+        return []
+    if password.lower() in DEFAULT_DB_PASSWORDS or password == user or not password:
+        return [Finding("db_default_password", "error", "GRIDMAP_DB", value=_redacted(url), params={"user": user})]
+    return [Finding("db_password_in_url", "info", "GRIDMAP_DB", value=_redacted(url))]
+
+
+def check_session(settings: Settings, store: Store | None) -> list[Finding]:
+    """The idle time before sign-out is a number and at most :data:`MAX_IDLE_MINUTES`."""
+    found = []
+    for bad in settings.invalid:
+        if bad.variable == "GRIDMAP_SESSION_IDLE_MINUTES":
+            found.append(Finding("idle_invalid", "warning", bad.variable, value=bad.value,
+                                 params={"value": bad.value, "default": bad.default}))
+        else:
+            found.append(Finding("setting_invalid", "warning", bad.variable, value=bad.value,
+                                 params={"variable": bad.variable, "value": bad.value, "default": bad.default}))
+    if settings.session_idle_minutes > MAX_IDLE_MINUTES:
+        found.append(Finding("idle_too_long", "warning", "GRIDMAP_SESSION_IDLE_MINUTES",
+                             value=str(settings.session_idle_minutes),
+                             params={"minutes": settings.session_idle_minutes, "max": MAX_IDLE_MINUTES}))
+    return found
+
+
+def check_tiles(settings: Settings, store: Store | None) -> list[Finding]:
+    """A Tianditu key set while another tile source is in use."""
+    if settings.tianditu_key and settings.tiles not in TIANDITU_SOURCES:
+        return [Finding("tile_key_unused", "info", "GRIDMAP_TIANDITU_KEY", params={"tiles": settings.tiles})]
+    return []
+
+
+CHECKS: tuple[Check, ...] = (
+    check_demo_passwords,
+    check_environment,
+    check_streamlit,
+    check_static_files,
+    check_database,
+    check_session,
+    check_tiles,
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _exposed_static_files(static: Path) -> Iterator[str]:
+    """Paths under ``static`` (relative, POSIX) that are not vendor assets, and every symlink."""
+    for folder, dirs, files in os.walk(static):
+        here = Path(folder)
+        for name in [*dirs, *files]:
+            path = here / name
+            relative = path.relative_to(static).as_posix()
+            if path.is_symlink():
+                yield relative + " -> symlink"
+            elif name in files and path.stat().st_size > 0 and not _is_vendor_file(PurePosixPath(relative)):
+                yield relative  # empty files (make's stamps, .gitkeep) reveal nothing
+
+
+def _is_vendor_file(relative: PurePosixPath) -> bool:
+    if len(relative.parts) == 1:  # top level: only a read-me or .gitignore
+        return bool(_DOC_NAMES.match(relative.name)) or relative.name == ".gitignore"
+    return relative.parts[0] == STATIC_VENDOR and (
+        relative.suffix.lower() in VENDOR_SUFFIXES or bool(_DOC_NAMES.match(relative.name)))
+
+
+def _check_sqlite_file(path: Path) -> list[Finding]:
+    exposed = []
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = candidate.stat().st_mode
+        except OSError:
+            continue
+        if mode & (stat.S_IROTH | stat.S_IWOTH):
+            exposed.append(f"{candidate} ({stat.filemode(mode)})")
+    if not exposed:
+        return []
+    return [Finding("sqlite_world_readable", "error", "GRIDMAP_DB", value=f"sqlite:///{path}",
+                    params={"files": ", ".join(exposed), "path": str(path)})]
+
+
+def _redacted(url: str) -> str:
+    """``url`` with any password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is not None:
+        netloc = parts.netloc.rsplit("@", 1)
+        user = netloc[0].split(":", 1)[0]
+        parts = parts._replace(netloc=f"{user}:***@{netloc[1]}")
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
+    return parts._replace(query=query).geturl()
+
+
+def _shown(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
