@@ -238,6 +238,10 @@ class SqliteStore(Store):
             raise StoreError("SQLite URL has no file path: use sqlite:///path/to/gridmap.db")
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # Households and reports are personal data: the file (and the -wal/-shm files
+            # SQLite creates with the same mode) is readable by its owner only.
+            self.path.touch(mode=0o600)
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []

@@ -108,11 +108,21 @@ def refuse_insecure_production(store: Store, lang: str) -> None:
     """With ``GRIDMAP_ENV=production``, stop with the list of blockers (demo passwords, ...)."""
     if os.environ.get("GRIDMAP_ENV", "").strip().lower() != "production":
         return
-    from gridmap.config import production_blockers
-
-    blockers = production_blockers(store)
+    blockers = _production_blockers(store.url, lang)
     if blockers:
-        lines = "\n".join(f"- {escape_markdown(b.message(lang))}" for b in blockers)
+        lines = "\n".join(f"- {escape_markdown(message)}" for message in blockers)
         st.error(f"{t('auth.production_blocked', lang)}\n\n{lines}\n\n{t('auth.production_hint', lang)}",
                  icon=":material/gpp_bad:")
         st.stop()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _production_blockers(url: str, lang: str) -> list[str]:
+    """The production blockers' messages, checked at most once a minute (argon2 is slow).
+
+    Not jurisdiction data: the same list for every user of the server.
+    """
+    from gridmap.config import production_blockers
+    from gridmap.ui.context import cached_store
+
+    return [b.message(lang) for b in production_blockers(cached_store(url))]
