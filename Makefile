@@ -19,7 +19,7 @@ DEMO_SCALE ?= small
 PYTEST_ARGS ?=
 BENCH ?= $(patsubst benchmarks/bench_%.py,%,$(wildcard benchmarks/bench_*.py))
 
-.PHONY: help install run demo test lint bench clean distclean
+.PHONY: help install assets run demo test lint bench clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,16 +36,29 @@ $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --progress-bar off --no-deps $(GDAL_UTILS)
 	touch $@
 
-install: $(STAMP) ## create .venv and install requirements (only when requirements.txt changed)
+install: $(STAMP) assets ## create .venv and install requirements (only when requirements.txt changed)
+
+# Leaflet and plugin files served from static/vendor/ (the map works offline): npm
+# fetches the versions pinned in web/package-lock.json, gridmap.maps.assets copies the
+# files it serves. Re-runs only when the lock, the asset list or the venv changes.
+ASSETS_STAMP := static/vendor/.installed
+$(ASSETS_STAMP): web/package.json web/package-lock.json gridmap/maps/assets.py $(STAMP)
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 18+ with npm (Debian: apt-get install nodejs npm); it is needed once, to fetch the map assets" >&2; exit 1; }
+	@echo "==> fetching map assets (npm ci in web/)"
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	$(BIN)/python -c 'from gridmap.maps.assets import install_assets; install_assets(); print("==> map assets copied to static/vendor/")'
+	touch $@
+
+assets: $(ASSETS_STAMP) ## fetch Leaflet and plugin files into static/vendor/ (npm at install time only)
 
 demo: $(STAMP) ## load the demo county into the store unless it already holds data
 	$(BIN)/python -m gridmap demo --scale $(DEMO_SCALE) --if-empty
 
-run: demo ## install, seed the small demo on first start, serve the app (http://localhost:8501; PORT=...)
+run: demo assets ## install, seed the small demo on first start, serve the app (http://localhost:8501; PORT=...)
 	@echo "==> serving on http://localhost:$(PORT) (Ctrl-C stops)"
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP) ## ruff, then the whole pytest suite (unit, store, app, browser)
+test: $(STAMP) assets ## ruff, then the whole pytest suite (unit, store, app, browser)
 	@echo "==> ruff check"
 	$(BIN)/ruff check .
 	@echo "==> pytest"

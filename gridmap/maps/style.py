@@ -1,0 +1,222 @@
+"""How things look on the map: colours, marker styles, station icons, value classes.
+
+- :data:`RISK_COLOURS` -- the three-colour management (三色管理) fills.
+- :data:`ISSUE_STATUS_COLOURS`, :data:`HAZARD_STATUS_COLOURS` -- point colours by status.
+- :data:`OVERDUE_STYLE` -- how an overdue point stands out (larger, red, dark ring).
+- :data:`STATION_ICONS` -- a Font Awesome icon and marker colour per station type.
+- :data:`SEQUENTIAL` -- the palette for a measure (light = low, dark = high).
+- :func:`classify` -- class breaks for measure values; :func:`class_of` -- a value's class.
+
+Plain data and small pure functions: no folium here, so a page can reuse the colours in
+its own charts and tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from gridmap.domain import HazardStatus, IssueStatus, RiskColour, StationType
+
+# --------------------------------------------------------------------------- areas
+
+RISK_COLOURS: dict[str, str] = {
+    RiskColour.ORANGE: "#F08C00",
+    RiskColour.BLUE: "#1C7ED6",
+    RiskColour.CYAN: "#15AABF",
+}
+
+# Five classes from light to dark (a yellow-orange-brown ramp that stays readable for
+# the common colour-vision deficiencies and in greyscale print).
+SEQUENTIAL: tuple[str, ...] = ("#FFF3C4", "#FECC5C", "#FD8D3C", "#E6550D", "#A63603")
+NO_DATA_COLOUR = "#E9ECEF"
+BOUNDARY_COLOUR = "#495057"
+# A unit's outline and fill opacity when it only shows boundaries (no measure).
+PLAIN_FILL = "#DEE6EF"
+
+# Offline map background (no tile layer): a light grey-blue, like paper under a plan.
+OFFLINE_BACKGROUND = "#F4F6F8"
+
+# --------------------------------------------------------------------------- points
+
+ISSUE_STATUS_COLOURS: dict[str, str] = {
+    IssueStatus.REPORTED: "#F59F00",
+    IssueStatus.ACCEPTED: "#F59F00",
+    IssueStatus.DISPATCHED: "#1971C2",
+    IssueStatus.IN_PROGRESS: "#1971C2",
+    IssueStatus.RETURNED: "#9C36B5",
+    IssueStatus.RESOLVED: "#2F9E44",
+    IssueStatus.VERIFIED: "#2F9E44",
+    IssueStatus.CLOSED: "#868E96",
+    IssueStatus.DUPLICATE: "#ADB5BD",
+    IssueStatus.INVALID: "#ADB5BD",
+}
+
+HAZARD_STATUS_COLOURS: dict[str, str] = {
+    HazardStatus.FOUND: "#F76707",
+    HazardStatus.RECTIFYING: "#1971C2",
+    HazardStatus.RECTIFIED: "#2F9E44",
+    HazardStatus.VERIFIED: "#868E96",
+    HazardStatus.OVERDUE: "#C92A2A",
+}
+
+UNKNOWN_COLOUR = "#495057"
+
+
+@dataclass(frozen=True)
+class PointStyle:
+    """Leaflet ``CircleMarker`` options for one class of points."""
+
+    fill: str
+    radius: float = 5.0
+    stroke: str = "#FFFFFF"
+    weight: float = 1.0
+    fill_opacity: float = 0.9
+
+    def options(self) -> dict[str, object]:
+        """The style as Leaflet path options."""
+        return {"radius": self.radius, "color": self.stroke, "weight": self.weight,
+                "fillColor": self.fill, "fillOpacity": self.fill_opacity, "opacity": 1.0}
+
+
+def point_style(colour: str) -> PointStyle:
+    """The ordinary marker style for a point of ``colour``."""
+    return PointStyle(fill=colour)
+
+
+# Overdue points: bigger, red, with a dark ring, and drawn on top of the others.
+OVERDUE_STYLE = PointStyle(fill="#E03131", radius=8.0, stroke="#5C0A0A", weight=3.0, fill_opacity=0.95)
+
+# --------------------------------------------------------------------------- stations
+
+
+@dataclass(frozen=True)
+class StationIcon:
+    """An awesome-markers icon: Font Awesome 6 name (``fa`` prefix) and marker colour."""
+
+    icon: str
+    colour: str  # one of folium.Icon.color_options
+    icon_colour: str = "white"
+
+
+STATION_ICONS: dict[str, StationIcon] = {
+    StationType.PARTY_L2: StationIcon("flag", "red"),
+    StationType.PARTY_L3: StationIcon("flag", "lightred"),
+    StationType.HAPPINESS: StationIcon("heart", "pink"),
+    StationType.EXAM_HELP: StationIcon("graduation-cap", "purple"),
+    StationType.POLICE_POST: StationIcon("shield-halved", "blue"),
+    StationType.GOVERNANCE_CENTRE: StationIcon("landmark", "darkpurple"),
+    StationType.NEIGHBOURHOOD_CENTRE: StationIcon("people-roof", "green"),
+}
+OTHER_STATION_ICON = StationIcon("location-dot", "gray")
+
+# The hex colours awesome-markers paints its marker pins in (for the legend swatches).
+MARKER_HEX: dict[str, str] = {
+    "red": "#D63E2A", "lightred": "#FF8E7F", "pink": "#FF91EA", "purple": "#D252B9",
+    "blue": "#38AADD", "darkpurple": "#5B396B", "green": "#72B026", "gray": "#575757",
+}
+
+# --------------------------------------------------------------------------- classes
+
+
+def classify(values: Iterable[float], k: int = len(SEQUENTIAL)) -> list[float]:
+    """Upper class breaks for ``values``: quantiles rounded to "nice" numbers.
+
+    Quantile classes keep each colour in use even when a few units have very large
+    values; rounding keeps the legend readable (``0-3, 3-8, ...``). Equal breaks are
+    merged, so fewer than ``k`` classes may come back; with at most ``k`` distinct
+    values, each value is its own class.
+
+    Args:
+        values: Measure values; NaN and missing values are ignored.
+        k: The wanted number of classes.
+
+    Returns:
+        Increasing upper bounds; the last one is the maximum value. Empty when no
+        value is finite.
+
+    Raises:
+        ValueError: when ``k`` is less than 1.
+    """
+    if k < 1:
+        raise ValueError(f"need at least one class, got k={k}")
+    arr = np.asarray([v for v in values if v is not None], dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return []
+    distinct = np.unique(arr)
+    if distinct.size <= k:
+        return [float(v) for v in distinct]
+    top = float(arr.max())
+    qs = np.quantile(arr, [i / k for i in range(1, k)]) if k > 1 else np.array([])
+    breaks: list[float] = []
+    for q in (*qs, top):
+        b = top if q == top else _nice(float(q))
+        if b > top:
+            b = top
+        if not breaks or b > breaks[-1]:
+            breaks.append(b)
+    return breaks
+
+
+def class_of(value: float | None, breaks: list[float]) -> int | None:
+    """The index of the class ``value`` falls in (``value <= breaks[i]``), or None.
+
+    None for a missing or non-finite value, or when there are no breaks.
+    """
+    if value is None or not breaks:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(v):
+        return None
+    for i, b in enumerate(breaks):
+        if v <= b:
+            return i
+    return len(breaks) - 1
+
+
+def class_colours(n: int) -> list[str]:
+    """``n`` colours spread over :data:`SEQUENTIAL`, light to dark."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [SEQUENTIAL[-2]]
+    idx = np.round(np.linspace(0, len(SEQUENTIAL) - 1, n)).astype(int)
+    return [SEQUENTIAL[i] for i in idx]
+
+
+def _nice(x: float) -> float:
+    """``x`` rounded to two significant digits (1.234 -> 1.2, 1234 -> 1200)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    digits = 1 - math.floor(math.log10(abs(x)))
+    return round(x, digits)
+
+
+__all__ = [
+    "BOUNDARY_COLOUR",
+    "HAZARD_STATUS_COLOURS",
+    "ISSUE_STATUS_COLOURS",
+    "MARKER_HEX",
+    "NO_DATA_COLOUR",
+    "OFFLINE_BACKGROUND",
+    "OTHER_STATION_ICON",
+    "OVERDUE_STYLE",
+    "PLAIN_FILL",
+    "RISK_COLOURS",
+    "SEQUENTIAL",
+    "STATION_ICONS",
+    "UNKNOWN_COLOUR",
+    "PointStyle",
+    "StationIcon",
+    "class_colours",
+    "class_of",
+    "classify",
+    "point_style",
+]
