@@ -36,6 +36,7 @@ class PageSpec:
 
 # Menu order; the first page a user may see is their default page.
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("command_map.py", "nav.command_map", ":material/map:", "command-map", Op.VIEW_MAP),
     PageSpec("overview.py", "nav.overview", ":material/dashboard:", "overview", Op.VIEW_MAP),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
 )

@@ -8,6 +8,7 @@ Sections:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -202,6 +203,35 @@ def seed_overview_county(store: Store) -> None:
 
 
 TEST_PASSWORD = "test-pass-2026"
+
+
+@pytest.fixture
+def command_db_url(tmp_path: Path) -> str:
+    """The overview county plus three issues whose KPIs are known (as of 2026-11-20 18:00)::
+
+        a  sanitation  reported 11-20 08:00, deadline 11-20 12:00, still open  -> open, overdue
+        b  sanitation  reported 11-19 09:00, closed 11-20 10:00                -> closed today
+        c  traffic     reported 09-01, deadline 12-01, in progress            -> open, outside 30 days
+    """
+    url = f"sqlite:///{tmp_path / 'command' / 'gridmap.db'}"
+    grid = "33032710000101"
+    micro = grid + "001"
+    at = dt.datetime
+    with open_store(url) as store:
+        seed_overview_county(store)
+        issues = gpd.GeoDataFrame({
+            "id": ["a", "b", "c"],
+            "category": ["sanitation", "sanitation", "traffic"],
+            "status": ["reported", "closed", "in_progress"],
+            "reported_at": [at(2026, 11, 20, 8), at(2026, 11, 19, 9), at(2026, 9, 1, 9)],
+            "deadline": [at(2026, 11, 20, 12), at(2026, 11, 21, 9), at(2026, 12, 1, 9)],
+            "closed_at": [None, at(2026, 11, 20, 10), None],
+            "town_code": "330327100000", "village_code": "330327100001", "grid_code": grid,
+            "micro_code": micro, "outside": False,
+        }, geometry=[shapely.Point(120.405, 27.51)] * 3, crs="EPSG:4326")
+        with store.transaction("tester", Scope.county(OVERVIEW_COUNTY)) as tx:
+            tx.insert("issues", issues)
+    return url
 
 
 def add_test_users(store: Store, users: dict[str, tuple[str, str]]) -> None:

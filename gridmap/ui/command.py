@@ -1,0 +1,317 @@
+"""The command map's Streamlit parts: filters, breadcrumb, KPI row, and the live map.
+
+The live part is one fragment (:func:`live_panel`) that reruns every
+``GRIDMAP_LIVE_SECONDS`` (default 30): it refreshes the shared snapshot, redraws the
+KPIs and sends new feature groups to the SAME map component. The base map is built
+from the user's home unit only, so it never changes and the iframe never remounts:
+the user's zoom and pan survive every tick.
+
+Caches are shared by all sessions, so every cached function takes the store URL, the
+scope's cache key and the department as parameters (``st.cache_resource`` hashes
+them; arguments starting with ``_`` are not hashed and never decide what is returned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gridmap.access import Session
+from gridmap.command import (
+    MEASURES,
+    Filters,
+    Kpis,
+    Snapshot,
+    available_measures,
+    data_now,
+    kpis,
+    load_snapshot,
+    new_since,
+    refresh_snapshot,
+)
+from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
+from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
+from gridmap.i18n import label, t
+from gridmap.maps import TileSource, base_map, from_display
+from gridmap.text import escape_markdown
+from gridmap.ui.text import fmt_count, fmt_datetime
+
+UNIT_KEY = "cmd_unit"
+CLICK_KEY = "cmd_last_click"
+SEEN_KEY = "cmd_seen"
+MAP_KEY = "cmd_map"
+MAP_HEIGHT = 620
+DEFAULT_LIVE_SECONDS = 30
+
+
+def live_seconds() -> int:
+    """The live refresh interval: ``GRIDMAP_LIVE_SECONDS`` (at least 1), default 30."""
+    raw = os.environ.get("GRIDMAP_LIVE_SECONDS", "").strip()
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_LIVE_SECONDS
+    except ValueError:
+        return DEFAULT_LIVE_SECONDS
+
+
+# --------------------------------------------------------------------------- shared caches
+
+
+@dataclass
+class _Shared:
+    """One jurisdiction's snapshot, refreshed by whichever session ticks first."""
+
+    snapshot: Snapshot
+    version: int = 0
+    refreshed: float = field(default_factory=time.monotonic)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _scope_key(session: Session) -> tuple[str, str, str]:
+    return (session.store.url, session.scope.cache_key(), session.user.department or "")
+
+
+@st.cache_resource(max_entries=32, ttl=6 * 3600, show_spinner=False)
+def _shared(url: str, scope_key: str, department: str, _session: Session) -> _Shared:
+    return _Shared(load_snapshot(_session))
+
+
+def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
+    """The jurisdiction's snapshot, refreshed at most once per ``interval`` seconds."""
+    shared = _shared(*_scope_key(session), session)
+    if time.monotonic() - shared.refreshed >= interval and shared.lock.acquire(blocking=False):
+        try:
+            shared.snapshot = refresh_snapshot(session, shared.snapshot)
+            shared.version += 1
+            shared.refreshed = time.monotonic()
+        finally:
+            shared.lock.release()
+    return shared.snapshot, shared.version
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _points(url: str, scope_key: str, department: str, code: str, version: int, _session: Session,
+            _snapshot: Snapshot) -> ViewPoints:
+    return load_points(_session, _snapshot, code)
+
+
+# --------------------------------------------------------------------------- widgets
+
+
+def filters_form(lang: str, now: dt.datetime) -> Filters:
+    """The filter widgets, in an expander; returns the filters they describe."""
+    today = now.date()
+    with st.expander(t("command.filters", lang), expanded=False, icon=":material/filter_alt:"):
+        c1, c2, c3 = st.columns(3)
+        dates = c1.date_input(t("command.dates", lang), (today - dt.timedelta(days=29), today),
+                              max_value=today, key="cmd_dates")
+        categories = c2.multiselect(t("command.categories", lang), list(CATEGORIES), key="cmd_categories",
+                                    format_func=lambda c: label("category", c, lang),
+                                    placeholder=t("command.all", lang))
+        issue_statuses = c3.multiselect(t("command.issue_statuses", lang), [s.value for s in IssueStatus],
+                                        key="cmd_issue_statuses", placeholder=t("command.all", lang),
+                                        format_func=lambda s: label("issue_status", s, lang))
+        c4, c5, c6 = st.columns(3)
+        hazard_types = c4.multiselect(t("command.hazard_types", lang), [h.value for h in HazardType],
+                                      key="cmd_hazard_types", placeholder=t("command.all", lang),
+                                      format_func=lambda h: label("hazard", h, lang))
+        hazard_statuses = c5.multiselect(t("command.hazard_statuses", lang), [s.value for s in HazardStatus],
+                                         key="cmd_hazard_statuses", placeholder=t("command.all", lang),
+                                         format_func=lambda s: label("hazard_status", s, lang))
+        station_types = c6.multiselect(t("command.station_types", lang), [s.value for s in StationType],
+                                       key="cmd_station_types", placeholder=t("command.all", lang),
+                                       format_func=lambda s: label("station", s, lang))
+    if isinstance(dates, tuple | list) and len(dates) == 2:
+        date_from, date_to = dates
+    else:  # the user picked only the first day so far
+        date_from = date_to = dates[0] if isinstance(dates, tuple | list) and dates else today
+    filters = Filters(date_from=date_from, date_to=date_to, categories=categories or None,
+                      issue_statuses=issue_statuses or None, hazard_types=hazard_types or None,
+                      hazard_statuses=hazard_statuses or None, station_types=station_types or None)
+    return filters
+
+
+def measure_picker(snapshot: Snapshot, lang: str) -> str:
+    """The measure the units are coloured by."""
+    names = [m for m in MEASURES if m in available_measures(snapshot)]
+    return str(st.selectbox(t("measure.label", lang), names, key="cmd_measure",
+                            index=names.index("open_issues") if "open_issues" in names else 0,
+                            format_func=lambda m: t(f"measure.{m}", lang)))
+
+
+def selected_unit(snapshot: Snapshot) -> str:
+    """The unit the user looks at (their home unit until they drill down)."""
+    code = st.session_state.get(UNIT_KEY)
+    if not isinstance(code, str) or code not in snapshot.units.index:
+        code = snapshot.home_code
+        st.session_state[UNIT_KEY] = code
+    return code
+
+
+def breadcrumb(snapshot: Snapshot, code: str, lang: str) -> None:
+    """Buttons from the home unit down to the selection; a click goes back up."""
+    path = _path(snapshot, code)
+    columns = st.columns(max(len(path), 1) + 4)
+    for i, (unit_code, name) in enumerate(path):
+        last = i == len(path) - 1
+        label_text = f"{name} ›" if not last else name
+        if columns[i].button(escape_markdown(label_text), key=f"crumb_{unit_code}", disabled=last,
+                             type="tertiary" if not last else "secondary"):
+            st.session_state[UNIT_KEY] = unit_code
+            st.rerun()
+
+
+def _path(snapshot: Snapshot, code: str) -> list[tuple[str, str]]:
+    units = snapshot.units
+    path: list[tuple[str, str]] = []
+    current: str | None = code
+    home = snapshot.home_code
+    while current is not None and current in units.index:
+        path.append((current, str(units.at[current, "name"])))
+        if current == home:
+            break
+        parent = units.at[current, "parent_code"]
+        current = parent if isinstance(parent, str) else None
+    return path[::-1]
+
+
+def kpi_row(k: Kpis, lang: str) -> None:
+    """The headline numbers of the selection, in two rows of metrics."""
+    rate = "—" if k.closure_rate is None else f"{k.closure_rate:.1%}"
+    zero = "—" if k.zero_report_rate is None else f"{k.zero_report_rate:.1%}"
+    first = [("kpi.open_issues", fmt_count(k.open_issues)), ("kpi.overdue_issues", fmt_count(k.overdue_issues)),
+             ("kpi.closed_today", fmt_count(k.closed_today)), ("kpi.closure_rate", rate),
+             ("kpi.hazards_found", fmt_count(k.hazards_found)),
+             ("kpi.hazards_rectified", fmt_count(k.hazards_rectified)),
+             ("kpi.zero_report_rate", zero), ("kpi.households", fmt_count(k.households))]
+    for column, (key, value) in zip(st.columns(len(first)), first, strict=True):
+        column.metric(t(key, lang), value, help=t(f"{key}.help", lang))
+    st.caption(" · ".join([
+        t("kpi.range", lang, date_from=k.date_from.isoformat(), date_to=k.date_to.isoformat()),
+        f"{t('kpi.residents', lang)} {fmt_count(k.residents)}",
+        f"{t('kpi.hazards_open', lang)} {fmt_count(k.hazards_open)}",
+        f"{t('kpi.stations', lang)} {fmt_count(k.stations)}",
+    ]))
+
+
+# --------------------------------------------------------------------------- live panel
+
+
+@dataclass(frozen=True)
+class PanelArgs:
+    """Everything the live panel needs from the full page run."""
+
+    session: Session
+    filters: Filters
+    measure: str
+    tiles: TileSource
+    lang: str
+    interval: int
+    home_center: tuple[float, float]
+    home_zoom: int
+
+
+def live_panel(args: PanelArgs) -> None:
+    """The KPIs, the map and the ranking; reruns alone every ``args.interval`` seconds."""
+    st.fragment(run_every=args.interval)(_panel)(args)
+
+
+def _panel(args: PanelArgs) -> None:
+    session, lang = args.session, args.lang
+    snapshot, version = shared_snapshot(session, args.interval)
+    now = data_now(session)
+    code = selected_unit(snapshot)
+    fresh = _new_ids(snapshot, now)
+    kpi_row(kpis(snapshot, code, args.filters, now), lang)
+    points = _points(*_scope_key(session), code, version, session, snapshot)
+    view = build_view(session, snapshot, code, args.filters, args.measure, now, tiles=args.tiles, lang=lang,
+                      new_ids=fresh, points=points)
+    fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
+    result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                       feature_group_to_add=view.layers, center=view.center, zoom=view.zoom,
+                       layer_control=folium.LayerControl(collapsed=True),
+                       returned_objects=["last_active_drawing", "last_clicked"])
+    _handle_click(result, view.measure.values.index, args.tiles)
+    st.caption(" · ".join([
+        t("command.live", lang, seconds=args.interval, time=dt.datetime.now().strftime("%H:%M:%S"), n=len(fresh)),
+        t("command.as_of", lang, as_of=escape_markdown(fmt_datetime(now.isoformat()))),
+        t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
+    ]))
+    st.caption(t("command.click_hint", lang))
+    _ranking(view.measure.values, t(view.measure.label_key, lang), view.measure.scale, lang)
+
+
+def _new_ids(snapshot: Snapshot, now: dt.datetime) -> frozenset[str]:
+    """Ids that appeared since this browser session's previous tick."""
+    seen = st.session_state.get(SEEN_KEY)
+    current = snapshot.ids()
+    st.session_state[SEEN_KEY] = current
+    if seen is None:
+        return frozenset()
+    return frozenset(new_since(snapshot, now, seen=seen).ids())
+
+
+def _handle_click(result: dict[str, Any] | None, children: pd.Index, tiles: TileSource) -> None:
+    """A click on a unit below the selection drills down to it (once per click)."""
+    drawing = (result or {}).get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    code = props.get("code")
+    clicked = (code, str((result or {}).get("last_clicked")))
+    if not code or clicked == st.session_state.get(CLICK_KEY):
+        return
+    st.session_state[CLICK_KEY] = clicked
+    if str(code) in set(children):
+        st.session_state[UNIT_KEY] = str(code)
+        st.rerun()
+
+
+def clicked_position(result: dict[str, Any] | None, tiles: TileSource) -> tuple[float, float] | None:
+    """Where the user clicked, as WGS84 ``(lon, lat)`` (shifted back from GCJ-02 tiles)."""
+    point = (result or {}).get("last_clicked")
+    if not point:
+        return None
+    lon, lat = from_display(float(point["lng"]), float(point["lat"]), tiles)
+    return float(lon), float(lat)
+
+
+def _ranking(values: pd.DataFrame, measure: str, scale: str, lang: str) -> None:
+    if values.empty:
+        return
+    st.markdown(f"**{t('command.ranking', lang, measure=escape_markdown(measure))}**")
+    table = values.sort_values("value", ascending=False, na_position="last").head(15)
+    shown = pd.DataFrame({
+        t("command.col.unit", lang): table["name"].astype(str),
+        t("command.col.value", lang): [_fmt(v, scale, lang) for v in table["value"]],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _fmt(value: object, scale: str, lang: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if scale == "share":
+        return f"{float(value):.1%}"  # type: ignore[arg-type]
+    if scale == "category":
+        return label("risk", str(value), lang)
+    if scale == "per_100":
+        return f"{float(value):.1f}"  # type: ignore[arg-type]
+    return fmt_count(int(float(value)))  # type: ignore[arg-type]
+
+
+def home_view(snapshot: Snapshot, session: Session) -> tuple[tuple[float, float], int]:
+    """The fixed centre (WGS84 lat, lon) and zoom of the base map: the user's home unit."""
+    home = session.read("units", where={"code": snapshot.home_code,
+                                        "plan_version": session.store.current_plan(session.scope.county_code)},
+                        columns=["code", "geometry"])
+    if home.empty:
+        return (27.5, 120.45), 10
+    minx, miny, maxx, maxy = (float(v) for v in home.total_bounds)
+    return ((miny + maxy) / 2, (minx + maxx) / 2), fit_zoom((minx, miny, maxx, maxy))
