@@ -24,8 +24,8 @@ TIMEOUT_S = 60
 
 
 def run_app(monkeypatch: pytest.MonkeyPatch, db_url: str, lang: str | None = None,
-            user: str | None = "admin") -> AppTest:
-    """Run the app once against ``db_url`` signed in as ``user`` (None: signed out)."""
+            user: str | None = "admin", page: str | None = "overview.py") -> AppTest:
+    """Run the app against ``db_url`` signed in as ``user`` (None: signed out), on ``page``."""
     monkeypatch.setenv("GRIDMAP_DB", db_url)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     if user is not None:
@@ -34,6 +34,9 @@ def run_app(monkeypatch: pytest.MonkeyPatch, db_url: str, lang: str | None = Non
     assert not at.exception, [e.value for e in at.exception]
     if lang is not None:
         at.sidebar.radio(key="lang").set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+    if user is not None and page is not None and not at.error:
+        at.switch_page(f"pages/{page}").run()
         assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -135,7 +138,8 @@ def test_every_page_file_is_in_the_navigation() -> None:
 @pytest.mark.parametrize("page_file", sorted(p.name for p in (REPO_ROOT / "pages").glob("*.py")))
 def test_every_page_runs(monkeypatch: pytest.MonkeyPatch, overview_db_url: str, page_file: str,
                          lang: str) -> None:
-    at = run_app(monkeypatch, overview_db_url, lang=lang, user=None if page_file == "sign_in.py" else "admin")
+    at = run_app(monkeypatch, overview_db_url, lang=lang, user=None if page_file == "sign_in.py" else "admin",
+                 page=None)
     at.switch_page(f"pages/{page_file}").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -190,6 +194,8 @@ def test_sign_in_form_wrong_then_right(monkeypatch: pytest.MonkeyPatch, overview
     at.text_input(key="sign_in_password").input(TEST_PASSWORD)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.title] == ["指挥一张图"]  # the first page of the menu
+    at.switch_page("pages/overview.py").run()
     assert [e.value for e in at.title] == ["总览"]
     # The grid worker sees their grid and below: no county, town or village row.
     assert metrics(at)["微网格"] == "2"

@@ -39,6 +39,8 @@ def test_wrong_password_then_commander_sees_the_overview(page: Page, demo_app_ur
     expect(page.get_by_text("用户名或密码不正确")).to_be_visible()
 
     sign_in(page, demo_app_url, "commander", "demo-commander-2026")
+    expect(page.get_by_role("heading", name="指挥一张图")).to_be_visible()  # the first page of the menu
+    page.get_by_test_id("stSidebarNav").get_by_text("总览").click()
     expect(page.get_by_role("heading", name="总览")).to_be_visible()
     micro = page.get_by_test_id("stMetric").filter(has_text="微网格")
     expect(micro.get_by_test_id("stMetricValue")).to_have_text(fmt_count(info["levels"]["micro"]))
