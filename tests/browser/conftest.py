@@ -67,8 +67,9 @@ def free_port() -> int:
 class StreamlitServer:
     """``streamlit run app.py`` in its own process group, logging to a file."""
 
-    def __init__(self, db_url: str, workdir: Path) -> None:
+    def __init__(self, db_url: str, workdir: Path, env: dict[str, str] | None = None) -> None:
         self.db_url = db_url
+        self.extra_env = dict(env or {})
         self.workdir = workdir
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -82,6 +83,8 @@ class StreamlitServer:
             "GRIDMAP_DB": self.db_url,
             "GRIDMAP_DATA": str(self.workdir),
             "PYTHONUNBUFFERED": "1",
+            "GRIDMAP_TILES": "none",
+            **self.extra_env,
         }
         cmd = [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -137,16 +140,17 @@ class StreamlitServer:
 
 
 @pytest.fixture(scope="session")
-def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], StreamlitServer]]:
-    """Factory: the running server for a store URL, started on first use."""
-    servers: dict[str, StreamlitServer] = {}
+def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory: the running server for a store URL (and extra environment), started on first use."""
+    servers: dict[tuple[str, tuple[tuple[str, str], ...]], StreamlitServer] = {}
 
-    def get(db_url: str) -> StreamlitServer:
-        if db_url not in servers:
-            server = StreamlitServer(db_url, tmp_path_factory.mktemp("streamlit"))
-            servers[db_url] = server
+    def get(db_url: str, env: dict[str, str] | None = None) -> StreamlitServer:
+        key = (db_url, tuple(sorted((env or {}).items())))
+        if key not in servers:
+            server = StreamlitServer(db_url, tmp_path_factory.mktemp("streamlit"), env)
+            servers[key] = server
             server.start()
-        return servers[db_url]
+        return servers[key]
 
     yield get
     for server in servers.values():
