@@ -68,6 +68,20 @@ def xss_app_url(streamlit_server: Callable[[str], StreamlitServer], tmp_path_fac
     return streamlit_server(url).base_url
 
 
+_OPEN_TOOLTIPS_JS = """() => { if (!window.map) return 0; let n = 0;
+  const open = l => { if (l.getTooltip && l.getTooltip()) { try { l.openTooltip(); n++; l.closeTooltip() } catch (e) {} } };
+  window.map.eachLayer(l => { open(l); if (l.eachLayer) l.eachLayer(open) });
+  return n }"""
+
+
+def _open_every_tooltip(frame) -> int:  # type: ignore[no-untyped-def]
+    """Show every tooltip of the map in ``frame`` once (as hovering would); returns how many."""
+    try:
+        return int(frame.evaluate(_OPEN_TOOLTIPS_JS))
+    except Exception:  # a frame without a map
+        return 0
+
+
 def test_no_payload_runs_on_any_page(page: Page, xss_app_url: str, offsite_requests: list[str],
                                      tmp_path: Path) -> None:
     dialogs: list[str] = []
@@ -88,6 +102,10 @@ def test_no_payload_runs_on_any_page(page: Page, xss_app_url: str, offsite_reque
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         wait_for_app(page)
         page.wait_for_timeout(1500)  # let maps and iframes render their content
+        opened = sum(_open_every_tooltip(f) for f in page.frames if "streamlit_folium" in f.url)
+        if "指挥一张图" in title:
+            assert opened >= 3, "the map's unit, station and issue tooltips must have been shown"
+        page.wait_for_timeout(500)
         frames_ran = [f.evaluate("() => window.__xss === undefined ? null : window.__xss")
                       for f in page.frames if not f.is_detached()]
         assert all(v is None for v in frames_ran), (title, frames_ran)
