@@ -42,6 +42,7 @@ from gridmap.maps.assets import (
 from gridmap.maps.display import from_display, point_to_display, to_display
 from gridmap.maps.layers import base_map, station_layer, unit_layer
 from gridmap.maps.legend import Legend, LegendEntry, legend
+from gridmap.maps.live import bounded
 from gridmap.maps.lod import TOLERANCE_M, GeometryCache, simplify_units, units_at_level
 from gridmap.maps.points import (
     MAX_MARKERS,
@@ -65,6 +66,7 @@ __all__ = [
     "TileConfigError",
     "TileSource",
     "base_map",
+    "bounded",
     "from_display",
     "hazard_overdue",
     "heat_layer",

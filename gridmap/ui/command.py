@@ -41,7 +41,7 @@ from gridmap.command import (
 from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
 from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
 from gridmap.i18n import label, t
-from gridmap.maps import TileSource, base_map, from_display
+from gridmap.maps import TileSource, base_map, bounded, from_display
 from gridmap.text import escape_markdown
 from gridmap.ui.text import fmt_count, fmt_datetime
 
@@ -236,7 +236,7 @@ def _panel(args: PanelArgs) -> None:
                       new_ids=fresh, points=points)
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=view.layers, center=view.center, zoom=view.zoom,
+                       feature_group_to_add=_groups(view.layers), center=view.center, zoom=view.zoom,
                        layer_control=folium.LayerControl(collapsed=True),
                        returned_objects=["last_active_drawing", "last_clicked"])
     _handle_click(result, view.measure.values.index, args.tiles)
@@ -247,6 +247,11 @@ def _panel(args: PanelArgs) -> None:
     ]))
     st.caption(t("command.click_hint", lang))
     _ranking(view.measure.values, t(view.measure.label_key, lang), view.measure.scale, lang)
+
+
+def _groups(layers: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """The view's groups, bounded against streamlit-folium's leak unless GRIDMAP_LIVE_TRIM=0."""
+    return list(layers) if os.environ.get("GRIDMAP_LIVE_TRIM", "1") == "0" else bounded(layers)
 
 
 def _new_ids(snapshot: Snapshot, now: dt.datetime) -> frozenset[str]:
