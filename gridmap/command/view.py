@@ -8,7 +8,8 @@ feature groups a page passes to ``st_folium(feature_group_to_add=...)``:
 - issues and hazards as points, but only what a commander acts on at that scale: at
   county view the open ones only (the closed ones are in the colours and the KPIs);
   inside a town or below also those reported or found in the date range;
-- stations of the selected types (clustered when many);
+- stations of the selected types, from village level down (at county and town view
+  their number is in the KPI line; 1,500 icons would hide the colours);
 - the items new since the previous live tick, ringed.
 
 The selection's outline and a zoom that fits it come back too, so the page can move the
@@ -34,6 +35,7 @@ from gridmap.command.snapshot import Snapshot
 from gridmap.domain import ISSUE_CLOCK_STOPPED, ISSUE_TERMINAL, HazardStatus, IssueStatus, Level
 from gridmap.i18n import t
 from gridmap.maps import (
+    MAX_MARKERS,
     inspection_layer,
     issue_layer,
     point_to_display,
@@ -48,6 +50,7 @@ ISSUE_POINT_COLUMNS = ("id", "category", "status", "description", "reported_at",
 HAZARD_POINT_COLUMNS = ("id", "place_type", "hazard_types", "severity", "status", "found_at", "deadline")
 STATION_POINT_COLUMNS = ("id", "name", "station_type", "opened", "closes")
 OPEN_HAZARDS = (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.OVERDUE)
+DENSE_MARKERS = 150  # above this many points at county or town view, cluster them
 NEW_RING = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
 
 
@@ -155,10 +158,14 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     bounds = _bounds(view, sel.code, units)
     issues = _issues(points.issues, filters, now, open_only=points.whole)
     hazards = _hazards(points.hazards, filters, now, open_only=points.whole)
-    stations = _stations(points.stations, filters)
+    # Above village level, points cluster early and stations are left to the numbers:
+    # 1,500 station icons would hide the county's colours.
+    dense = sel.level in (Level.COUNTY, Level.TOWN)
+    stations = _stations(points.stations, filters).iloc[:0] if dense else _stations(points.stations, filters)
+    cap = DENSE_MARKERS if dense else MAX_MARKERS
     layers += [
-        issue_layer(issues, as_of=now, tiles=tiles, lang=lang, key="issues"),
-        inspection_layer(hazards, as_of=now, tiles=tiles, lang=lang, key="hazards"),
+        issue_layer(issues, as_of=now, tiles=tiles, lang=lang, key="issues", max_markers=cap),
+        inspection_layer(hazards, as_of=now, tiles=tiles, lang=lang, key="hazards", max_markers=cap),
         station_layer(stations, tiles=tiles, lang=lang, key="stations"),
     ]
     fresh = _new_points(issues, hazards, new_ids)

@@ -191,7 +191,7 @@ def kpi_row(k: Kpis, lang: str) -> None:
              ("kpi.closed_today", fmt_count(k.closed_today)), ("kpi.closure_rate", rate),
              ("kpi.hazards_found", fmt_count(k.hazards_found)),
              ("kpi.hazards_rectified", fmt_count(k.hazards_rectified)),
-             ("kpi.zero_report_rate", zero), ("kpi.households", fmt_count(k.households))]
+             ("kpi.zero_report_rate", zero), ("kpi.households", _fmt_big(k.households, lang))]
     for column, (key, value) in zip(st.columns(len(first)), first, strict=True):
         column.metric(t(key, lang), value, help=t(f"{key}.help", lang))
     st.caption(" · ".join([
@@ -285,6 +285,13 @@ def clicked_position(result: dict[str, Any] | None, tiles: TileSource) -> tuple[
         return None
     lon, lat = from_display(float(point["lng"]), float(point["lat"]), tiles)
     return float(lon), float(lat)
+
+
+def _fmt_big(n: int, lang: str) -> str:
+    """Large counts as 万 in Chinese (22.4万), so the metric fits its column."""
+    if lang == "zh" and n >= 100_000:
+        return f"{n / 10_000:.1f}万"
+    return fmt_count(n)
 
 
 def _ranking(values: pd.DataFrame, measure: str, scale: str, lang: str) -> None:
