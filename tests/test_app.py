@@ -249,3 +249,11 @@ def test_production_refuses_to_start_with_demo_passwords(monkeypatch: pytest.Mon
     assert len(at.error) == 1
     assert "拒绝启动" in at.error[0].value and "commander" in at.error[0].value
     assert not at.title
+
+
+def test_sidebar_shows_the_store_and_the_data_as_of_time(monkeypatch: pytest.MonkeyPatch,
+                                                         overview_db_url: str) -> None:
+    at = run_app(monkeypatch, overview_db_url, page=None)
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "内置 SQLite 文件" in sidebar
+    assert "2026\\-11\\-20 18\\:00" in sidebar  # OVERVIEW_AS_OF, escaped for markdown

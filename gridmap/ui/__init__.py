@@ -26,6 +26,7 @@ from gridmap.ui.context import (
     county_picker,
     current_language,
     language_switch,
+    store_box,
     store_or_stop,
 )
 from gridmap.ui.text import escape_html, escape_markdown, fmt_count, fmt_datetime
@@ -46,6 +47,7 @@ __all__ = [
     "refuse_insecure_production",
     "sign_in_form",
     "sign_out",
+    "store_box",
     "store_or_stop",
     "user_box",
 ]

@@ -14,7 +14,7 @@ import streamlit as st
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 from gridmap.store import Store, default_url, open_store
 from gridmap.summary import county_name, mask_url
-from gridmap.ui.text import escape_markdown
+from gridmap.ui.text import escape_markdown, fmt_datetime
 
 LANG_KEY = "lang"
 COUNTY_KEY = "county"
@@ -99,3 +99,14 @@ def _redact(text: str, url: str) -> str:
     except ValueError:
         password = None
     return text.replace(password, "***") if password else text
+
+
+def store_box(store: Store, lang: str, county_code: str | None = None) -> None:
+    """The store in use and the data's as-of time, in the sidebar (small print)."""
+    backend = t(f"store.backend.{store.backend}", lang)
+    lines = [t("store.caption", lang, url=f"`{escape_markdown(mask_url(store.url))}`", backend=backend)]
+    if county_code:
+        as_of = store.get_meta(county_code[:6], "as_of")
+        lines.append(t("overview.as_of", lang, as_of=escape_markdown(fmt_datetime(as_of))) if as_of
+                     else t("overview.as_of_unknown", lang))
+    st.sidebar.caption("  \n".join(lines))
