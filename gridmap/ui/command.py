@@ -237,7 +237,7 @@ def _panel(args: PanelArgs) -> None:
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=_groups(view.layers), center=view.center, zoom=view.zoom,
-                       layer_control=folium.LayerControl(collapsed=True),
+                       layer_control=folium.LayerControl(collapsed=False),
                        returned_objects=["last_active_drawing", "last_clicked"])
     _handle_click(result, view.measure.values.index, args.tiles)
     st.caption(" · ".join([
