@@ -389,11 +389,6 @@ def _narrow(where: dict[str, Any], column: str, allowed_values: Any) -> dict[str
     return where
 
 
-def unit_level_scope(unit_code: str) -> Scope:
-    """The scope of one unit and everything below it."""
-    return Scope(unit_code[:6], unit_code, level_of_code(unit_code))
-
-
 __all__ = [
     "PERMISSIONS",
     "READ_OP",
@@ -406,5 +401,4 @@ __all__ = [
     "WriteRule",
     "allowed",
     "level_of_code",
-    "unit_level_scope",
 ]

@@ -278,13 +278,16 @@ class Store(abc.ABC):
         Only sign-in uses this: it must find a user before it knows their county.
         Everything else reads users through a scope like any other layer.
         """
-        rows = self._read_account(str(username))
+        found = [self.read("users", Scope.county(c), where={"id": str(username)})
+                 for c in self._account_counties(str(username))]
+        rows = [f.iloc[0].to_dict() for f in found if not f.empty]
         if len(rows) > 1:
             raise StoreError(f"user name {username!r} exists in {len(rows)} counties; sign-in needs it unique")
         return rows[0] if rows else None
 
     @abc.abstractmethod
-    def _read_account(self, username: str) -> list[dict[str, Any]]: ...
+    def _account_counties(self, username: str) -> list[str]:
+        """The counties that have a ``users`` row named ``username``."""
 
     @abc.abstractmethod
     def has_accounts(self) -> bool:

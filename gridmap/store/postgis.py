@@ -515,12 +515,10 @@ class PostgisStore(Store):
         with self._connection() as conn:
             return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
-    def _read_account(self, username: str) -> list[dict[str, Any]]:
+    def _account_counties(self, username: str) -> list[str]:
         with self._connection() as conn:
-            counties = [r[0] for r in conn.execute(
+            return [r[0] for r in conn.execute(
                 "SELECT DISTINCT county_code FROM users WHERE id = %s", [username]).fetchall()]
-        found = [self.read("users", Scope.county(c), where={"id": username}) for c in counties]
-        return [f.iloc[0].to_dict() for f in found if not f.empty]
 
     # -- query building -------------------------------------------------------------
 

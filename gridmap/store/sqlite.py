@@ -415,11 +415,9 @@ class SqliteStore(Store):
     def has_accounts(self) -> bool:
         return self._connect().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
-    def _read_account(self, username: str) -> list[dict[str, Any]]:
-        counties = [r[0] for r in self._connect().execute(
+    def _account_counties(self, username: str) -> list[str]:
+        return [r[0] for r in self._connect().execute(
             "SELECT DISTINCT county_code FROM users WHERE id = ?", [username]).fetchall()]
-        found = [self.read("users", Scope.county(c), where={"id": username}) for c in counties]
-        return [f.iloc[0].to_dict() for f in found if not f.empty]
 
 
 # --------------------------------------------------------------------------- schema

@@ -3,7 +3,6 @@
 - :func:`current_language`, :func:`language_switch` -- the 中文 / English choice.
 - :func:`cached_store`, :func:`store_or_stop` -- one store handle per URL, or a clear
   error on the page.
-- :func:`county_picker` -- which county a page shows.
 - :func:`current_session`, :func:`page_session`, :func:`sign_in_form`, :func:`user_box` --
   sign-in state and the guard each page calls first.
 - :func:`escape_markdown`, :func:`escape_html` -- stored text made safe (both from
@@ -23,7 +22,6 @@ from gridmap.ui.auth import (
 from gridmap.ui.context import (
     LANG_KEY,
     cached_store,
-    county_picker,
     current_language,
     language_switch,
     store_box,
@@ -35,7 +33,6 @@ __all__ = [
     "AUTH_KEY",
     "LANG_KEY",
     "cached_store",
-    "county_picker",
     "current_language",
     "current_session",
     "escape_html",

@@ -13,11 +13,10 @@ import streamlit as st
 
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 from gridmap.store import Store, default_url, open_store
-from gridmap.summary import county_name, mask_url
+from gridmap.summary import mask_url
 from gridmap.ui.text import escape_markdown, fmt_datetime
 
 LANG_KEY = "lang"
-COUNTY_KEY = "county"
 
 
 def current_language() -> str:
@@ -72,23 +71,6 @@ def store_or_stop(lang: str, url: str | None = None) -> Store:
             icon=":material/error:",
         )
         st.stop()
-
-
-def county_picker(store: Store, lang: str) -> str | None:
-    """The county this session looks at; a sidebar choice when the store holds several.
-
-    Returns:
-        A six-digit county code, or None when the store holds no county.
-    """
-    counties = store.counties()
-    if not counties:
-        return None
-    if len(counties) == 1:
-        return counties[0][:6]
-    names = {c: county_name(store, c) or c for c in counties}
-    choice = st.sidebar.selectbox(t("app.county", lang), counties, key=COUNTY_KEY,
-                                  format_func=lambda c: f"{names[c]} ({c[:6]})")
-    return str(choice)[:6]
 
 
 def _redact(text: str, url: str) -> str:
