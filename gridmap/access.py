@@ -100,6 +100,7 @@ READ_OP: dict[str, Op] = {
     "zero_reports": Op.VIEW_ZERO_REPORTS,
     "planted_hotspots": Op.VIEW_GROUND_TRUTH,
     "users": Op.MANAGE_USERS,
+    "sign_in_throttle": Op.MANAGE_USERS,
 }
 
 ALL = None  # every column may change
@@ -213,6 +214,16 @@ class Session:
 
     def __repr__(self) -> str:
         return f"Session({self.user.username!r}, {self.user.role.value}, {self.scope.prefix})"
+
+    def cache_key(self) -> str:
+        """Everything that decides what this session may see: store, scope, role, department.
+
+        Any cache shared by sessions (``st.cache_*``) that returns jurisdiction data is
+        keyed by this, so two users share a cached value only when the store would
+        give both of them exactly the same rows.
+        """
+        role = "system" if self.user.system else self.user.role.value
+        return "|".join((self.store.url, self.scope.cache_key(), role, self.user.department or ""))
 
     # -- permissions ----------------------------------------------------------------
 
@@ -340,9 +351,16 @@ class GuardedTransaction:
             raise PermissionDenied(f"{self.op.value} may not change county settings")
         self._tx.set_meta(key, value)
 
-    def read(self, layer_name: str, **kwargs: Any) -> Frame:
-        """Read inside this transaction's session (same checks as :meth:`Session.read`)."""
-        return self.session.read(layer_name, **kwargs)
+    def read(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
+             columns: Sequence[str] | None = None, limit: int | None = None,
+             for_update: bool = False) -> Frame:
+        """Read on this transaction's connection (its own writes included), with the
+        same role and scope checks as :meth:`Session.read`."""
+        narrowed = self.session._where(layer_name, where)
+        if narrowed is None:
+            return empty_frame(layer(layer_name), columns)
+        return self._tx.read(layer_name, where=narrowed, bbox=bbox, columns=columns, limit=limit,
+                             for_update=for_update)
 
     def _rule(self, layer_name: str, action: str, columns: Iterable[str] = ()) -> None:
         rule = self._rules.get(layer(layer_name).name)

@@ -364,6 +364,9 @@ _ISSUE_EVENTS = LayerSpec(
         # The issue's micro-grid, copied onto each event so that jurisdiction scope
         # filters the history exactly like the issue itself.
         Field("micro_code", "text"),
+        # The issue's department, kept in step with the issue (schema version 3), so a
+        # department handler's read of the history is one indexed filter.
+        Field("department", "text", False, DEPARTMENTS),
     ),
     extra_indexes=("issue_id",),
 )
@@ -410,6 +413,18 @@ _USERS = LayerSpec(
     extra_indexes=("role",),
 )
 
+# Failed sign-ins of names that have no account (an account counts its own in
+# ``users.failed_logins``). ``id`` is the name as typed (trimmed, at most 64
+# characters); kept in the store so that every app process sees the same count.
+_SIGN_IN_THROTTLE = LayerSpec(
+    "sign_in_throttle",
+    (
+        Field("failures", "int", True),
+        Field("locked_until", "datetime"),
+        Field("last_failure_at", "datetime"),
+    ),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -422,13 +437,12 @@ LAYERS: dict[str, LayerSpec] = {
         _ZERO_REPORTS,
         _PLANTED_HOTSPOTS,
         _USERS,
+        _SIGN_IN_THROTTLE,
     )
 }
-# The layers of schema version 1; later versions add tables in their own migration.
-V1_LAYERS: tuple[str, ...] = ("units", "households", "stations", "inspections", "issues", "issue_events",
-                              "zero_reports", "planted_hotspots")
-# The layers that hold governance data (everything but the accounts).
-DATA_LAYERS: tuple[str, ...] = tuple(n for n in LAYERS if n != "users")
+# The layers that hold governance data (everything but the accounts and the throttle).
+ACCOUNT_LAYERS: tuple[str, ...] = ("users", "sign_in_throttle")
+DATA_LAYERS: tuple[str, ...] = tuple(n for n in LAYERS if n not in ACCOUNT_LAYERS)
 POINT_LAYERS: tuple[str, ...] = tuple(n for n, s in LAYERS.items() if s.geom == "Point" and s.assigned)
 
 

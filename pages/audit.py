@@ -13,7 +13,7 @@ from gridmap.domain import LAYERS
 from gridmap.i18n import label, t
 from gridmap.store.base import AuditFilter, now
 
-ACTIONS = ("insert", "replace", "update", "update_many", "delete", "sign_in", "sign_in_failed",
+ACTIONS = ("insert", "replace", "update", "update_many", "delete", "set_meta", "sign_in", "sign_in_failed",
            "sign_in_refused")
 
 lang = ui.current_language()

@@ -80,6 +80,7 @@ def issues_frames(ctx: Context) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     issues = issues.drop(columns=["town"])
     events["issue_id"] = issues["id"].to_numpy()[events["issue"].to_numpy()]
     events["micro_code"] = issues["micro_code"].to_numpy()[events["issue"].to_numpy()]
+    events["department"] = issues["department"].to_numpy()[events["issue"].to_numpy()]
     events.insert(0, "id", [f"ev-{i:07d}" for i in range(len(events))])
     events["county_code"] = ctx.county_code
     events["at"] = to_timestamps(events["at"].to_numpy())

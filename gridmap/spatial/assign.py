@@ -22,7 +22,7 @@ assigned point layer in one transaction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -104,8 +104,8 @@ def reassign(store: Store, layer_name: str, scope: Scope, actor: str) -> int:
     """
     _check_point_layer(layer_name)
     with store.transaction(actor, scope) as tx:
-        units = _current_units(store, scope, tx._conn())
-        return _reassign_layer(store, tx, layer_name, scope, units)
+        units = _current_units(tx)
+        return _reassign_layer(tx, layer_name, units)
 
 
 def reassign_all(store: Store, scope: Scope, actor: str) -> dict[str, int]:
@@ -116,8 +116,8 @@ def reassign_all(store: Store, scope: Scope, actor: str) -> dict[str, int]:
         The number of changed rows per layer name.
     """
     with store.transaction(actor, scope) as tx:
-        units = _current_units(store, scope, tx._conn())
-        return {name: _reassign_layer(store, tx, name, scope, units) for name in POINT_LAYERS}
+        units = _current_units(tx)
+        return {name: _reassign_layer(tx, name, units) for name in POINT_LAYERS}
 
 
 def _check_point_layer(layer_name: str) -> None:
@@ -127,9 +127,8 @@ def _check_point_layer(layer_name: str) -> None:
                          f"expected one of {', '.join(POINT_LAYERS)}")
 
 
-def _reassign_layer(store: Store, tx: Transaction, layer_name: str, scope: Scope,
-                    units: gpd.GeoDataFrame) -> int:
-    rows = store.read(layer_name, scope, columns=["id", *ASSIGN_COLUMNS, "geometry"], _conn=tx._conn())
+def _reassign_layer(tx: Transaction, layer_name: str, units: gpd.GeoDataFrame) -> int:
+    rows = tx.read(layer_name, columns=["id", *ASSIGN_COLUMNS, "geometry"])
     if rows.empty:
         return 0
     assigned = assign(rows, units)
@@ -319,17 +318,17 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return changed
 
 
-def _current_units(store: Store, scope: Scope, conn: Any) -> gpd.GeoDataFrame:
+def _current_units(tx: Transaction) -> gpd.GeoDataFrame:
     """The units of the scope's whole county in its current plan version.
 
     The whole county, not only the scope: a point may now lie in a unit outside the
     caller's part, and must be assigned there (the store then refuses the write if the
     caller may not move it).
     """
-    county = Scope.county(scope.county_code)
-    plan = store.current_plan(scope.county_code)
-    units = store.read("units", county, where={"plan_version": plan},
-                       columns=["code", "level", "parent_code", "geometry"], _conn=conn)
+    county = Scope.county(tx.scope.county_code)
+    plan = tx.current_plan()
+    units = tx.read("units", scope=county, where={"plan_version": plan},
+                    columns=["code", "level", "parent_code", "geometry"])
     if units.empty:
         raise ValueError(f"county {county.county_code} has no units in plan version {plan}; "
                          "import or generate boundaries first")

@@ -31,7 +31,7 @@ import shapely
 
 from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CRS = "EPSG:4326"
 
 Frame = pd.DataFrame | gpd.GeoDataFrame
@@ -136,7 +136,7 @@ class Transaction(abc.ABC):
             check_values(spec, c, data[c], ids.tolist())
         n = self._update_rows(spec, data, list(columns))
         if n < len(ids):
-            found = set(self.store.read(spec.name, self.scope, columns=["id"], _conn=self._conn())["id"])
+            found = set(self.read(spec.name, columns=["id"])["id"])
             missing = [i for i in ids if i not in found]
             raise NotFound(f"{spec.name}: {len(missing)} of the rows are not in your jurisdiction "
                            f"(e.g. {missing[0] if missing else '?'!r}); nothing was changed")
@@ -167,19 +167,67 @@ class Transaction(abc.ABC):
         })
 
     def set_meta(self, key: str, value: str) -> None:
-        self._set_meta(self.scope.county_code, key, value)
+        """Set a county setting (``plan_version`` switches the current plan, ``as_of`` the
+        data's time), audited like every other write."""
+        before = self.get_meta(key)
+        self._set_meta(self.scope.county_code, key, str(value))
+        self.audit("set_meta", "meta", target=key, before={"value": before}, after={"value": str(value)})
+
+    # -- reads inside the transaction -------------------------------------------------
+
+    def read(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
+             columns: Sequence[str] | None = None, limit: int | None = None, for_update: bool = False,
+             scope: Scope | None = None) -> Frame:
+        """Rows of a layer as this transaction sees them (its own writes included).
+
+        Runs on the transaction's own connection, so a row inserted a moment ago is
+        there on both backends, and nothing another writer has not committed is.
+
+        Args:
+            layer_name, where, bbox, columns, limit: As :meth:`Store.read`.
+            for_update: Lock the rows read until the transaction ends, so that a
+                read-then-write (a status step, a counter) cannot interleave with another
+                writer's (PostgreSQL ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already
+                serialises writers).
+            scope: Read in another scope of the same county (library code that needs
+                the whole county's units); default the transaction's scope.
+        """
+        scope = scope or self.scope
+        if scope.county_code != self.scope.county_code:
+            raise ScopeError(f"a transaction in county {self.scope.county_code} cannot read county "
+                             f"{scope.county_code}")
+        return self.store._read(self._connection, layer_name, scope, where=where, bbox=bbox,
+                                columns=columns, limit=limit, for_update=for_update)
+
+    def get_meta(self, key: str) -> str | None:
+        """A county setting of this transaction's county as the transaction sees it."""
+        return self.store._get_meta(self._connection, self.scope.county_code, key)
+
+    def current_plan(self) -> int:
+        """The county's boundary plan version as this transaction sees it."""
+        value = self.get_meta("plan_version")
+        return int(value) if value else 1
+
+    def lock(self, key: str) -> None:
+        """Serialise this transaction with every other one that locks ``key``, until it ends.
+
+        For a read-then-insert on a row that may not exist yet (a first failed sign-in
+        of a name). PostgreSQL takes an advisory transaction lock; SQLite needs nothing,
+        because ``BEGIN IMMEDIATE`` already lets one writer in at a time.
+        """
+        self._lock(str(key))
 
     def _get(self, spec: LayerSpec, row_id: str) -> dict[str, Any]:
-        found = self.store.read(spec.name, self.scope, where={"id": row_id}, _conn=self._conn())
+        found = self.read(spec.name, where={"id": row_id})
         if found.empty:
             raise NotFound(f"{spec.name}: no row {row_id!r} in your jurisdiction")
         return found.iloc[0].to_dict()
 
     # -- backend hooks --------------------------------------------------------------
 
-    def _conn(self) -> Any:
-        """The database connection this transaction runs on (for reads inside it)."""
-        return self._connection
+    @abc.abstractmethod
+    def _lock(self, key: str) -> None:
+        """Take a transaction-long lock on ``key`` (a no-op where writers are serialised)."""
 
     @abc.abstractmethod
     def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
@@ -213,8 +261,10 @@ class Store(abc.ABC):
     # -- lifecycle ------------------------------------------------------------------
 
     @abc.abstractmethod
-    def migrate(self) -> int:
-        """Bring the schema to :data:`SCHEMA_VERSION`; returns the version."""
+    def migrate(self, target: int | None = None) -> int:
+        """Bring the schema to :data:`SCHEMA_VERSION` (or to ``target``, for tests of old
+        stores); returns the version reached. A failing statement rolls back everything
+        and raises :class:`StoreError` naming the migration."""
 
     @abc.abstractmethod
     def close(self) -> None: ...
@@ -226,17 +276,24 @@ class Store(abc.ABC):
 
     # -- reads ----------------------------------------------------------------------
 
-    @abc.abstractmethod
     def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
              bbox: BBox | None = None, columns: Sequence[str] | None = None,
-             limit: int | None = None, _conn: Any = None) -> Frame:
-        """Rows of a layer inside ``scope``.
+             limit: int | None = None) -> Frame:
+        """Rows of a layer inside ``scope``, as committed (outside any transaction).
 
         ``where`` maps a column to a value (equality) or to a list/tuple/set (IN).
         ``bbox`` (minx, miny, maxx, maxy) keeps rows whose geometry's bounding box
         meets it (index-backed in both backends). Geometry layers come back as a
-        GeoDataFrame in EPSG:4326 with a ``geometry`` column.
+        GeoDataFrame in EPSG:4326 with a ``geometry`` column. Inside a transaction use
+        :meth:`Transaction.read`, which sees the transaction's own writes.
         """
+        return self._read(None, layer_name, scope, where=where, bbox=bbox, columns=columns, limit=limit)
+
+    @abc.abstractmethod
+    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
+              for_update: bool = False) -> Frame:
+        """:meth:`read` on ``conn`` (a transaction's connection), or on any when None."""
 
     @abc.abstractmethod
     def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int: ...
@@ -248,8 +305,12 @@ class Store(abc.ABC):
         'contains') against ``geom``. PostGIS evaluates it in SQL; SQLite narrows with
         its R*Tree index and tests exactly with shapely."""
 
+    def get_meta(self, county_code: str, key: str) -> str | None:
+        """A county setting (``plan_version``, ``as_of``) as committed."""
+        return self._get_meta(None, county_code, key)
+
     @abc.abstractmethod
-    def get_meta(self, county_code: str, key: str) -> str | None: ...
+    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None: ...
 
     @abc.abstractmethod
     def counties(self) -> list[str]:

@@ -1,18 +1,23 @@
-"""The PostGIS schema: versioned migrations, one table per layer, append-only audit.
+"""The PostGIS schema: frozen migrations, one table per layer, append-only audit.
 
 Every table carries ``county_code`` and its primary key starts with it: the shard
 key for a future Citus deployment (see :mod:`gridmap.store.postgis`).
+
+Every migration is literal DDL, written once and never edited after release (see
+:mod:`gridmap.store.sqlite_schema` for why). Codes and ids use collation "C": the
+byte order SQLite uses, and much cheaper index upkeep than a locale collation (COPY of
+600k rows took 2.3 s instead of 3.7 s). To change the schema, add the field to its
+:class:`~gridmap.domain.LayerSpec` and a new version here and in
+:mod:`gridmap.store.sqlite_schema`; :func:`verify_schema` refuses to run when the code
+and the database disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import psycopg
-from psycopg import sql
 
-from gridmap.domain import ASSIGN_COLUMNS, LAYERS, V1_LAYERS, LayerSpec
-from gridmap.store.base import StoreError, scope_column
+from gridmap.domain import LAYERS
+from gridmap.store.base import StoreError
 
 SRID = 4326
 _PG_TYPES: dict[str, str] = {
@@ -24,8 +29,6 @@ _PG_TYPES: dict[str, str] = {
     "datetime": "timestamp without time zone",
     "json": "jsonb",
 }
-# Column names the store adds itself; a LayerSpec must not use them for fields.
-_RESERVED = ("seq", "geom")
 # Key of the advisory lock that serialises concurrent migrations.
 MIGRATION_LOCK = 0x67726964  # "grid"
 
@@ -67,100 +70,242 @@ def verify_schema(conn: psycopg.Connection) -> None:
                for c in [*spec.columns, *(["geom"] if spec.geom else [])] if (spec.name, c) not in present]
     if missing:
         raise StoreError(f"the database schema lacks {', '.join(missing[:10])}: the domain changed "
-                         f"without a migration; add one to gridmap/store/postgis.py and raise SCHEMA_VERSION")
+                         f"without a migration; add one to gridmap/store/pg_schema.py and raise SCHEMA_VERSION")
 
 
-def _is_code(name: str) -> bool:
-    """Codes and ids compare byte-wise (collation "C").
-
-    That is the order SQLite uses (BINARY), and memcmp makes the primary key and code
-    indexes much cheaper to maintain than locale collation: COPY of 600k rows took
-    2.3 s instead of 3.7 s on the test machine.
-    """
-    return name in ("id", "code") or name.endswith(("_code", "_id"))
-
-
-def _layer_ddl(spec: LayerSpec) -> list[sql.Composable]:
-    """CREATE TABLE and indexes for one layer, from its spec."""
-    clash = [f.name for f in spec.fields if f.name in _RESERVED]
-    if clash:
-        raise StoreError(f"{spec.name}: field name(s) {', '.join(clash)} are reserved by the store")
-    t = sql.Identifier(spec.name)
-    cols: list[sql.Composable] = [
-        # insertion order, like SQLite's rowid: reads return rows in this order
-        sql.SQL("seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000)"),
-        sql.SQL("id text COLLATE \"C\" NOT NULL"),
-        sql.SQL("county_code text COLLATE \"C\" NOT NULL"),
-    ]
-    for f in spec.fields:
-        cols.append(sql.SQL("{} {}{}{}").format(
-            sql.Identifier(f.name), sql.SQL(_PG_TYPES[f.type]),
-            sql.SQL(' COLLATE "C"' if f.type == "text" and _is_code(f.name) else ""),
-            sql.SQL(" NOT NULL" if f.required else "")))
-    if spec.assigned:
-        cols += [sql.SQL('{} text COLLATE "C"').format(sql.Identifier(c)) for c in ASSIGN_COLUMNS if c != "outside"]
-        cols.append(sql.SQL("outside boolean NOT NULL DEFAULT false"))
-    if spec.geom:
-        cols.append(sql.SQL("geom geometry({}, {}) NOT NULL").format(sql.SQL(spec.geom), sql.Literal(SRID)))
-    # The primary key leads with county_code: it serves every county filter (so no
-    # separate county index) and is what Citus requires of a table distributed by it.
-    cols.append(sql.SQL("PRIMARY KEY (county_code, id)"))
-    stmts: list[sql.Composable] = [
-        sql.SQL("CREATE TABLE {} ({})").format(t, sql.SQL(", ").join(cols)),
-        sql.SQL("COMMENT ON COLUMN {}.county_code IS {}").format(t, sql.Literal(
-            "6-digit county code; shard key for Citus (create_distributed_table by county_code)")),
-    ]
-    scope_col = scope_column(spec)
-    if scope_col is not None:
-        # text_pattern_ops lets LIKE 'prefix%' use the index whatever the collation.
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} (county_code, {} text_pattern_ops)").format(
-            sql.Identifier(f"{spec.name}_{scope_col}_prefix_idx"), t, sql.Identifier(scope_col)))
-    for name in spec.extra_indexes:
-        if name == scope_col:
-            continue  # the prefix index above serves equality too
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} (county_code, {})").format(
-            sql.Identifier(f"{spec.name}_{name}_idx"), t, sql.Identifier(name)))
-    if spec.geom:
-        stmts.append(sql.SQL("CREATE INDEX {} ON {} USING gist (geom)").format(
-            sql.Identifier(f"{spec.name}_geom_gist"), t))
-    return stmts
-
-
-_AUDIT_DDL: tuple[str, ...] = (
-    'CREATE TABLE meta (county_code text COLLATE "C" NOT NULL, key text NOT NULL, value text, '
-    "PRIMARY KEY (county_code, key))",
-    'CREATE TABLE audit_log (seq bigint GENERATED ALWAYS AS IDENTITY, id text COLLATE "C" NOT NULL, '
-    'county_code text COLLATE "C" NOT NULL, at timestamp without time zone NOT NULL, actor text NOT NULL, '
-    "action text NOT NULL, layer text, target text, before jsonb, after jsonb, "
-    "PRIMARY KEY (county_code, seq), UNIQUE (county_code, id))",
-    "COMMENT ON TABLE audit_log IS 'Append-only: who changed what, when, before and after. "
-    "A trigger refuses UPDATE, DELETE and TRUNCATE.'",
-    "CREATE OR REPLACE FUNCTION gridmap_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP; END $$",
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
-    "FOR EACH STATEMENT EXECUTE FUNCTION gridmap_audit_log_append_only()",
+# Version 1: one table per layer, meta, and the append-only audit log.
+_V1: tuple[str, ...] = (
+    """CREATE TABLE "units" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "code" text COLLATE "C" NOT NULL,
+        "level" text NOT NULL,
+        "name" text NOT NULL,
+        "parent_code" text COLLATE "C",
+        "households" bigint,
+        "residents" bigint,
+        "floating" bigint,
+        "risk_colour" text,
+        "risk_set_at" timestamp without time zone,
+        "staff" jsonb,
+        "plan_version" bigint NOT NULL,
+        "approximate" boolean,
+        geom geometry(MultiPolygon, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "units".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "units_code_prefix_idx" ON "units" (county_code, "code" text_pattern_ops)""",
+    """CREATE INDEX "units_parent_code_idx" ON "units" (county_code, "parent_code")""",
+    """CREATE INDEX "units_level_idx" ON "units" (county_code, "level")""",
+    """CREATE INDEX "units_geom_gist" ON "units" USING gist (geom)""",
+    """CREATE TABLE "households" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "address" text NOT NULL,
+        "residents" bigint,
+        "floating" bigint,
+        "rental" boolean,
+        "rooms" bigint,
+        "collected" boolean,
+        "town_code" text COLLATE "C",
+        "village_code" text COLLATE "C",
+        "grid_code" text COLLATE "C",
+        "micro_code" text COLLATE "C",
+        outside boolean NOT NULL DEFAULT false,
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "households".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "households_micro_code_prefix_idx" ON "households" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "households_geom_gist" ON "households" USING gist (geom)""",
+    """CREATE TABLE "stations" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "name" text NOT NULL,
+        "station_type" text NOT NULL,
+        "opened" date,
+        "closes" date,
+        "services" jsonb,
+        "funding_yuan" bigint,
+        "town_code" text COLLATE "C",
+        "village_code" text COLLATE "C",
+        "grid_code" text COLLATE "C",
+        "micro_code" text COLLATE "C",
+        outside boolean NOT NULL DEFAULT false,
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "stations".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "stations_micro_code_prefix_idx" ON "stations" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "stations_geom_gist" ON "stations" USING gist (geom)""",
+    """CREATE TABLE "inspections" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "place_type" text NOT NULL,
+        "hazard_types" jsonb NOT NULL,
+        "severity" text NOT NULL,
+        "status" text NOT NULL,
+        "found_at" timestamp without time zone NOT NULL,
+        "deadline" timestamp without time zone,
+        "rectified_at" timestamp without time zone,
+        "inspector" text,
+        "town_code" text COLLATE "C",
+        "village_code" text COLLATE "C",
+        "grid_code" text COLLATE "C",
+        "micro_code" text COLLATE "C",
+        outside boolean NOT NULL DEFAULT false,
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "inspections".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "inspections_micro_code_prefix_idx" ON "inspections" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "inspections_status_idx" ON "inspections" (county_code, "status")""",
+    """CREATE INDEX "inspections_found_at_idx" ON "inspections" (county_code, "found_at")""",
+    """CREATE INDEX "inspections_geom_gist" ON "inspections" USING gist (geom)""",
+    """CREATE TABLE "issues" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "category" text NOT NULL,
+        "description" text,
+        "channel" text,
+        "reporter" text,
+        "department" text,
+        "status" text NOT NULL,
+        "reported_at" timestamp without time zone NOT NULL,
+        "deadline" timestamp without time zone,
+        "closed_at" timestamp without time zone,
+        "town_code" text COLLATE "C",
+        "village_code" text COLLATE "C",
+        "grid_code" text COLLATE "C",
+        "micro_code" text COLLATE "C",
+        outside boolean NOT NULL DEFAULT false,
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "issues".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "issues_micro_code_prefix_idx" ON "issues" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "issues_status_idx" ON "issues" (county_code, "status")""",
+    """CREATE INDEX "issues_reported_at_idx" ON "issues" (county_code, "reported_at")""",
+    """CREATE INDEX "issues_geom_gist" ON "issues" USING gist (geom)""",
+    """CREATE TABLE "issue_events" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "issue_id" text COLLATE "C" NOT NULL,
+        "at" timestamp without time zone NOT NULL,
+        "actor" text NOT NULL,
+        "from_status" text,
+        "to_status" text NOT NULL,
+        "note" text,
+        "micro_code" text COLLATE "C",
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "issue_events".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "issue_events_micro_code_prefix_idx" ON "issue_events" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "issue_events_issue_id_idx" ON "issue_events" (county_code, "issue_id")""",
+    """CREATE TABLE "zero_reports" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "micro_code" text COLLATE "C" NOT NULL,
+        "day" date NOT NULL,
+        "reporter" text NOT NULL,
+        "note" text,
+        "reported_at" timestamp without time zone,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "zero_reports".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "zero_reports_micro_code_prefix_idx" ON "zero_reports" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "zero_reports_day_idx" ON "zero_reports" (county_code, "day")""",
+    """CREATE TABLE "planted_hotspots" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "layer" text NOT NULL,
+        "hazard_type" text,
+        "radius_m" double precision NOT NULL,
+        "start" date NOT NULL,
+        "end" date NOT NULL,
+        "pattern" text NOT NULL,
+        "extra_points" bigint,
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "planted_hotspots".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "planted_hotspots_geom_gist" ON "planted_hotspots" USING gist (geom)""",
+    """CREATE TABLE meta (
+        county_code text COLLATE "C" NOT NULL,
+        key text NOT NULL,
+        value text,
+        PRIMARY KEY (county_code, key)
+    )""",
+    """CREATE TABLE audit_log (
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        at timestamp without time zone NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        layer text,
+        target text,
+        before jsonb,
+        after jsonb,
+        PRIMARY KEY (county_code, seq),
+        UNIQUE (county_code, id)
+    )""",
+    "COMMENT ON TABLE audit_log IS 'Append-only: who changed what, when, before and after. A trigger refuses UPDATE, DELETE and TRUNCATE.'",
+    "CREATE OR REPLACE FUNCTION gridmap_audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP; END $$",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION gridmap_audit_log_append_only()",
     "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM PUBLIC",
 )
 
+# Version 2: local user accounts, and the scope each audit row was written in.
+_V2: tuple[str, ...] = (
+    """CREATE TABLE "users" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "display_name" text NOT NULL,
+        "role" text NOT NULL,
+        "unit_code" text COLLATE "C" NOT NULL,
+        "department" text,
+        "password_hash" text NOT NULL,
+        "password_set_at" timestamp without time zone,
+        "disabled" boolean,
+        "failed_logins" bigint,
+        "locked_until" timestamp without time zone,
+        "last_login_at" timestamp without time zone,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "users".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "users_unit_code_prefix_idx" ON "users" (county_code, "unit_code" text_pattern_ops)""",
+    """CREATE INDEX "users_role_idx" ON "users" (county_code, "role")""",
+    'ALTER TABLE audit_log ADD COLUMN scope text COLLATE "C"',
+    "CREATE INDEX audit_log_scope_idx ON audit_log (county_code, scope text_pattern_ops, seq)",
+)
 
-def _migration_1() -> list[sql.Composable]:
-    """The initial schema: one table per layer, meta, and the append-only audit log."""
-    stmts: list[sql.Composable] = []
-    for spec in (LAYERS[name] for name in V1_LAYERS):
-        stmts += _layer_ddl(spec)
-    stmts += [sql.SQL(s) for s in _AUDIT_DDL]  # literal DDL, no user input
-    return stmts
+# Version 3: the issue's department on each history event, and the sign-in throttle
+# for names that have no account (see gridmap/store/sqlite_schema.py).
+_V3: tuple[str, ...] = (
+    'ALTER TABLE "issue_events" ADD COLUMN "department" text',
+    'UPDATE "issue_events" AS e SET "department" = i."department" FROM "issues" AS i '
+    "WHERE i.county_code = e.county_code AND i.id = e.\"issue_id\"",
+    'CREATE INDEX "issue_events_department_idx" ON "issue_events" (county_code, "department")',
+    """CREATE TABLE "sign_in_throttle" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "failures" bigint NOT NULL,
+        "locked_until" timestamp without time zone,
+        "last_failure_at" timestamp without time zone,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "sign_in_throttle".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+)
 
-
-# Version -> statements. A later version appends ALTER statements here; version 1 is
-# never edited once deployed (the schema check in migrate() catches a forgotten one).
-def _migration_2() -> list[sql.Composable]:
-    """Local user accounts, and the scope each audit row was written in."""
-    return [
-        *_layer_ddl(LAYERS["users"]),
-        sql.SQL('ALTER TABLE audit_log ADD COLUMN scope text COLLATE "C"'),
-        sql.SQL("CREATE INDEX audit_log_scope_idx ON audit_log (county_code, scope text_pattern_ops, seq)"),
-    ]
-
-
-MIGRATIONS: dict[int, Callable[[], list[sql.Composable]]] = {1: _migration_1, 2: _migration_2}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}

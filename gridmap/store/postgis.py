@@ -327,6 +327,9 @@ class PostgisTransaction(Transaction):
             values,
         )
 
+    def _lock(self, key: str) -> None:
+        self._connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
     def _set_meta(self, county_code: str, key: str, value: str) -> None:
         self._connection.execute(
             "INSERT INTO meta (county_code, key, value) VALUES (%s, %s, %s) "
@@ -388,12 +391,13 @@ class PostgisStore(Store):
 
     # -- schema ---------------------------------------------------------------------
 
-    def migrate(self) -> int:
+    def migrate(self, target: int | None = None) -> int:
         """Create PostGIS if missing and bring the schema to :data:`SCHEMA_VERSION`.
 
         Concurrent callers (several app processes starting at once) are serialised by an
         advisory lock; each version's DDL and its ``schema_migrations`` row commit together.
         """
+        target = SCHEMA_VERSION if target is None else int(target)
         with self._pool.connection() as conn:
             try:
                 with conn.transaction():
@@ -406,15 +410,22 @@ class PostgisStore(Store):
                         require_postgis(conn)
                         conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer "
                                      "PRIMARY KEY, applied_at timestamp without time zone NOT NULL)")
-                    for version in range(current + 1, SCHEMA_VERSION + 1):
-                        for statement in MIGRATIONS[version]():
-                            conn.execute(statement)
+                    for version in range(current + 1, target + 1):
+                        for number, statement in enumerate(MIGRATIONS[version], 1):
+                            try:
+                                conn.execute(statement.encode())  # literal DDL, no parameters
+                            except psycopg.Error as exc:
+                                raise StoreError(
+                                    f"migration {version} of {self._display} failed at statement {number} "
+                                    f"({statement.split('(')[0].strip()[:60]}): {_first_line(exc)}; nothing "
+                                    "was changed") from exc
                         conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
                                      [version, now()])
-                    verify_schema(conn)
+                    if target == SCHEMA_VERSION:
+                        verify_schema(conn)
             except psycopg.Error as exc:
                 raise StoreError(f"cannot migrate {self._display}: {_first_line(exc)}") from exc
-        return SCHEMA_VERSION
+        return max(current, target)
 
     def grant_app_role(self, role: str) -> None:
         """Give a database role what the app needs, and no more.
@@ -438,14 +449,14 @@ class PostgisStore(Store):
 
     # -- reads ----------------------------------------------------------------------
 
-    def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-             bbox: BBox | None = None, columns: Sequence[str] | None = None,
-             limit: int | None = None, _conn: Any = None) -> Frame:
+    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
+              for_update: bool = False) -> Frame:
         spec = layer(layer_name)
         want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
         _check_columns(spec, want)
         parts, params = self._filter(spec, scope, where, bbox)
-        return self._select(spec, want, parts, params, limit, _conn)
+        return self._select(spec, want, parts, params, limit, conn, for_update=for_update)
 
     def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int:
         spec = layer(layer_name)
@@ -458,7 +469,7 @@ class PostgisStore(Store):
     def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                      predicate: str = "intersects") -> Frame:
         spec, parts, params = self._spatial_filter(layer_name, scope, geom, predicate)
-        return self._select(spec, [*spec.columns, "geometry"], parts, params, None, None)
+        return self._select(spec, [*spec.columns, "geometry"], parts, params, None, None, for_update=False)
 
     def explain(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                 predicate: str = "intersects") -> str:
@@ -473,10 +484,10 @@ class PostgisStore(Store):
         with self._connection() as conn:
             return "\n".join(r[0] for r in conn.execute(statement, params).fetchall())
 
-    def get_meta(self, county_code: str, key: str) -> str | None:
-        with self._connection() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE county_code = %s AND key = %s",
-                               [county_code[:6], key]).fetchone()
+    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+        with self._connection(conn) as c:
+            row = c.execute("SELECT value FROM meta WHERE county_code = %s AND key = %s",
+                            [county_code[:6], key]).fetchone()
         return row[0] if row else None
 
     def counties(self) -> list[str]:
@@ -555,7 +566,7 @@ class PostgisStore(Store):
         return spec, parts, params
 
     def _select(self, spec: LayerSpec, want: list[str], parts: list[sql.Composable], params: list[Any],
-                limit: int | None, conn: psycopg.Connection | None) -> Frame:
+                limit: int | None, conn: psycopg.Connection | None, *, for_update: bool) -> Frame:
         attrs = [c for c in want if c != "geometry"]
         with_geom = spec.geom is not None and "geometry" in want
         select = [sql.SQL("t.{}").format(sql.Identifier(c)) for c in attrs]
@@ -566,6 +577,8 @@ class PostgisStore(Store):
             sql.SQL(" AND ").join(parts))
         if limit is not None:
             statement = sql.SQL("{} LIMIT {}").format(statement, sql.Literal(int(limit)))
+        if for_update:
+            statement = sql.SQL("{} FOR UPDATE OF t").format(statement)
         with self._connection(conn) as c, c.cursor() as cur:
             cur.execute(statement, params)
             rows = cur.fetchall()

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import LAYERS, V1_LAYERS, LayerSpec, Scope, layer
+from gridmap.domain import LayerSpec, Scope, layer
 from gridmap.store.base import (
     AUDIT_COLUMNS,
     SCHEMA_VERSION,
@@ -39,16 +39,8 @@ from gridmap.store.base import (
     now,
     scope_column,
 )
+from gridmap.store.sqlite_schema import MIGRATIONS, verify_schema
 
-_SQL_TYPES = {
-    "text": "TEXT",
-    "int": "INTEGER",
-    "float": "REAL",
-    "bool": "INTEGER",
-    "date": "TEXT",
-    "datetime": "TEXT",
-    "json": "TEXT",
-}
 _PREDICATES = ("intersects", "within", "contains")
 
 
@@ -218,6 +210,9 @@ class SqliteTransaction(Transaction):
             list(record.values()),
         )
 
+    def _lock(self, key: str) -> None:
+        """Nothing to do: ``BEGIN IMMEDIATE`` already holds the database's one write lock."""
+
     def _set_meta(self, county_code: str, key: str, value: str) -> None:
         self._connection.execute(
             "INSERT INTO meta (county_code, key, value) VALUES (?, ?, ?) "
@@ -290,7 +285,8 @@ class SqliteStore(Store):
 
     # -- schema ---------------------------------------------------------------------
 
-    def migrate(self) -> int:
+    def migrate(self, target: int | None = None) -> int:
+        target = SCHEMA_VERSION if target is None else int(target)
         conn = self._connect()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -300,22 +296,30 @@ class SqliteStore(Store):
             if current > SCHEMA_VERSION:
                 raise StoreError(f"the store {self.path} has schema version {current}, newer than this "
                                  f"program ({SCHEMA_VERSION}); upgrade gridmap")
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[version]():
-                    conn.execute(statement)
+            for version in range(current + 1, target + 1):
+                for number, statement in enumerate(MIGRATIONS[version], 1):
+                    try:
+                        conn.execute(statement)
+                    except sqlite3.Error as exc:
+                        raise StoreError(f"migration {version} of {self.path} failed at statement {number} "
+                                         f"({statement.split('(')[0].strip()[:60]}): {exc}; nothing was "
+                                         "changed") from exc
                 conn.execute("INSERT INTO schema_migrations VALUES (?, ?)",
                              [version, now().isoformat(sep=" ")])
+            if target == SCHEMA_VERSION:
+                verify_schema(conn, self.path)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        return SCHEMA_VERSION
+        return max(current, target)
 
     # -- reads ----------------------------------------------------------------------
 
-    def read(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-             bbox: BBox | None = None, columns: Sequence[str] | None = None,
-             limit: int | None = None, _conn: Any = None) -> Frame:
+    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
+              for_update: bool = False) -> Frame:
+        # for_update needs nothing: a transaction holds SQLite's write lock from BEGIN IMMEDIATE.
         spec = layer(layer_name)
         want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
         unknown = [c for c in want if c not in spec.columns and c != "geometry"]
@@ -328,7 +332,7 @@ class SqliteStore(Store):
         query = f"SELECT {select} FROM {spec.name} t WHERE {sql} ORDER BY t.rowid"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        conn = _conn or self._connect()
+        conn = conn or self._connect()
         rows = conn.execute(query, params).fetchall()
         if not rows:
             return empty_frame(spec, want)
@@ -379,8 +383,8 @@ class SqliteStore(Store):
         keep = test(candidates.geometry.to_numpy(), geom)
         return candidates[np.asarray(keep, dtype=bool)].reset_index(drop=True) if spec.geom else candidates
 
-    def get_meta(self, county_code: str, key: str) -> str | None:
-        row = self._connect().execute("SELECT value FROM meta WHERE county_code = ? AND key = ?",
+    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+        row = (conn or self._connect()).execute("SELECT value FROM meta WHERE county_code = ? AND key = ?",
                                       [county_code[:6], key]).fetchone()
         return row[0] if row else None
 
@@ -418,76 +422,3 @@ class SqliteStore(Store):
     def _account_counties(self, username: str) -> list[str]:
         return [r[0] for r in self._connect().execute(
             "SELECT DISTINCT county_code FROM users WHERE id = ?", [username]).fetchall()]
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def _layer_ddl(spec: LayerSpec) -> list[str]:
-    cols = ["id TEXT NOT NULL", "county_code TEXT NOT NULL"]
-    for f in spec.fields:
-        cols.append(f"{f.name} {_SQL_TYPES[f.type]}{' NOT NULL' if f.required else ''}")
-    if spec.assigned:
-        cols += ["town_code TEXT", "village_code TEXT", "grid_code TEXT", "micro_code TEXT",
-                 "outside INTEGER NOT NULL DEFAULT 0"]
-    if spec.geom:
-        cols += ["geom BLOB NOT NULL", "minx REAL NOT NULL", "miny REAL NOT NULL",
-                 "maxx REAL NOT NULL", "maxy REAL NOT NULL"]
-    cols.append("UNIQUE (county_code, id)")
-    stmts = [f"CREATE TABLE {spec.name} ({', '.join(cols)})"]
-    indexed = {"county_code", *spec.extra_indexes}
-    col = scope_column(spec)
-    if col:
-        indexed.add(col)
-    for name in sorted(indexed):
-        stmts.append(f"CREATE INDEX {spec.name}_{name}_idx ON {spec.name} (county_code, {name})"
-                     if name != "county_code" else
-                     f"CREATE INDEX {spec.name}_county_idx ON {spec.name} (county_code)")
-    if spec.geom == "Point":
-        # Points: a covering B-tree on (county, x, y). Measured at 150k points: 3-4 s to
-        # load versus 12-23 s through an R*Tree, and ~1 ms per viewport query.
-        stmts.append(f"CREATE INDEX {spec.name}_xy_idx ON {spec.name} (county_code, minx, miny)")
-    elif spec.geom:
-        rt = f"{spec.name}_rtree"
-        stmts += [
-            f"CREATE VIRTUAL TABLE {rt} USING rtree(id, minx, maxx, miny, maxy)",
-            f"CREATE TRIGGER {spec.name}_rt_ins AFTER INSERT ON {spec.name} BEGIN "
-            f"INSERT INTO {rt} VALUES (new.rowid, new.minx, new.maxx, new.miny, new.maxy); END",
-            f"CREATE TRIGGER {spec.name}_rt_del AFTER DELETE ON {spec.name} BEGIN "
-            f"DELETE FROM {rt} WHERE id = old.rowid; END",
-            f"CREATE TRIGGER {spec.name}_rt_upd AFTER UPDATE OF minx, miny, maxx, maxy ON {spec.name} BEGIN "
-            f"UPDATE {rt} SET minx = new.minx, maxx = new.maxx, miny = new.miny, maxy = new.maxy "
-            "WHERE id = new.rowid; END",
-        ]
-    return stmts
-
-
-def _migration_1() -> list[str]:
-    stmts: list[str] = []
-    for spec in (LAYERS[name] for name in V1_LAYERS):
-        stmts += _layer_ddl(spec)
-    stmts += [
-        "CREATE TABLE meta (county_code TEXT NOT NULL, key TEXT NOT NULL, value TEXT, "
-        "PRIMARY KEY (county_code, key))",
-        "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
-        "county_code TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, "
-        "layer TEXT, target TEXT, before TEXT, after TEXT)",
-        "CREATE INDEX audit_county_idx ON audit_log (county_code, seq)",
-        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN "
-        "SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN "
-        "SELECT RAISE(ABORT, 'audit_log is append-only'); END",
-    ]
-    return stmts
-
-
-def _migration_2() -> list[str]:
-    """Local user accounts, and the scope each audit row was written in."""
-    return [
-        *_layer_ddl(LAYERS["users"]),
-        "ALTER TABLE audit_log ADD COLUMN scope TEXT",
-        "CREATE INDEX audit_scope_idx ON audit_log (county_code, scope, seq)",
-    ]
-
-
-_MIGRATIONS = {1: _migration_1, 2: _migration_2}

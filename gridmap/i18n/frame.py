@@ -1,0 +1,57 @@
+"""The application frame, the store and the overview page.
+
+Each key is written once: ``key: (Chinese, English)``.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app.title": ("网格一张图", "Grid Map"),
+    "app.subtitle": ("网格化社会治理 · 指挥一张图", "Grid-based community governance · one map"),
+    "app.language": ("语言 / Language", "语言 / Language"),
+    "app.county": ("县（市、区）", "County"),
+
+    "nav.overview": ("总览", "Overview"),
+    "nav.command_map": ("指挥一张图", "Command map"),
+    "nav.sign_in": ("登录", "Sign in"),
+    "nav.audit": ("操作审计", "Audit trail"),
+
+    "store.label": ("数据存储", "Data store"),
+    "store.caption": ("数据存储：{url}（{backend}）", "Data store: {url} ({backend})"),
+    "store.backend.sqlite": ("内置 SQLite 文件", "embedded SQLite file"),
+    "store.backend.postgis": ("PostgreSQL + PostGIS 服务器", "PostgreSQL + PostGIS server"),
+    "store.open_failed": ("无法打开数据存储：{url}", "Cannot open the data store: {url}"),
+    "store.open_failed_detail": ("原因：{detail}", "Reason: {detail}"),
+    "store.open_failed_hint": (
+        "请检查环境变量 `GRIDMAP_DB`（例如 `sqlite:///data/gridmap.db` 或 `postgresql://用户@主机:5432/数据库`）以及数据库服务是否已启动。",
+        "Check the `GRIDMAP_DB` environment variable (e.g. `sqlite:///data/gridmap.db` or `postgresql://user@host:5432/database`) and that the database server is running.",
+    ),
+    "store.empty": ("数据存储中还没有任何县的数据。", "The data store holds no county yet."),
+    "store.empty_hint": (
+        "可运行 `python -m gridmap demo --scale small` 生成演示数据，或在“数据管理”中导入。",
+        "Run `python -m gridmap demo --scale small` for demo data, or import data under Data admin.",
+    ),
+    "store.read_failed": ("读取数据时出错：{detail}", "Reading the data failed: {detail}"),
+
+    "overview.title": ("总览", "Overview"),
+    "overview.county": ("当前县（市、区）：{name}（{code}）", "County: {name} ({code})"),
+    "overview.as_of": ("数据截至：{as_of}", "Data as of: {as_of}"),
+    "overview.as_of_unknown": ("数据截至：未记录", "Data as of: not recorded"),
+    "overview.plan_version": ("当前网格方案：第 {version} 版", "Current grid plan: version {version}"),
+    "overview.approximate_note": (
+        "提示：乡镇（街道）和村（社区）边界为根据公开资料推算的近似范围，并非测绘成果，仅供示意，不作为权属或行政区划依据。",
+        "Note: town (street) and village (community) boundaries are approximations derived from public data, not surveyed boundaries. They are for illustration only and carry no legal or administrative weight.",
+    ),
+    "overview.levels": ("各层级单元数", "Units per level"),
+    "overview.layers": ("各图层记录数", "Records per layer"),
+    "overview.col.level": ("层级", "Level"),
+    "overview.col.layer": ("图层", "Layer"),
+    "overview.col.count": ("数量", "Count"),
+    "overview.metric.micro": ("微网格", "Micro-grids"),
+    "overview.metric.households": ("实有房屋", "Households"),
+    "overview.metric.issues": ("事件", "Issues"),
+    "overview.metric.stations": ("服务站点", "Stations"),
+
+    "common.none": ("无", "none"),
+    "common.unknown": ("未知", "unknown"),
+}
