@@ -92,8 +92,8 @@ def _new_rows(snapshot: Snapshot, table: PointTable, rows: slice, eligible: np.n
         fresh = np.zeros(len(eligible), dtype=bool)
         fresh[candidates] = np.fromiter((i not in known for i in table.ids[rows][candidates]), bool, len(candidates))
     index = np.flatnonzero(fresh)
-    codes = np.append(snapshot.micro_codes.astype(object), None)  # index M: outside every micro-grid
-    status = np.append(np.array(CODES[status_kind], dtype=object), None)  # code -1: unknown
+    codes = np.append(snapshot.micro_codes.astype(object), np.array([None], dtype=object))  # M: outside
+    status = np.append(np.array(CODES[status_kind], dtype=object), np.array([None], dtype=object))  # -1: unknown
     frame = pd.DataFrame({"id": table.ids[rows][index], "micro_code": codes[table.micro[rows][index]],
                           "at": times[index], "status": status[table["status"][rows][index]]})
     if table.lonlat is not None:

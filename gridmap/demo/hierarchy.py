@@ -164,7 +164,8 @@ def _unit_table(places: Places, micro_polys: np.ndarray, micro_village: np.ndarr
     m_codes = np.array([f"{g_codes[g]}{k:03d}" for g, k in zip(grid_of_micro, micro_no, strict=True)], dtype=object)
     m_names = np.array([f"{g_names[g]}第{k}微网格" for g, k in zip(grid_of_micro, micro_no, strict=True)], dtype=object)
     frames = [
-        _level(Level.COUNTY, [COUNTY_UNIT_CODE], [COUNTY_NAME], [None], [county_poly], -1, -1),
+        _level(Level.COUNTY, [COUNTY_UNIT_CODE], [COUNTY_NAME], np.array([None], dtype=object), [county_poly],
+               -1, -1),
         _level(Level.TOWN, towns["code"], towns["name"], [COUNTY_UNIT_CODE] * len(towns), town_polys,
                town_row, -1),
         _level(Level.VILLAGE, v_codes, v_names, towns["code"].to_numpy()[town_of_village], village_polys,

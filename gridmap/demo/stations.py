@@ -70,11 +70,12 @@ def _household_in(ctx: Context, rng: np.random.Generator, unit_rows: np.ndarray)
 def _households_by_code(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Household rows ordered by micro-grid code, and the sorted codes (cached per run)."""
     cached = ctx.cache.get("households_by_code")
-    if cached is None:
+    if not isinstance(cached, tuple):
         micro_codes = ctx.units["code"].to_numpy()[ctx.household_micro].astype(str)
         order = np.argsort(micro_codes, kind="stable")
         cached = ctx.cache["households_by_code"] = (order, micro_codes[order])
-    return cached
+    order, codes = cached
+    return order, codes
 
 
 def _opened(ctx: Context, rng: np.random.Generator, n: int, max_days: int = 1500) -> list[dt.date]:
@@ -155,7 +156,7 @@ def _per_town(ctx: Context, rng: np.random.Generator) -> list[dict[str, object]]
                              _opened(ctx, rng, 1, 2500)[0], None, p))
     seat = np.array(ctx.places.county_seat)
     if not shapely.contains_xy(ctx.places.area, seat[0], seat[1]):
-        seat = rows[-1]["x"], rows[-1]["y"]
+        seat = np.array([rows[-1]["x"], rows[-1]["y"]], dtype=float)
     rows.append(_row(f"{COUNTY_NAME}社会治理中心", StationType.GOVERNANCE_CENTRE,
                      _opened(ctx, rng, 1, 2500)[0], None, np.asarray(seat, dtype=float)))
     return rows

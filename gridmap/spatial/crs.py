@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pyproj
@@ -58,7 +58,7 @@ _GK_FIRST_EPSG = 4534
 _GK_FIRST_CM = 75
 _GK_LAST_CM = 135
 
-LonOrBounds = float | int | Sequence[float] | np.ndarray | shapely.Geometry | Any
+LonOrBounds: TypeAlias = float | int | Sequence[float] | np.ndarray | shapely.Geometry | Any
 
 
 # --------------------------------------------------------------------------- metric CRS

@@ -39,7 +39,7 @@ class Adjacency:
 
 
 def voronoi_faces(seeds: np.ndarray, area: shapely.Geometry, groups: np.ndarray | None = None,
-                  regions: Sequence[shapely.Geometry] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  regions: Sequence[shapely.Geometry] | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut ``area`` by the Voronoi diagram of ``seeds`` into noded faces.
 
     With ``groups`` and ``regions``, the diagram is constrained: seeds of group ``g``
@@ -67,20 +67,20 @@ def voronoi_faces(seeds: np.ndarray, area: shapely.Geometry, groups: np.ndarray 
         raise ValueError("voronoi_faces: two seeds coincide; move one of them (see separate_points)")
     if (groups is None) != (regions is None):
         raise ValueError("voronoi_faces: pass both groups and regions, or neither")
-    if groups is None:
+    if groups is None or regions is None:
         groups, regions = np.zeros(len(seeds), dtype=np.int64), [area]
-    groups = np.asarray(groups, dtype=np.int64)
-    regions = np.asarray(regions, dtype=object)
-    lines = [shapely.boundary(area), *shapely.boundary(regions)]
-    for g, region in enumerate(regions):
-        mine = seeds[groups == g]
+    group_of = np.asarray(groups, dtype=np.int64)
+    region_of = np.asarray(regions, dtype=object)
+    lines = [shapely.boundary(area), *shapely.boundary(region_of)]
+    for g, region in enumerate(region_of):
+        mine = seeds[group_of == g]
         if len(mine) >= 2:
             lines.append(shapely.intersection(_voronoi_edges(mine, region), region))
     noded = shapely.union_all(shapely.get_parts(np.asarray(lines, dtype=object)))
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
     inside = shapely.contains_properly(area, shapely.point_on_surface(faces)) & (shapely.area(faces) > 0)
     faces = faces[inside]
-    return faces, _owners(faces, seeds, groups, regions)
+    return faces, _owners(faces, seeds, group_of, region_of)
 
 
 def _voronoi_edges(seeds: np.ndarray, region: shapely.Geometry) -> shapely.Geometry:
