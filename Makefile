@@ -58,14 +58,17 @@ run: demo assets ## install, seed the small demo on first start, serve the app (
 	@echo "==> serving on http://localhost:$(PORT) (Ctrl-C stops)"
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(STAMP) assets ## ruff, then the whole pytest suite (unit, store, app, browser)
+test: $(STAMP) assets ## ruff and mypy, then the whole pytest suite (unit, store, app, browser)
 	@echo "==> ruff check"
 	$(BIN)/ruff check .
+	@echo "==> mypy (gridmap/)"
+	$(BIN)/mypy
 	@echo "==> pytest"
 	$(BIN)/python -m pytest --timeout=900 --durations=10 $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff only
+lint: $(STAMP) ## ruff and mypy only
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP) ## run the benchmarks in benchmarks/ (BENCH="assign ..." to pick)
 	@if [ -z "$(strip $(BENCH))" ]; then echo "no benchmarks/bench_*.py yet"; exit 0; fi
