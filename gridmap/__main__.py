@@ -85,16 +85,23 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from gridmap.io import import_layer
+    """Import a file; the report (or the refusal) in ``--lang``, else Chinese then English line by line."""
+    from gridmap.io import ImportRejected, import_layer
 
     session = _session(args, Scope.county(args.county))
     progress = Progress()
+    refused: ImportRejected | None = None
     try:
         report = import_layer(session, args.layer, Path(args.file), crs=args.crs, source_crs=args.source_crs,
                               mode=args.mode, progress=progress)
+    except ImportRejected as exc:
+        refused = exc
     finally:
         progress.close()
-    print(report)
+    if refused is not None:
+        print(refused.text(args.lang) if args.lang else str(refused), file=sys.stderr)
+        return 2
+    print(report.text(args.lang) if args.lang else str(report))
     return 0
 
 
@@ -231,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="gcj02 for coordinates taken from Gaode/Amap")
     imp.add_argument("--mode", choices=["append", "replace"], default="append")
     imp.add_argument("--actor", default="cli")
+    imp.add_argument("--lang", choices=["zh", "en"], default=None,
+                     help="language of the report and of the problems (default: Chinese, then English)")
     imp.set_defaults(func=_cmd_import)
 
     exp = sub.add_parser("export", parents=[common], help="export a layer to a file")

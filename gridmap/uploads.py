@@ -23,8 +23,12 @@ The recipe:
    traversal, symbolic links) and must hold a data file whose content matches its
    suffix; GeoPackage must be a GeoPackage, not any SQLite file; text (CSV, GeoJSON)
    must decode as UTF-8 or GB18030 (:mod:`gridmap.io.sources` decides, as for
-   imports). GeoJSON must parse, and GB18030 GeoJSON is re-encoded as UTF-8 (RFC 7946;
-   GDAL reads nothing else).
+   imports). GeoJSON must parse (nested at most :data:`gridmap.io.jsontext.MAX_JSON_DEPTH`
+   levels, measured before parsing) and be GeoJSON: JSON of another format is named
+   (Open311 GeoReport v2 is recognised but not importable yet). GB18030 GeoJSON is
+   re-encoded as UTF-8 (RFC 7946; GDAL reads nothing else). In a zip, a ``.txt`` counts
+   as data only when its first line names coordinate or WKT columns
+   (:func:`gridmap.io.sources.data_files`, as for imports).
 
 EXIF positions are taken as WGS84 (EPSG:4326, what phone GNSS records), the CRS the
 store keeps; nothing here converts them.
@@ -40,17 +44,17 @@ import struct
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from PIL import ExifTags, Image, ImageOps
 
-from gridmap.i18n import DEFAULT_LANGUAGE, t
+from gridmap.i18n import DEFAULT_LANGUAGE
+from gridmap.io import jsontext
 from gridmap.io.archive import safe_extract
-from gridmap.io.problems import ImportRejected, Problem
-from gridmap.io.sources import SUFFIX_FORMATS, _decode_text
+from gridmap.io.problems import ImportRejected, Message, Problem
+from gridmap.io.sources import SUFFIX_FORMATS, _decode_text, data_files
 
 Kind = Literal["image", "data"]
 
@@ -88,8 +92,6 @@ FORMAT_NAMES: dict[str, str] = {
 }
 _MARKUP = ("svg", "html", "xml")
 _PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-_GEOJSON_TYPES = frozenset({"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
-                            "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"})
 _GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "jpeg"),
@@ -117,17 +119,7 @@ _GPS_IFD = ExifTags.IFD.GPSInfo
 
 # --------------------------------------------------------------------------- results
 
-
-@dataclass(frozen=True)
-class Message:
-    """An i18n message key with its placeholder values; :meth:`text` renders it."""
-
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def text(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
-        """The message in ``lang`` (``"zh"`` or ``"en"``)."""
-        return t(self.key, lang, **self.params)
+# Message (an i18n key with its values) is gridmap.io.problems.Message, used here as well.
 
 
 class UploadRejected(ImportRejected):
@@ -143,7 +135,7 @@ class UploadRejected(ImportRejected):
 
     def __init__(self, key: str, **params: Any) -> None:
         self.reason = Message(key, params)
-        super().__init__([Problem(None, None, self.reason.text("zh"))])
+        super().__init__([Problem(None, None, self.reason, located=False)])
 
     @property
     def key(self) -> str:
@@ -534,7 +526,8 @@ def _to_srgb(im: Image.Image, icc: bytes) -> tuple[Image.Image, bool]:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         srgb = ImageCms.createProfile("sRGB")
-        return ImageCms.profileToProfile(im, source, srgb, outputMode=im.mode), True
+        converted = ImageCms.profileToProfile(im, source, srgb, outputMode=im.mode)
+        return (converted, True) if converted is not None else (im, False)
     except (OSError, ValueError, ImageCms.PyCMSError):
         return im, False
 
@@ -585,14 +578,13 @@ def _check_zip(path: Path, name: str, dest: Path, limits: UploadLimits) -> tuple
     try:
         unpacked = safe_extract(path, dest, limits.unpacked_bytes)
     except ImportRejected as exc:
-        raise UploadRejected("upload.bad_archive", name=name,
-                             detail="；".join(p.message.removeprefix("文件：") for p in exc.problems)) from None
+        raise UploadRejected("upload.bad_archive", name=name, detail=[p.detail for p in exc.problems]) from None
     members = tuple(p.relative_to(dest).as_posix() for p in unpacked)
-    data_files = [p for p in unpacked if p.suffix.lower() in SUFFIX_FORMATS
-                  and "__MACOSX" not in p.parts and not p.name.startswith(".")]
-    if not data_files:
-        raise UploadRejected("upload.archive_no_data", name=name)
-    for member in data_files:
+    found = data_files(unpacked)
+    if not found:
+        shown = list(members[:10]) + (["…"] if len(members) > 10 else [])
+        raise UploadRejected("upload.archive_no_data", name=name, members=shown or ["-"])
+    for member in found:
         _check_member(member, member.relative_to(dest).as_posix(), name)
     return members
 
@@ -632,13 +624,14 @@ def _decode(path: Path, name: str) -> tuple[str, bool]:
 
 def _check_geojson(text: str, name: str) -> None:
     try:
-        document = json.loads(text)
+        document = jsontext.loads(text)
+    except jsontext.JsonTooDeep as exc:
+        raise UploadRejected("upload.json_too_deep", name=name, depth=exc.depth, limit=exc.limit) from None
     except json.JSONDecodeError as exc:
         raise UploadRejected("upload.bad_geojson", name=name, detail=str(exc)) from None
-    kind = document.get("type") if isinstance(document, dict) else None
-    if kind not in _GEOJSON_TYPES:
-        raise UploadRejected("upload.bad_geojson", name=name,
-                             detail=f"type={kind!r}" if isinstance(document, dict) else type(document).__name__)
+    what = jsontext.describe_document(document)
+    if what is not None:
+        raise UploadRejected("upload.not_geojson", name=name, what=what)
 
 
 # --------------------------------------------------------------------------- sniffing

@@ -73,6 +73,8 @@ _BOWTIE = [[120.401, 27.511], [120.402, 27.512], [120.402, 27.511], [120.401, 27
 _UNCLOSED = SQUARE[:-1]
 _FAR_HOLE = [[120.403, 27.511], [120.4035, 27.511], [120.4035, 27.5115], [120.403, 27.511]]
 _COLLAPSED = [[120.401, 27.511], [120.402, 27.511], [120.401, 27.511]]
+# A hole in SQUARE, counter-clockwise like its exterior (RFC 7946 wants holes clockwise).
+_CCW_HOLE = [[120.4013, 27.5113], [120.4017, 27.5113], [120.4017, 27.5117], [120.4013, 27.5117], [120.4013, 27.5113]]
 
 
 def _shapefile_without_prj(tmp: Path) -> Path:
@@ -107,7 +109,8 @@ REJECTED: list[Case] = [
          ("没有几何",), 2),
     Case("empty geometry", "units", _units_file(_unit({"type": "Polygon", "coordinates": []})), ("几何为空",), 1),
     Case("unknown geometry type", "households",
-         _households_file(feature({"type": "Blob", "coordinates": [1, 2]}, address="x")), ("没有几何",), 2),
+         _households_file(feature({"type": "Blob", "coordinates": [1, 2]}, address="x")),
+         ("几何类型 'Blob'", "不是 GeoJSON 的几何类型"), 2),
     Case("point into units", "units", _units_file(_unit(point(*INSIDE_M1))), ("Point", "需要面"), 1),
     Case("polygon into households", "households", _households_file(household(polygon(SQUARE), n=2)),
          ("Polygon", "需要点"), 2),
@@ -150,7 +153,7 @@ REJECTED: list[Case] = [
          ("没有任何要素",), None),
     Case("corrupt GeoJSON", "households",
          lambda tmp: write_csv(tmp / "h.geojson", '{"type": "FeatureCollection", "features": [{"type": '),
-         ("无法读取 h.geojson",), None),
+         ("h.geojson", "不是有效的 JSON", "第 1 行"), None),
     Case("unsupported file type", "households",
          lambda tmp: write_csv(tmp / "h.xlsx", "not really"), ("不支持的文件类型",), None),
     Case("oversize file refused before reading", "households",
@@ -175,6 +178,9 @@ def test_bad_file_is_rejected_naming_feature_and_problem(case: Case, tmp_path: P
     where = "文件" if case.feature is None else f"第 {case.feature} 个要素"
     assert matching[0].message.startswith(where)
     assert matching[0].message in str(caught.value)
+    english = matching[0].text("en")  # every message renders in English too, naming the same place
+    assert english.startswith("File" if case.feature is None else f"Feature {case.feature}")
+    assert english in str(caught.value) and english != matching[0].message
 
 
 def _gbk_shapefile_zip(tmp: Path) -> Path:
@@ -199,6 +205,11 @@ def _valid_multipolygon(result: Any) -> None:
     assert geom.geom_type == "MultiPolygon" and geom.is_valid
 
 
+def _rfc7946_rings(result: Any) -> None:
+    polygon_ = result.frame.geometry.iloc[0].geoms[0]
+    assert polygon_.exterior.is_ccw and all(not ring.is_ccw for ring in polygon_.interiors)
+
+
 def _two_dimensional(result: Any) -> None:
     assert not shapely.has_z(result.frame.geometry.to_numpy()).any()
     assert result.frame.crs.to_epsg() == 4326
@@ -215,6 +226,14 @@ REPAIRED: list[Repair] = [
            _households_file(household({"type": "MultiPoint", "coordinates": [list(INSIDE_M1)]}, n=2)),
            ("第 2 个要素", "MultiPoint"),
            lambda r: assert_equal(list(r.frame.geom_type), ["Point", "Point"])),
+    Repair("counter-clockwise hole turned clockwise (RFC 7946)", "units",
+           _units_file(_unit(polygon(SQUARE, _CCW_HOLE))), ("第 1 个要素", "RFC 7946", "已调整"), _rfc7946_rings),
+    Repair("clockwise exterior turned counter-clockwise (RFC 7946)", "units",
+           _units_file(_unit(polygon(SQUARE[::-1]))), ("第 1 个要素", "外环应为逆时针"), _rfc7946_rings),
+    Repair("15 decimals rounded to 7", "households",
+           _households_file(household(point(120.405000000000012, 27.515000000000034), n=2)),
+           ("第 2 个要素", "超过 7 位小数", "四舍五入"),
+           lambda r: assert_equal(shapely.get_coordinates(r.frame.geometry.iloc[1]).tolist(), [[120.405, 27.515]])),
     Repair("units parent_code derived from the code", "units",
            _units_file(_unit(polygon(SQUARE), parent_code=None)), ("推定为 33032710000101",),
            lambda r: assert_equal(r.frame["parent_code"].iloc[0], "33032710000101")),
@@ -232,6 +251,7 @@ def test_safe_repair_is_made_and_reported(case: Repair, tmp_path: Path) -> None:
     matching = [p for p in result.repaired if all(w in p.message for w in case.words)]
     assert matching, f"no repair mentions {case.words}: {[p.message for p in result.repaired]}"
     assert all(p.severity == "repaired" for p in result.repaired)
+    assert all(p.text("en").startswith("Feature ") for p in matching)
     case.check(result)
 
 
@@ -242,7 +262,7 @@ def test_3d_file_reported_as_epsg4979_is_taken_as_wgs84(tmp_path: Path) -> None:
     result = read_layer_file("households", path)
     assert result.frame.crs.to_epsg() == 4326 and not shapely.has_z(result.frame.geometry.to_numpy()).any()
     assert len(result.repaired) == 2
-    assert not any("转换" in n for n in result.notes)  # no transformation: 4979 is 4326 plus height
+    assert not any("转换" in n.text() for n in result.notes)  # no transformation: 4979 is 4326 plus height
 
 
 def test_plain_geopandas_cannot_read_an_unclosed_ring(tmp_path: Path) -> None:
@@ -261,7 +281,7 @@ def test_repair_keeps_area_within_one_percent(tmp_path: Path) -> None:
 def test_gbk_dbf_without_cpg_is_read_as_gb18030_and_noted(tmp_path: Path) -> None:
     result = read_layer_file("households", _gbk_shapefile_zip(tmp_path))
     assert list(result.frame["address"]) == ["温州市苍南县灵溪镇人民路1号", "龙港镇"]
-    assert any("GB18030" in n for n in result.notes)
+    assert any("GB18030" in n.text() for n in result.notes)
 
 
 def test_utf8_dbf_without_cpg_is_read_as_utf8_and_noted(tmp_path: Path) -> None:
@@ -270,7 +290,7 @@ def test_utf8_dbf_without_cpg_is_read_as_utf8_and_noted(tmp_path: Path) -> None:
     shp = write_shapefile(tmp_path / "shp", frame, encoding="UTF-8", cpg=False)
     result = read_layer_file("households", shp)
     assert list(result.frame["address"]) == ["灵溪镇"]
-    assert any("UTF-8" in n for n in result.notes)
+    assert any("UTF-8" in n.text() for n in result.notes)
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
@@ -278,7 +298,7 @@ def test_gbk_csv_is_decoded_and_noted(encoding: str, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "h.csv", "address,经度,纬度\n温州市苍南县灵溪镇,120.405,27.515\n", encoding)
     result = read_layer_file("households", path)
     assert result.frame["address"].iloc[0] == "温州市苍南县灵溪镇"
-    assert any("GB18030" in n for n in result.notes)
+    assert any("GB18030" in n.text() for n in result.notes)
 
 
 def test_shapefile_without_prj_is_accepted_with_crs(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ BROKEN: list[tuple[str, Edit, str, tuple[str, ...]]] = [
     ("micro-grid sticks 200 m out of its grid", _set(M1, geometry=_box(120.398, 27.51, 120.41, 27.52)), M1,
      ("超出上级单元", G1)),
     ("siblings overlap", _set(M2, geometry=_box(120.408, 27.51, 120.42, 27.52)), M1, ("重叠", M2)),
-    ("parent is two levels up", _set(M3, parent_code=VILLAGE), M3, ("其上级应为 grid 级", "village")),
+    ("parent is two levels up", _set(M3, parent_code=VILLAGE), M3, ("其上级应为网格", "村(社区)")),
     ("code does not start with the parent's prefix", _add("33032710000102009", "micro", G1,
                                                           _box(120.401, 27.511, 120.402, 27.512)),
      "33032710000102009", ("编码前缀", G1)),

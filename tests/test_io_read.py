@@ -66,14 +66,14 @@ def test_projected_shapefile_with_prj_is_transformed_and_noted(tmp_path: Path) -
     shp = write_shapefile(tmp_path / "shp", households_frame(3, crs="EPSG:4549"))
     result = read_layer_file("households", zip_files(tmp_path / "h.zip", shapefile_parts(shp)))
     assert np.allclose(_coords(result), shapely.get_coordinates(households_frame(3).geometry), atol=1e-8)
-    assert any("EPSG:4549" in n and "WGS84" in n for n in result.notes)
+    assert any("EPSG:4549" in n.text() and "WGS84" in n.text() for n in result.notes)
 
 
 def test_arcgis_upper_case_columns_match(tmp_path: Path) -> None:
     path = write_geojson(tmp_path / "h.geojson", [feature(point(*INSIDE_M1), ADDRESS="一号", Residents=2, extra=1)])
     result = read_layer_file("households", path)
     assert result.frame["address"].iloc[0] == "一号" and result.frame["residents"].iloc[0] == 2
-    assert any("extra" in n and "忽略" in n for n in result.notes)
+    assert any("extra" in n.text() and "忽略" in n.text() for n in result.notes)
 
 
 @pytest.mark.parametrize(("x", "y"), [("lon", "lat"), ("经度", "纬度"), ("longitude", "latitude"), ("X", "Y"),
@@ -115,13 +115,13 @@ def test_gcj02_source_is_converted_to_wgs84(tmp_path: Path) -> None:
     converted = read_layer_file("households", path, source_crs="gcj02")
     assert np.allclose(_coords(converted), wgs, atol=1e-8)
     assert not np.allclose(_coords(plain), wgs, atol=1e-3)  # ~500 m apart without the conversion
-    assert any("GCJ-02" in n for n in converted.notes)
+    assert any("GCJ-02" in n.text() for n in converted.notes)
 
 
 def test_crs_argument_overrides_a_declared_crs_and_says_so(tmp_path: Path) -> None:
     shp = write_shapefile(tmp_path / "shp", households_frame(1).set_crs("EPSG:4490", allow_override=True))
     result = read_layer_file("households", shp, crs="EPSG:4326")
-    assert any("4490" in n and "--crs" in n for n in result.notes)
+    assert any("4490" in n.text() and "--crs" in n.text() for n in result.notes)
 
 
 def test_datetimes_with_zone_become_beijing_local_time(tmp_path: Path) -> None:

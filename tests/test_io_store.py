@@ -136,7 +136,7 @@ def test_replace_mode_replaces_the_layer_in_scope(county: Store, tmp_path: Path)
 
 def test_points_without_units_are_kept_as_outside(store: Store, tmp_path: Path) -> None:
     report = import_layer(Session.system(store, SCOPE, "t"), "households", _households(tmp_path, INSIDE_M1))
-    assert report.outside == 1 and any("还没有微网格" in n for n in report.notes)
+    assert report.outside == 1 and any("还没有微网格" in n.text() for n in report.notes)
     assert list(store.read("households", SCOPE)["outside"]) == [True]
 
 

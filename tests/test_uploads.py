@@ -434,8 +434,8 @@ def test_gb18030_geojson_is_re_encoded_so_the_importer_can_read_it(tmp_path: Pat
 def test_geojson_must_parse() -> None:
     exc = _rejected(b'{"type": "FeatureCollection", "features": [', "h.geojson", "data")
     assert exc.key == "upload.bad_geojson" and "h.geojson" in exc.text("en")
-    assert _rejected(b'{"hello": "world"}', "h.geojson", "data").key == "upload.bad_geojson"
-    assert _rejected(b"[1, 2]", "h.json", "data").key == "upload.bad_geojson"
+    assert _rejected(b'{"hello": "world"}', "h.geojson", "data").key == "upload.not_geojson"
+    assert _rejected(b"[1, 2]", "h.json", "data").key == "upload.not_geojson"
 
 
 def test_a_geopackage_is_accepted(tmp_path: Path) -> None:

@@ -60,8 +60,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "upload.bad_archive": ("压缩包 {name} 被拒绝：{detail}", "The zip archive {name} was refused: {detail}"),
     "upload.archive_no_data": (
-        "压缩包 {name} 中没有可导入的数据文件（.shp、.gpkg、.geojson 或 .csv）。",
-        "The zip archive {name} holds no data file to import (.shp, .gpkg, .geojson or .csv).",
+        "压缩包 {name} 中没有可导入的数据文件（.shp、.gpkg、.geojson 或 .csv；.txt 须有经纬度列或 WKT 列），其中只有：{members}。",
+        "The zip archive {name} holds no data file to import (.shp, .gpkg, .geojson or .csv; a .txt needs coordinate or WKT columns); it holds only: {members}.",
     ),
     "upload.archive_member_markup": (
         "压缩包 {name} 中的 {member} 实际是 {found}（网页或标记文件），不予接收。",
@@ -79,6 +79,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件 {name} 不是有效的 GeoJSON：{detail}",
         "The file {name} is not valid GeoJSON: {detail}",
     ),
+    "upload.json_too_deep": (
+        "文件 {name} 的 JSON 嵌套 {depth} 层，超过上限 {limit} 层（GeoJSON 通常不超过 10 层），不予接收。",
+        "The file {name} is JSON nested {depth} levels deep, above the limit of {limit} (GeoJSON rarely needs 10); it was refused.",
+    ),
+    "upload.not_geojson": ("文件 {name}：{what}", "The file {name}: {what}"),
     "upload.note.metadata_removed": (
         "已去除照片中的全部元数据（拍摄位置、设备信息等），只保存画面本身。",
         "All metadata (location, camera details and the like) was removed from the photo; only the picture is kept.",

@@ -12,7 +12,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from gridmap.io.problems import reject
+from gridmap.io.problems import Message, reject
 
 # A shapefile zip has 4-8 members; 100 leaves room for several layers and read-mes.
 ZIP_MAX_MEMBERS = 100
@@ -33,13 +33,12 @@ def check_size(path: Path, max_bytes: int) -> None:
         ImportRejected: when the file is missing, not a regular file, or too large.
     """
     if not path.exists():
-        raise reject(f"找不到文件 {path}")
+        raise reject("io.file.missing", path=str(path))
     if not path.is_file():
-        raise reject(f"{path} 不是文件")
+        raise reject("io.file.not_a_file", path=str(path))
     total = sum(p.stat().st_size for p in _with_siblings(path))
     if total > max_bytes:
-        raise reject(f"文件 {path.name} 共 {_mib(total)}，超过上限 {_mib(max_bytes)}；"
-                     "请拆分后分批导入")
+        raise reject("io.file.too_large", name=path.name, size=size_text(total), limit=size_text(max_bytes))
 
 
 def safe_extract(archive: Path, dest: Path, max_bytes: int) -> list[Path]:
@@ -67,46 +66,45 @@ def safe_extract(archive: Path, dest: Path, max_bytes: int) -> list[Path]:
             _check_members(members, max_bytes)
             return [_copy_member(zf, m, dest) for m in members]
     except zipfile.BadZipFile as exc:
-        raise reject(f"{archive.name} 不是有效的 zip 压缩包（{exc}）") from None
+        raise reject("io.zip.bad", name=archive.name, detail=str(exc)) from None
 
 
 def _check_members(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
     if len(members) > ZIP_MAX_MEMBERS:
-        raise reject(f"压缩包内有 {len(members)} 个文件，超过上限 {ZIP_MAX_MEMBERS}")
+        raise reject("io.zip.too_many_members", count=len(members), limit=ZIP_MAX_MEMBERS)
     total = sum(m.file_size for m in members)
     if total > max_bytes:
-        raise reject(f"压缩包解压后共 {_mib(total)}，超过上限 {_mib(max_bytes)}")
+        raise reject("io.zip.too_large_unpacked", size=size_text(total), limit=size_text(max_bytes))
     for m in members:
         _check_name(m.filename)
         if stat.S_ISLNK(m.external_attr >> 16):
-            raise reject(f"压缩包成员 {m.filename!r} 是符号链接，不予解压")
+            raise reject("io.zip.symlink", member=repr(m.filename))
         if m.flag_bits & 0x1:
-            raise reject(f"压缩包成员 {m.filename!r} 已加密，请去掉密码后再导入")
+            raise reject("io.zip.encrypted", member=repr(m.filename))
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > ZIP_RATIO_MIN_BYTES and ratio > ZIP_MAX_RATIO:
-            raise reject(f"压缩包成员 {m.filename!r} 压缩比 {ratio:.0f}:1，超过上限 {ZIP_MAX_RATIO}:1"
-                         "（疑似压缩炸弹）")
+            raise reject("io.zip.ratio", member=repr(m.filename), ratio=f"{ratio:.0f}", limit=ZIP_MAX_RATIO)
 
 
 def _check_name(name: str) -> None:
     posix = name.replace("\\", "/")
     parts = PurePosixPath(posix).parts
     if posix.startswith("/") or (len(posix) > 1 and posix[1] == ":") or ".." in parts:
-        raise reject(f"压缩包成员名 {name!r} 指向解压目录之外（绝对路径或含 ..），不予解压")
+        raise reject("io.zip.traversal", member=repr(name))
 
 
 def _copy_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, dest: Path) -> Path:
     parts = [p for p in PurePosixPath(member.filename.replace("\\", "/")).parts if p not in ("", ".")]
     target = dest.joinpath(*parts)
     if not target.resolve().is_relative_to(dest.resolve()):
-        raise reject(f"压缩包成员名 {member.filename!r} 指向解压目录之外，不予解压")
+        raise reject("io.zip.escapes", member=repr(member.filename))
     target.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     with zf.open(member) as src, open(target, "wb") as out:
         while chunk := src.read(_COPY_CHUNK):
             written += len(chunk)
             if written > member.file_size:
-                raise reject(f"压缩包成员 {member.filename!r} 的实际大小超过其声明的 {member.file_size} 字节")
+                raise reject("io.zip.member_size", member=repr(member.filename), size=member.file_size)
             out.write(chunk)
     return target
 
@@ -119,5 +117,6 @@ def _with_siblings(path: Path) -> list[Path]:
     return [path, *(p for p in path.parent.iterdir() if p.name.lower() in wanted and p.is_file())]
 
 
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n:,} 字节"
+def size_text(n: int) -> Message:
+    """A size for a message: ``1.5 MiB``, or a byte count under 1 MiB (``512 字节`` / ``512 bytes``)."""
+    return Message("io.size.mib", {"mib": f"{n / 2**20:.1f}"}) if n >= 2**20 else Message("io.size.bytes", {"n": n})

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from gridmap.domain import ASSIGN_COLUMNS, Field, LayerSpec
-from gridmap.io.problems import Problem, problem
+from gridmap.io import jsontext
+from gridmap.io.problems import Message, Problem, message, problem
 
 SHAPEFILE_NAME_LENGTH = 10
 # Local time of the data: datetimes with a zone are converted to it, then made naive.
@@ -31,7 +32,11 @@ _CHINESE_DATE = str.maketrans({"年": "-", "月": "-", "日": " ", "时": ":", "
 
 
 class _Invalid(ValueError):
-    """A value that does not convert; the message says what was expected."""
+    """A value that does not convert; ``reason`` says what was expected."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.reason = Message(key, params)
+        super().__init__(key)
 
 
 def shapefile_names(spec: LayerSpec) -> dict[str, str]:
@@ -79,7 +84,7 @@ def match_columns(columns: list[Hashable], spec: LayerSpec) -> tuple[dict[str, s
 
 
 def convert_attributes(table: pd.DataFrame, spec: LayerSpec, keys: list[str | None],
-                       defaults: Mapping[str, Any] | None = None) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+                       defaults: Mapping[str, Any] | None = None) -> tuple[pd.DataFrame, list[Problem], list[Message]]:
     """The layer's attribute columns, converted and checked.
 
     Args:
@@ -94,21 +99,21 @@ def convert_attributes(table: pd.DataFrame, spec: LayerSpec, keys: list[str | No
     """
     mapping, ignored = match_columns(list(table.columns), spec)
     renamed = table[list(mapping)].rename(columns=mapping).reset_index(drop=True)
-    notes = []
+    notes: list[Message] = []
     recomputed = [c for c in ignored if c.lower() in ASSIGN_COLUMNS or c.lower() in
                   {shapefile_names(spec)[a].lower() for a in ASSIGN_COLUMNS}]
     unknown = [c for c in ignored if c not in recomputed]
     if unknown:
-        notes.append(f"以下列不属于 {spec.name} 图层，已忽略：{', '.join(unknown)}")
+        notes.append(message("io.note.ignored_columns", layer=spec.name, columns=unknown))
     if recomputed:
-        notes.append(f"列 {', '.join(recomputed)} 将按坐标重新计算，文件中的值已忽略")
+        notes.append(message("io.note.recomputed_columns", columns=recomputed))
     errors: list[Problem] = []
     out = pd.DataFrame(index=renamed.index)
     for f in (Field("id", "text"), Field("county_code", "text"), *spec.fields):
         default = (defaults or {}).get(f.name, _MISSING)
         column = renamed.get(f.name)
         if column is None and f.required and default is _MISSING:
-            errors.append(problem(None, f"缺少必填字段 {f.name}", field=f.name))
+            errors.append(problem(None, "io.field.missing_required", field=f.name, column=f.name))
             out[f.name] = None
             continue
         if column is None:
@@ -130,7 +135,7 @@ def _convert_column(column: pd.Series, f: Field, keys: list[str | None], default
             value = default
         if value is None:
             if f.required:
-                errors.append(problem(i + 1, f"必填字段 {f.name} 为空", field=f.name, key=keys[i]))
+                errors.append(problem(i + 1, "io.field.required_empty", field=f.name, ref=keys[i], column=f.name))
             values.append(None)
             continue
         try:
@@ -138,7 +143,8 @@ def _convert_column(column: pd.Series, f: Field, keys: list[str | None], default
             if f.choices is not None:
                 converted = _choice(converted, f.choices)
         except _Invalid as exc:
-            errors.append(problem(i + 1, f"字段 {f.name} 的值 {_show(raw)} {exc}", field=f.name, key=keys[i]))
+            errors.append(problem(i + 1, "io.field.invalid", field=f.name, ref=keys[i], column=f.name,
+                                  value=_show(raw), reason=exc.reason))
             converted = None
         values.append(converted)
     return pd.Series(values, index=column.index, dtype=object), errors
@@ -165,9 +171,9 @@ def _duplicate_ids(ids: pd.Series, keys: list[str | None]) -> list[Problem]:
     dup = present[present.duplicated(keep=False)]
     errors = []
     for value, rows in dup.groupby(dup).groups.items():
-        numbers = "、".join(str(int(r) + 1) for r in list(rows)[:10])
-        errors.append(problem(int(rows[0]) + 1, f"id {value!r} 重复（第 {numbers} 个要素）", field="id",
-                              key=keys[int(rows[0])]))
+        numbers = [int(r) + 1 for r in list(rows)[:10]]
+        errors.append(problem(int(rows[0]) + 1, "io.field.duplicate_id", field="id", ref=keys[int(rows[0])],
+                              id=repr(value), rows=numbers))
     return errors
 
 
@@ -196,9 +202,9 @@ def _int(value: Any) -> int:
     try:
         number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise _Invalid("不是整数") from None
+        raise _Invalid("io.value.not_int") from None
     if not np.isfinite(number) or not number.is_integer():
-        raise _Invalid("不是整数")
+        raise _Invalid("io.value.not_int")
     return int(number)
 
 
@@ -206,9 +212,9 @@ def _float(value: Any) -> float:
     try:
         number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise _Invalid("不是数字") from None
+        raise _Invalid("io.value.not_number") from None
     if not np.isfinite(number):
-        raise _Invalid("不是有限的数字")
+        raise _Invalid("io.value.not_finite")
     return number
 
 
@@ -221,18 +227,18 @@ def _bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _Invalid("不是布尔值（应为 true/false、是/否 或 1/0）")
+    raise _Invalid("io.value.not_bool")
 
 
-def _timestamp(value: Any, what: str = "日期时间（应为 2026-11-01 09:30:00 这样的格式）") -> pd.Timestamp:
+def _timestamp(value: Any, what: str = "io.value.not_datetime") -> pd.Timestamp:
     if isinstance(value, str):
         value = " ".join(value.translate(_CHINESE_DATE).split()).rstrip(":")
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError, OverflowError):
-        raise _Invalid(f"不是{what}") from None
+        raise _Invalid(what) from None
     if stamp is pd.NaT:
-        raise _Invalid(f"不是{what}")
+        raise _Invalid(what)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(LOCAL_ZONE).tz_localize(None)
     return stamp
@@ -245,9 +251,9 @@ def _datetime(value: Any) -> dt.datetime:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    stamp = _timestamp(value, "日期（应为 2026-11-01 这样的格式）")
+    stamp = _timestamp(value, "io.value.not_date")
     if stamp != stamp.normalize():
-        raise _Invalid("不是日期（应为 2026-11-01 这样的格式，不含时刻）")
+        raise _Invalid("io.value.not_date_has_time")
     return stamp.date()
 
 
@@ -255,11 +261,13 @@ def _json(value: Any) -> Any:
     if isinstance(value, list | dict):
         return value
     if not isinstance(value, str):
-        raise _Invalid("不是 JSON 文本")
+        raise _Invalid("io.value.not_json_text")
     try:
-        return json.loads(value)
+        return jsontext.loads(value)
+    except jsontext.JsonTooDeep as exc:
+        raise _Invalid("io.value.json_too_deep", depth=exc.depth, limit=exc.limit) from None
     except json.JSONDecodeError as exc:
-        raise _Invalid(f"不是有效的 JSON（{exc.msg}，第 {exc.pos + 1} 个字符）") from None
+        raise _Invalid("io.value.bad_json", detail=exc.msg, pos=exc.pos + 1) from None
 
 
 def _choice(value: Any, choices: tuple[str, ...]) -> str:
@@ -267,7 +275,7 @@ def _choice(value: Any, choices: tuple[str, ...]) -> str:
     folded = {str(c).lower(): str(c) for c in choices}
     if text.lower() in folded:
         return folded[text.lower()]
-    raise _Invalid(f"不在允许的取值内；允许：{', '.join(choices)}")
+    raise _Invalid("io.value.not_choice", choices=", ".join(choices))
 
 
 def _show(value: Any) -> str:

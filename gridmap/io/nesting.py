@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from gridmap.domain import CODE_LENGTH, Level, ancestor_code, code_prefix
-from gridmap.io.problems import Problem, problem
+from gridmap.io.problems import Message, Problem, problem
 from gridmap.spatial.crs import metric_crs
 
 # Containment: a child may stick out of its parent by this much (surveying noise).
@@ -46,11 +46,12 @@ def derive_parents(units: pd.DataFrame, keys: list[str | None]) -> tuple[pd.Seri
     parents = units["parent_code"].copy()
     notes = []
     for i, (code, level, parent) in enumerate(zip(units["code"], units["level"], parents, strict=True)):
-        if parent is None and code and level in _LEVELS and Level(level) != Level.COUNTY:
-            derived = ancestor_code(code, Level(level).parent)
+        above = Level(level).parent if level in _LEVELS else None
+        if parent is None and code and above is not None:
+            derived = ancestor_code(code, above)
             parents.iloc[i] = derived
-            notes.append(problem(i + 1, f"未填上级编码，已按编码推定为 {derived}", field="parent_code",
-                                 key=keys[i], severity="repaired"))
+            notes.append(problem(i + 1, "io.unit.parent_derived", field="parent_code", ref=keys[i],
+                                 severity="repaired", parent=derived))
     return parents, notes
 
 
@@ -85,12 +86,13 @@ def _check_codes(units: gpd.GeoDataFrame) -> list[Problem]:
     errors = []
     codes = units["code"]
     for code in sorted(set(codes[codes.duplicated()])):
-        rows = "、".join(str(i + 1) for i in np.flatnonzero(codes.to_numpy() == code)[:10])
-        errors.append(problem(code, f"编码重复（第 {rows} 个要素）", field="code"))
+        rows = [int(i) + 1 for i in np.flatnonzero(codes.to_numpy() == code)[:10]]
+        errors.append(problem(code, "io.unit.duplicate_code", field="code", rows=rows))
     for code, level in zip(codes, units["level"], strict=True):
         want = CODE_LENGTH[Level(level)]
         if not (code.isdigit() and len(code) == want):
-            errors.append(problem(code, f"{level} 级编码应为 {want} 位数字，实际为 {len(code)} 位", field="code"))
+            errors.append(problem(code, "io.unit.code_length", field="code", level=_level(level), want=want,
+                                  length=len(code)))
     return errors
 
 
@@ -113,16 +115,15 @@ def _check_parents(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, known_store:
             continue
         if parent not in level_of:
             if known_store:
-                errors.append(problem(code, f"上级单元 {parent} 既不在文件中也不在库中；请先导入上级单元",
-                                      field="parent_code"))
+                errors.append(problem(code, "io.unit.parent_missing", field="parent_code", parent=parent))
             continue
         parent_level = Level(level_of[parent])
         if parent_level.child != lvl:
-            errors.append(problem(code, f"层级为 {lvl}，其上级应为 {lvl.parent} 级，但上级 {parent} 是 {parent_level} 级",
-                                  field="level"))
+            errors.append(problem(code, "io.unit.level_mismatch", field="level", level=_level(lvl),
+                                  want=_level(lvl.parent), parent=parent, parent_level=_level(parent_level)))
         elif not code.startswith(code_prefix(parent, parent_level)):
-            errors.append(problem(code, f"编码不以上级 {parent} 的编码前缀 {code_prefix(parent, parent_level)} 开头",
-                                  field="code"))
+            errors.append(problem(code, "io.unit.prefix", field="code", parent=parent,
+                                  prefix=code_prefix(parent, parent_level)))
     return errors
 
 
@@ -141,9 +142,9 @@ def _check_containment(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, metric: 
         ok[unsure] = shapely.within(metric[child[unsure]],
                                     shapely.buffer(metric[parent[unsure]], CONTAINMENT_TOLERANCE_M))
     codes = pool["code"].to_numpy()
-    return [problem(codes[child[j]], f"超出上级单元 {codes[parent[j]]} 的范围 {outside[j]:.0f} 平方米"
-                                     f"（占本单元面积 {outside[j] / max(areas[child[j]], 1e-9):.1%}）",
-                    field="geometry") for j in np.flatnonzero(~ok)]
+    return [problem(codes[child[j]], "io.unit.outside_parent", field="geometry", parent=codes[parent[j]],
+                    area=f"{outside[j]:.0f}", share=f"{outside[j] / max(areas[child[j]], 1e-9):.1%}")
+            for j in np.flatnonzero(~ok)]
 
 
 def _check_overlaps(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, metric: np.ndarray,
@@ -163,7 +164,12 @@ def _check_overlaps(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, metric: np.
     smaller = np.minimum(areas[left], areas[right])
     bad = (overlap > OVERLAP_TOLERANCE_M2) & (overlap > OVERLAP_AREA_FRACTION * smaller)
     codes = pool["code"].to_numpy()
-    return [problem(codes[left[j]], f"与同级单元 {codes[right[j]]} 重叠 {overlap[j]:.0f} 平方米"
-                                    f"（占较小者面积 {overlap[j] / max(smaller[j], 1e-9):.1%}）", field="geometry")
+    return [problem(codes[left[j]], "io.unit.overlap", field="geometry", other=codes[right[j]],
+                    area=f"{overlap[j]:.0f}", share=f"{overlap[j] / max(smaller[j], 1e-9):.1%}")
             for j in np.flatnonzero(bad)]
+
+
+def _level(level: str | Level | None) -> Message | str:
+    """A level's label in the message's language (``微网格`` / ``Micro-grid``), or the code as given."""
+    return Message(f"level.{Level(level).value}") if level in _LEVELS or isinstance(level, Level) else str(level)
 

@@ -1,11 +1,13 @@
 """Read and validate one input file for a layer: :func:`read_layer_file`.
 
 The recipe: refuse an oversize file before opening it; open it (zips unpacked safely);
-check the geometries one by one; settle the source CRS; check the coordinate ranges;
-transform to EPSG:4326 (and from GCJ-02 when asked); repair invalid polygons where the
-repair is safe; convert and check the attributes; for units, check that they nest.
-Every error is collected, then all are raised together, so a user fixes a file in one
-round instead of one error at a time.
+check the geometries one by one (a vertex limit among them); settle the source CRS;
+check the coordinate ranges; transform to EPSG:4326 (and from GCJ-02 when asked);
+check that each feature lies in China and is no larger than a county; round the
+coordinates to 7 decimals; repair invalid polygons where the repair is safe; orient
+rings by RFC 7946; convert and check the attributes; for units, check that they nest.
+Every error is collected, then all are raised together with the repairs made so far,
+so a user fixes a file in one round instead of one error at a time.
 """
 
 from __future__ import annotations
@@ -25,18 +27,21 @@ from gridmap.io import geometry as geo
 from gridmap.io.archive import check_size
 from gridmap.io.fields import convert_attributes, match_columns
 from gridmap.io.nesting import check_nesting, derive_parents
-from gridmap.io.problems import ImportRejected, ImportResult, Problem, reject, where
+from gridmap.io.problems import ImportRejected, ImportResult, Message, Problem, reject
 from gridmap.io.sources import RawLayer, open_source
 
 SourceDatum = Literal["wgs84", "gcj02"]
 Progress = Callable[[str, float], None]
 DEFAULT_MAX_BYTES = 200 * 2**20
+DEFAULT_MAX_VERTICES = geo.DEFAULT_MAX_VERTICES
+DEFAULT_MAX_EXTENT_DEG = geo.DEFAULT_MAX_EXTENT_DEG
 
 
 def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, source_crs: SourceDatum = "wgs84",
                     max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
                     defaults: Mapping[str, Any] | None = None, existing_units: gpd.GeoDataFrame | None = None,
-                    raise_on_error: bool = True) -> ImportResult:
+                    raise_on_error: bool = True, max_vertices: int = DEFAULT_MAX_VERTICES,
+                    max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG) -> ImportResult:
     """Read a GeoJSON, GeoPackage, Shapefile (.zip or .shp) or CSV file for ``layer``.
 
     Args:
@@ -56,13 +61,17 @@ def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, sou
             neither place is an error. Without it, such parents are not checked.
         raise_on_error: when False, return the errors in ``ImportResult.problems`` (and
             only the rows without errors) instead of raising: for previews.
+        max_vertices: the most vertices one feature may have
+            (:data:`DEFAULT_MAX_VERTICES`, 20,000).
+        max_extent_deg: the most degrees of longitude or latitude one polygon may
+            span (:data:`DEFAULT_MAX_EXTENT_DEG`, 3; about 300 km).
 
     Returns:
         The rows in EPSG:4326 with the layer's columns, and the repairs and notes.
 
     Raises:
         ImportRejected: listing every error, each naming the feature (1-based number
-            and code/id), the field and the problem.
+            and code/id), the field and the problem, and the repairs made so far.
         ValueError: for an unknown or not importable layer, or a bad ``source_crs``.
     """
     spec = _importable(layer)
@@ -75,28 +84,38 @@ def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, sou
     with tempfile.TemporaryDirectory(prefix="gridmap-import-") as workdir:
         raw = open_source(path, spec.name, Path(workdir), max_bytes)
     if len(raw.geometry) == 0:
-        raise reject(f"{path.name} 中没有任何要素")
+        raise reject("io.file.no_features", name=path.name)
     report("validate", 0.5)
-    result = _validate(raw, spec, crs=crs, source_crs=source_crs, defaults=defaults, existing_units=existing_units)
+    result = _validate(raw, spec, crs=crs, source_crs=source_crs, defaults=defaults, existing_units=existing_units,
+                       max_vertices=max_vertices, max_extent_deg=max_extent_deg)
     report("validate", 1.0)
     if result.problems and raise_on_error:
-        raise ImportRejected(result.problems)
+        raise ImportRejected(result.problems, result.repaired)
     return result
 
 
 def _validate(raw: RawLayer, spec: LayerSpec, *, crs: str | None, source_crs: SourceDatum,
-              defaults: Mapping[str, Any] | None, existing_units: gpd.GeoDataFrame | None) -> ImportResult:
+              defaults: Mapping[str, Any] | None, existing_units: gpd.GeoDataFrame | None,
+              max_vertices: int, max_extent_deg: float) -> ImportResult:
     keys = _keys(raw.attributes, spec)
     found = _Findings(len(raw.geometry), _keyed(raw.problems, keys), _keyed(raw.repaired, keys), list(raw.notes))
-    geoms = found.take(geo.check_basics(raw.geometry, raw.unreadable, spec, keys))
+    geoms = found.take(geo.check_basics(raw.geometry, raw.unreadable, spec, keys, reasons=raw.reasons,
+                                        max_vertices=max_vertices))
     src, notes = geo.resolve_crs(raw.crs, raw.crs_implied, crs, geoms, found.bad)
     found.notes += notes
     found.add(geo.check_ranges(geoms, found.bad, src, keys))
     geoms, errors, notes = geo.to_wgs84(geoms, found.bad, src, source_crs, keys)
     found.add(errors)
     found.notes += notes
+    found.add(geo.check_extent(geoms, found.bad, keys, max_extent_deg=max_extent_deg))
+    transformed = bool(notes)  # our own transformation leaves full-precision numbers: note it once
+    geoms = found.take(geo.normalise_precision(geoms, found.bad, keys, report=not transformed))
+    if transformed:
+        found.notes.append(Message("io.note.precision", {"decimals": geo.COORDINATE_DECIMALS}))
     if spec.geom == "MultiPolygon":
-        geoms = geo.as_multipolygons(found.take(geo.repair_polygons(geoms, found.bad, keys)), found.bad)
+        wrong = geo.wrongly_oriented(geoms, found.bad)
+        geoms = found.take(geo.repair_polygons(geoms, found.bad, keys))
+        geoms = geo.as_multipolygons(found.take(geo.orient_polygons(geoms, found.bad, keys, wrong=wrong)), found.bad)
     attributes, errors, notes = convert_attributes(raw.attributes, spec, keys, defaults)
     found.add(errors)
     found.notes += notes
@@ -126,7 +145,7 @@ def _units_extras(frame: gpd.GeoDataFrame, found: _Findings, keys: list[str | No
 class _Findings:
     """Errors, repairs and notes collected so far, and which features have an error."""
 
-    def __init__(self, n: int, errors: list[Problem], repaired: list[Problem], notes: list[str]) -> None:
+    def __init__(self, n: int, errors: list[Problem], repaired: list[Problem], notes: list[Message]) -> None:
         self.bad = np.zeros(n, dtype=bool)
         self.errors: list[Problem] = []
         self.repaired = repaired
@@ -160,13 +179,8 @@ def _keys(table: pd.DataFrame, spec: LayerSpec) -> list[str | None]:
 
 def _keyed(problems: list[Problem], keys: list[str | None]) -> list[Problem]:
     """Add the code/id to the location of problems found before the keys were known."""
-    out = []
-    for p in problems:
-        if isinstance(p.feature, int) and keys[p.feature - 1]:
-            old, new = where(p.feature), where(p.feature, keys[p.feature - 1])
-            p = replace(p, message=p.message.replace(old, new, 1))
-        out.append(p)
-    return out
+    return [replace(p, ref=keys[p.feature - 1]) if isinstance(p.feature, int) and keys[p.feature - 1] else p
+            for p in problems]
 
 
 def _importable(layer: str) -> LayerSpec:

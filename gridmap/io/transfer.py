@@ -16,16 +16,25 @@ import pandas as pd
 from gridmap.access import Op, PermissionDenied, Session
 from gridmap.domain import ASSIGN_COLUMNS, DATA_LAYERS, LAYERS, Scope
 from gridmap.io.nesting import check_nesting
-from gridmap.io.problems import ImportRejected, ImportReport, problem, repaired_features
-from gridmap.io.read import DEFAULT_MAX_BYTES, Progress, SourceDatum, read_layer_file
+from gridmap.io.problems import ImportRejected, ImportReport, Message, Problem, problem, repaired_features
+from gridmap.io.read import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_EXTENT_DEG,
+    DEFAULT_MAX_VERTICES,
+    Progress,
+    SourceDatum,
+    read_layer_file,
+)
 from gridmap.io.write import ExportFormat, write_frame
 from gridmap.store.base import Store, StoreError
 
 ImportMode = Literal["append", "replace"]
 
 
-def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | None = None, source_crs: SourceDatum = "wgs84", mode: ImportMode = "append",
-                 progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | None = None,
+                 source_crs: SourceDatum = "wgs84", mode: ImportMode = "append", progress: Progress | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, max_vertices: int = DEFAULT_MAX_VERTICES,
+                 max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG) -> ImportReport:
     """Read, validate, assign and write one file into ``layer``, all or nothing.
 
     Units get ``plan_version`` = the county's current plan where the file has none,
@@ -47,12 +56,16 @@ def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | N
             ``scope`` (for units: only those of the plan version being imported).
         progress: ``progress(stage, fraction)``, stages read/validate/assign/write.
         max_bytes: the size limit for the file.
+        max_vertices: the most vertices one feature may have (default 20,000).
+        max_extent_deg: the most degrees one polygon may span each way (default 3).
 
     Returns:
-        Counts of rows read, written, repaired, and outside every micro-grid.
+        Counts of rows read, written, repaired, and outside every micro-grid; its
+        ``text(lang)`` in a language, ``str()`` in Chinese and English.
 
     Raises:
-        ImportRejected: listing every problem; nothing was written.
+        ImportRejected: listing every problem (and the repairs made while reading);
+            nothing was written.
         PermissionDenied: the session's role may not import this layer.
         ValueError: for an unknown layer or mode.
     """
@@ -67,18 +80,21 @@ def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | N
     plan = store.current_plan(scope.county_code)
     defaults = {"plan_version": plan} if layer == "units" else None
     result = read_layer_file(layer, path, crs=crs, source_crs=source_crs, max_bytes=max_bytes,
-                             progress=lambda stage, f: report(stage, 0.6 * f), defaults=defaults)
-    frame = _in_county(result.frame, layer, scope)
+                             progress=lambda stage, f: report(stage, 0.6 * f), defaults=defaults,
+                             max_vertices=max_vertices, max_extent_deg=max_extent_deg)
+    repairs = result.repaired
+    frame = _in_county(result.frame, layer, scope, repairs)
     outside = 0
     notes = list(result.notes)
     if layer == "units":
-        plan = _check_units_against_store(store, county, scope, frame, mode)
+        plan = _check_units_against_store(store, county, scope, frame, mode, repairs)
     if spec is not None and spec.assigned:
         report("assign", 0.6)
-        frame, outside, note = _assign(store, county, plan, frame)
+        frame, outside, note = _assign(store, county, plan, frame, repairs)
         notes += [note] if note else []
     report("write", 0.75)
-    written = _write(session, op, layer, frame, mode=mode, plan=plan, note=f"import {Path(path).name}")
+    written = _write(session, op, layer, frame, mode=mode, plan=plan, note=f"import {Path(path).name}",
+                     repairs=repairs)
     report("write", 1.0)
     return ImportReport(layer=layer, read=len(result.frame), written=written,
                         repaired=repaired_features(result.repaired), outside=outside, mode=mode,
@@ -112,19 +128,19 @@ def export_layer(session: Session, layer: str, path: Path | str, *, fmt: ExportF
 
 
 def _check_units_against_store(store: Store, county: Scope, scope: Scope, frame: gpd.GeoDataFrame,
-                               mode: ImportMode) -> int:
+                               mode: ImportMode, repairs: list[Problem]) -> int:
     """Nesting against the stored units of the file's plan version; returns that version."""
     versions = sorted({int(v) for v in frame["plan_version"]})
     if len(versions) != 1:
-        raise ImportRejected([problem(None, f"文件含多个规划版本 {versions}；一次只能导入一个版本",
-                                      field="plan_version")])
+        raise ImportRejected([problem(None, "io.units.several_versions", field="plan_version",
+                                      versions=versions)], repairs)
     remaining = _remaining_units(store, county, scope, versions[0], mode)
     stored = set(remaining["code"]) if mode == "append" else set()
-    errors = [problem(code, f"已存在于第 {versions[0]} 版规划中；要整体替换请用 replace 模式", field="code")
+    errors = [problem(code, "io.units.exists", field="code", version=versions[0])
               for code in frame["code"] if code in stored]
     errors = errors or check_nesting(frame, remaining)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, repairs)
     return versions[0]
 
 
@@ -136,22 +152,23 @@ def _remaining_units(store: Store, county: Scope, scope: Scope, plan: int, mode:
     return units
 
 
-def _in_county(frame: gpd.GeoDataFrame, layer: str, scope: Scope) -> gpd.GeoDataFrame:
+def _in_county(frame: gpd.GeoDataFrame, layer: str, scope: Scope, repairs: list[Problem]) -> gpd.GeoDataFrame:
     """Fill ``county_code``; refuse rows (or unit codes) of another county."""
     county = scope.county_code[:6]
     frame = frame.copy()
     frame["county_code"] = frame["county_code"].where(frame["county_code"].notna(), county)
-    errors = [problem(i + 1, f"county_code 为 {c!r}，不属于本县 {county}", field="county_code")
+    errors = [problem(i + 1, "io.county.other", field="county_code", value=repr(c), county=county)
               for i, c in enumerate(frame["county_code"]) if str(c)[:6] != county]
     if layer == "units":
-        errors += [problem(i + 1, f"单元编码 {c} 不属于本县 {county}", field="code")
+        errors += [problem(i + 1, "io.county.unit_other", field="code", code=c, county=county)
                    for i, c in enumerate(frame["code"]) if not str(c).startswith(county)]
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, repairs)
     return frame
 
 
-def _assign(store: Store, county: Scope, plan: int, points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int, str | None]:
+def _assign(store: Store, county: Scope, plan: int, points: gpd.GeoDataFrame,
+            repairs: list[Problem]) -> tuple[gpd.GeoDataFrame, int, Message | None]:
     from gridmap.spatial.assign import assign
 
     units = store.read("units", county, where={"plan_version": plan})
@@ -160,16 +177,16 @@ def _assign(store: Store, county: Scope, plan: int, points: gpd.GeoDataFrame) ->
         for column in ASSIGN_COLUMNS:
             out[column] = None
         out["outside"] = True
-        return out, len(out), f"本县第 {plan} 版规划中还没有微网格，全部点位暂标为“未落格”；导入边界后请重新分配"
+        return out, len(out), Message("io.note.no_micro_grids", {"plan": plan})
     try:
         assigned = assign(points, units)
     except ValueError as exc:
-        raise ImportRejected([problem(None, f"无法把点位分配到网格：{exc}")]) from exc
+        raise ImportRejected([problem(None, "io.assign.failed", detail=str(exc))], repairs) from exc
     return assigned, int(pd.Series(assigned["outside"]).sum()), None
 
 
 def _write(session: Session, op: Op, layer: str, frame: gpd.GeoDataFrame, *, mode: ImportMode,
-           plan: int, note: str) -> int:
+           plan: int, note: str, repairs: list[Problem]) -> int:
     try:
         with session.write(op) as tx:
             if mode == "append":
@@ -179,7 +196,7 @@ def _write(session: Session, op: Op, layer: str, frame: gpd.GeoDataFrame, *, mod
     except PermissionDenied:
         raise
     except StoreError as exc:
-        raise ImportRejected([problem(None, f"写入被拒绝，已全部回滚：{exc}")]) from exc
+        raise ImportRejected([problem(None, "io.write.refused", detail=str(exc))], repairs) from exc
 
 
 def _silent(stage: str, fraction: float) -> None:
