@@ -34,6 +34,9 @@ from gridmap.i18n import t
 from gridmap.store.base import ScopeError, Store, StoreError, Transaction, now
 
 MIN_PASSWORD_LENGTH = 10
+# Long pass-phrases are welcome; argon2's cost barely depends on the length, but a
+# bound keeps every attempt's work (and what a form accepts) small.
+MAX_PASSWORD_LENGTH = 1024
 MAX_USERNAME_LENGTH = 64
 MAX_FAILURES = 5  # consecutive failures before a lock
 LOCK_MINUTES = 15
@@ -74,18 +77,26 @@ def hash_password(password: str) -> str:
 
 
 def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short or all one kind of character."""
+    """Refuse passwords that are too short, too long or all one kind of character."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError("auth.password_too_short", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AuthError("auth.password_too_long", n=f"{MAX_PASSWORD_LENGTH:,}")
     if password.isdigit() or password.isalpha():
         raise AuthError("auth.password_too_simple")
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches ``password_hash`` (constant-time, never raises)."""
+    """Whether ``password`` matches ``password_hash`` (constant-time, never raises).
+
+    A password longer than :data:`MAX_PASSWORD_LENGTH` cannot have been set, so it is
+    wrong without reaching argon2.
+    """
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
     try:
         return _HASHER.verify(password_hash, password)
-    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError, UnicodeError):
         return False
 
 
@@ -126,7 +137,8 @@ def sign_in(store: Store, username: str, password: str, *, clock: Callable[[], d
     A name that no account can have (empty after trimming, longer than
     :data:`MAX_USERNAME_LENGTH`, or holding a control character such as NUL) is an
     unknown name; it is never sent to the database as a query. A name typed in
-    full-width form finds the account of its NFKC form.
+    full-width form finds the account of its NFKC form. A password longer than
+    :data:`MAX_PASSWORD_LENGTH` is wrong without reaching argon2.
 
     Returns:
         A :class:`SignIn`; ``reason`` is ``auth.bad_credentials``, ``auth.locked``

@@ -40,6 +40,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A user name must not be empty, contain spaces or exceed 64 characters.",
     ),
     "auth.user_exists": ("用户名“{username}”已存在。", "The user name “{username}” already exists."),
+    "auth.username_too_long": (
+        "用户名最多 {n} 个字符，请检查输入的用户名。",
+        "A user name has at most {n} characters; please check the name you entered.",
+    ),
+    "auth.password_too_long": (
+        "密码太长：最多 {n} 个字符。",
+        "Password too long: at most {n} characters.",
+    ),
     "auth.unknown_unit": (
         "辖区编码 {code} 不是本辖区内已有的单元。",
         "Unit code {code} is not a unit inside your jurisdiction.",
@@ -48,6 +56,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "auth.demo_hint": (
         "演示环境：各角色的演示账号和密码见 README 的“演示账号”一节。",
         "Demo: the demo account of each role and its password are in the README, “Demo accounts”.",
+    ),
+    "auth.sign_in_password_too_long": (
+        "输入的密码有 {length} 个字符，超过了 {n} 个字符的上限，不会是您的密码。请检查是否粘贴了别的内容。",
+        "The password you entered has {length} characters, more than the limit of {n}, so it cannot be "
+        "yours. Check that you pasted the right text.",
     ),
     "auth.empty_fields": ("请输入用户名和密码。", "Please enter a user name and a password."),
     "auth.no_accounts": (
