@@ -346,17 +346,20 @@ def add_user(session: Session, username: str, password: str, *, role: Role | str
              display_name: str | None = None, department: str | None = None) -> User:
     """Create an account inside the admin's jurisdiction.
 
+    The name is stored in NFKC form (see :func:`normalise_username`); the user is
+    returned with the name as stored.
+
     Raises:
         PermissionDenied: the session may not manage users.
         ScopeError: ``unit_code`` lies outside the session's jurisdiction.
-        AuthError: bad name, duplicate name, weak password, unknown unit.
+        AuthError: bad name (hidden character, too long), a name taken or differing
+            from a taken one only in letter case or width, weak password, unknown unit.
     """
     session.require(Op.MANAGE_USERS)
-    username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise AuthError("auth.bad_username")
+    username = normalise_username(username)
     if session.store.account(username) is not None:
         raise AuthError("auth.user_exists", username=username)
+    _refuse_lookalike(session.store, username, session.scope.county_code)
     user = User(username, Role(role), unit_code, display_name or username, department)
     if unit_code[:6] != session.scope.county_code or not unit_code.startswith(session.scope.prefix):
         raise ScopeError(f"{t('auth.outside_scope', 'zh')} / {t('auth.outside_scope', 'en')} ({unit_code})")
@@ -372,8 +375,35 @@ def add_user(session: Session, username: str, password: str, *, role: Role | str
     return user
 
 
+# Dropped around a new user name (what a copy and paste brings along).
+_TRIM = " \t\r\n"
 # Letters and marks that draw nothing (their Unicode category does not say so).
 _BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0")
+
+
+def normalise_username(raw: str) -> str:
+    """A new account's user name as stored, or :class:`AuthError` saying what is wrong.
+
+    Spaces, tabs and line breaks around the name are dropped. Inside it, a control or
+    format character (NUL, zero-width space U+200B, right-to-left override U+202E,
+    byte-order mark U+FEFF, ...), any space, and the few letters and marks that show
+    nothing (Hangul filler U+3164, braille blank U+2800, variation selectors, ...) are
+    refused, naming the character by its U+ code and its position: two names that
+    look the same must not be two accounts. The name is then put in Unicode NFKC form,
+    so full-width ``ｗａｎｇ０１`` (the Chinese input method's full-width mode) is stored
+    as ``wang01``; sign-in applies the same form to what is typed.
+    """
+    lead = len(raw) - len(raw.lstrip(_TRIM))
+    name = raw.strip(_TRIM)
+    for text, offset in ((name, lead), (unicodedata.normalize("NFKC", name), 0)):
+        for i, c in enumerate(text):
+            if _is_hidden(c):
+                raise AuthError("auth.username_hidden_character", pos=offset + i + 1, code=f"U+{ord(c):04X}",
+                                name=unicodedata.name(c, "unnamed"))
+    name = unicodedata.normalize("NFKC", name)
+    if not name or len(name) > MAX_USERNAME_LENGTH:
+        raise AuthError("auth.bad_username", n=MAX_USERNAME_LENGTH)
+    return name
 
 
 def _is_hidden(c: str) -> bool:
@@ -383,6 +413,15 @@ def _is_hidden(c: str) -> bool:
     """
     return (unicodedata.category(c)[0] in "CZ" or c in _BLANK_LETTERS
             or "\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
+
+
+def _refuse_lookalike(store: Store, username: str, county_code: str) -> None:
+    """Refuse a name that differs from an existing account's only in letter case or width."""
+    folded = username.casefold()
+    for county in sorted({*store.counties(), county_code}):
+        for existing in store.read("users", Scope.county(county), columns=["id"])["id"]:
+            if unicodedata.normalize("NFKC", str(existing)).casefold() == folded:
+                raise AuthError("auth.user_too_similar", username=username, existing=visible_name(str(existing)))
 
 
 def list_users(session: Session) -> pd.DataFrame:
