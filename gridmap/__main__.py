@@ -145,7 +145,9 @@ def _cmd_users(args: argparse.Namespace) -> int:
             state = "disabled" if row.disabled else ("locked" if row.locked_until is not None
                                                      and str(row.locked_until) not in ("NaT", "None") else "active")
             dept = f" [{row.department}]" if isinstance(row.department, str) and row.department else ""
-            print(f"{row.id:20s} {row.role:12s} {row.unit_code:18s} {state:8s} {row.display_name}{dept}")
+            # Hidden characters are shown as <U+XXXX>, so an old look-alike account stands out.
+            print(f"{auth.visible_name(row.id):20s} {row.role:12s} {row.unit_code:18s} {state:8s} "
+                  f"{row.display_name}{dept}")
         return 0
     if args.action == "disable":
         auth.disable_user(session, args.username, not args.enable)
@@ -156,10 +158,19 @@ def _cmd_users(args: argparse.Namespace) -> int:
         user = auth.add_user(session, args.username, password, role=args.role, unit_code=args.unit,
                              display_name=args.name, department=args.department)
         print(f"added {user.username} ({user.role.value}, jurisdiction {user.unit_code})")
+        if user.username != args.username.strip():
+            print(_both("auth.username_normalised", typed=args.username.strip(), username=user.username))
     else:
         auth.set_password(session, args.username, password)
         print(f"{args.username}: password changed; open sessions must sign in again")
     return 0
+
+
+def _both(key: str, **params: object) -> str:
+    """A message in Chinese and English, as the CLI's errors are printed."""
+    from gridmap.i18n import t
+
+    return f"{t(key, 'zh', **params)} / {t(key, 'en', **params)}"
 
 
 def _read_password(args: argparse.Namespace) -> str:

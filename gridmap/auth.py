@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import argon2
 import pandas as pd
@@ -30,11 +31,22 @@ import pandas as pd
 from gridmap.access import Op, Session, User
 from gridmap.domain import CATEGORIES, Role, Scope
 from gridmap.i18n import t
-from gridmap.store.base import ScopeError, Store, StoreError, now
+from gridmap.store.base import ScopeError, Store, StoreError, Transaction, now
 
 MIN_PASSWORD_LENGTH = 10
+# Long pass-phrases are welcome; argon2's cost barely depends on the length, but a
+# bound keeps every attempt's work (and what a form accepts) small.
+MAX_PASSWORD_LENGTH = 1024
+MAX_USERNAME_LENGTH = 64
 MAX_FAILURES = 5  # consecutive failures before a lock
 LOCK_MINUTES = 15
+# Unknown names (``sign_in_throttle``): a name quiet for this long starts from zero, and
+# each newly counted name removes up to THROTTLE_SWEEP such rows, oldest first.
+THROTTLE_FORGET_AFTER = dt.timedelta(days=1)
+THROTTLE_SWEEP = 20
+# Where unknown names are counted and audited when the store holds several counties or
+# none: no real county (NBS county codes never start with 00).
+UNKNOWN_NAME_COUNTY = "000000"
 IDLE_MINUTES_DEFAULT = 30
 MAX_SESSION_HOURS_DEFAULT = 12
 PUBLIC_COLUMNS: tuple[str, ...] = ("id", "display_name", "role", "unit_code", "department", "disabled",
@@ -65,18 +77,26 @@ def hash_password(password: str) -> str:
 
 
 def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short or all one kind of character."""
+    """Refuse passwords that are too short, too long or all one kind of character."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError("auth.password_too_short", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AuthError("auth.password_too_long", n=f"{MAX_PASSWORD_LENGTH:,}")
     if password.isdigit() or password.isalpha():
         raise AuthError("auth.password_too_simple")
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches ``password_hash`` (constant-time, never raises)."""
+    """Whether ``password`` matches ``password_hash`` (constant-time, never raises).
+
+    A password longer than :data:`MAX_PASSWORD_LENGTH` cannot have been set, so it is
+    wrong without reaching argon2.
+    """
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
     try:
         return _HASHER.verify(password_hash, password)
-    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError, UnicodeError):
         return False
 
 
@@ -96,47 +116,177 @@ class SignIn:
         return self.user is not None
 
 
-# Unknown user names have no row to count failures on; count them in memory per process.
-_unknown_failures: dict[str, tuple[int, dt.datetime]] = {}
-_unknown_lock = threading.Lock()
-
-
 def sign_in(store: Store, username: str, password: str, *, clock: Callable[[], dt.datetime] = now) -> SignIn:
-    """Check ``username`` and ``password``; record the attempt.
+    """Check ``username`` and ``password``; count and audit the attempt.
 
     Wrong name and wrong password give the same answer. After :data:`MAX_FAILURES`
     consecutive failures the account is locked for :data:`LOCK_MINUTES` minutes, and
-    the lock doubles with each further failure (at most a day). Every attempt on an
-    existing account is in the audit trail.
+    the lock doubles with each further failure (at most a day). Names that have no
+    account are counted the same way, in the store's ``sign_in_throttle`` layer, so
+    every app process sees one count. Every attempt is in the audit trail: success,
+    wrong password, unknown name, locked, disabled.
+
+    The attempt is counted *before* the password is checked, in a short transaction
+    that re-reads the counter under a row lock (PostgreSQL ``FOR UPDATE``, SQLite
+    ``BEGIN IMMEDIATE``); argon2 then runs outside any transaction, and a second
+    short transaction settles the outcome (a right password clears the count). So
+    parallel guesses cannot share one reading of the counter, at most
+    :data:`MAX_FAILURES` of them are ever checked before the lock, and sign-ins do not
+    queue behind each other's 0.2 s of argon2.
+
+    A name that no account can have (empty after trimming, longer than
+    :data:`MAX_USERNAME_LENGTH`, or holding a control character such as NUL) is an
+    unknown name; it is never sent to the database as a query. A name typed in
+    full-width form finds the account of its NFKC form. A password longer than
+    :data:`MAX_PASSWORD_LENGTH` is wrong without reaching argon2.
 
     Returns:
         A :class:`SignIn`; ``reason`` is ``auth.bad_credentials``, ``auth.locked``
         (with ``until``) or ``auth.disabled`` when it fails.
     """
-    username = username.strip()
+    typed = username.strip()
     at = clock()
-    row = store.account(username) if username else None
+    row = _find_account(store, typed)
     if row is None:
-        verify_password(_DUMMY_HASH, password)
-        return _unknown_user_failure(username, at)
-    locked_until = _as_datetime(row.get("locked_until"))
-    if locked_until is not None and locked_until > at:
-        return SignIn(None, "auth.locked", locked_until)
-    good = verify_password(str(row["password_hash"]), password)
-    scope = Scope.county(str(row["county_code"]))
-    with store.transaction(username, scope) as tx:
+        return _sign_in_unknown(store, typed, password, at)
+    return _sign_in_account(store, str(row["id"]), Scope.county(str(row["county_code"])), password, at)
+
+
+def _find_account(store: Store, typed: str) -> dict[str, Any] | None:
+    """The account ``typed`` names: as typed, else its NFKC form; None if it cannot exist."""
+    for name in dict.fromkeys((typed, unicodedata.normalize("NFKC", typed))):
+        if _could_exist(name):
+            row = store.account(name)
+            if row is not None:
+                return row
+    return None
+
+
+def _could_exist(name: str) -> bool:
+    """Whether an account could have this name (the database can hold it, the rules allow it)."""
+    return 0 < len(name) <= MAX_USERNAME_LENGTH and not any(unicodedata.category(c) in ("Cc", "Cs") for c in name)
+
+
+def _sign_in_account(store: Store, name: str, scope: Scope, password: str, at: dt.datetime) -> SignIn:
+    """An attempt on an existing account: count it, check the password, settle."""
+    with store.transaction(name, scope) as tx:
+        row = _account_for_update(tx, name)
+        if row is None:  # gone since the look-up a moment ago
+            tx.audit("sign_in_failed", "users", target=name, after={"reason": "no_account"})
+            return SignIn(None, "auth.bad_credentials")
+        locked = _as_datetime(row.get("locked_until"))
+        if locked is not None and locked > at:
+            tx.audit("sign_in_refused", "users", target=name, after={"reason": "locked", "locked_until": locked})
+            return SignIn(None, "auth.locked", locked)
+        failures = int(row.get("failed_logins") or 0) + 1
+        until = _lock_until(failures, at)
+        tx.update("users", name, {"failed_logins": failures, "locked_until": until})
+        password_hash = str(row["password_hash"])
+    good = verify_password(password_hash, password)  # argon2: outside any transaction and lock
+    with store.transaction(name, scope) as tx:
         if not good:
-            failures = int(row.get("failed_logins") or 0) + 1
-            until = _lock_until(failures, at)
-            tx.update("users", username, {"failed_logins": failures, "locked_until": until})
-            tx.audit("sign_in_failed", "users", target=username, after={"failures": failures, "locked_until": until})
+            tx.audit("sign_in_failed", "users", target=name, after={"failures": failures, "locked_until": until})
             return SignIn(None, "auth.locked" if until else "auth.bad_credentials", until)
+        row = _account_for_update(tx, name)
+        if row is None or str(row["password_hash"]) != password_hash:  # changed while we checked
+            tx.audit("sign_in_failed", "users", target=name, after={"reason": "password_changed"})
+            return SignIn(None, "auth.bad_credentials")
+        # The right password: this attempt was no failure, and the run of failures ends.
+        changes: dict[str, object] = {"failed_logins": 0, "locked_until": None}
         if row.get("disabled"):
-            tx.audit("sign_in_refused", "users", target=username, after={"reason": "disabled"})
+            tx.update("users", name, changes)
+            tx.audit("sign_in_refused", "users", target=name, after={"reason": "disabled"})
             return SignIn(None, "auth.disabled")
-        tx.update("users", username, {"failed_logins": 0, "locked_until": None, "last_login_at": at})
-        tx.audit("sign_in", "users", target=username)
+        tx.update("users", name, {**changes, "last_login_at": at})
+        tx.audit("sign_in", "users", target=name)
     return SignIn(User.from_row(row))
+
+
+def _account_for_update(tx: Transaction, name: str) -> dict[str, Any] | None:
+    """The account row as this transaction sees it, locked until the transaction ends."""
+    found = tx.read("users", where={"id": name}, for_update=True)
+    return None if found.empty else found.iloc[0].to_dict()
+
+
+def _sign_in_unknown(store: Store, typed: str, password: str, at: dt.datetime) -> SignIn:
+    """An attempt with a name that has no account: counted like one, never right.
+
+    The count is kept in ``sign_in_throttle`` under :func:`throttle_key` of the name,
+    in :func:`sign_in_county`. A name quiet for :data:`THROTTLE_FORGET_AFTER` starts
+    again from zero; each new name removes up to :data:`THROTTLE_SWEEP` such stale
+    rows (the oldest first), so the layer holds about the names tried in the last day.
+    """
+    key = throttle_key(typed)
+    scope = Scope.county(sign_in_county(store))
+    with store.transaction(key, scope) as tx:
+        tx.lock(f"sign_in:{key}")  # two first failures of one name must not both insert
+        found = tx.read("sign_in_throttle", where={"id": key}, for_update=True)
+        row = None if found.empty else found.iloc[0].to_dict()
+        locked = None if row is None else _as_datetime(row.get("locked_until"))
+        if locked is not None and locked > at:
+            tx.audit("sign_in_refused", "sign_in_throttle", target=key,
+                     after={"reason": "locked", "locked_until": locked})
+            return SignIn(None, "auth.locked", locked)
+        last = None if row is None else _as_datetime(row.get("last_failure_at"))
+        recent = row is not None and last is not None and at - last <= THROTTLE_FORGET_AFTER
+        failures = (int(row["failures"]) if recent and row is not None else 0) + 1
+        until = _lock_until(failures, at)
+        counted = {"failures": failures, "locked_until": until, "last_failure_at": at}
+        if row is None:
+            _sweep_throttle(tx, at)
+            tx.insert("sign_in_throttle", pd.DataFrame([{"id": key, **counted}]), note="sign-in failure")
+        else:
+            tx.update("sign_in_throttle", key, counted)
+    verify_password(_DUMMY_HASH, password)  # a wrong name costs the time of a wrong password
+    with store.transaction(key, scope) as tx:
+        tx.audit("sign_in_failed", "sign_in_throttle", target=key,
+                 after={"failures": failures, "locked_until": until})
+    return SignIn(None, "auth.locked" if until else "auth.bad_credentials", until)
+
+
+def _sweep_throttle(tx: Transaction, at: dt.datetime) -> None:
+    """Remove up to :data:`THROTTLE_SWEEP` of the oldest unknown-name rows quiet for a day.
+
+    The rows read are locked, so two sweeps at once never delete the same row twice.
+    """
+    oldest = tx.read("sign_in_throttle", columns=["id", "locked_until", "last_failure_at"],
+                     limit=THROTTLE_SWEEP, for_update=True)
+    stale = []
+    for row in oldest.to_dict("records"):
+        last, locked = _as_datetime(row["last_failure_at"]), _as_datetime(row["locked_until"])
+        if (last is None or at - last > THROTTLE_FORGET_AFTER) and (locked is None or locked <= at):
+            stale.append(str(row["id"]))
+    if stale:
+        tx.delete("sign_in_throttle", stale)
+
+
+def sign_in_county(store: Store) -> str:
+    """The county in which attempts with unknown names are counted and audited.
+
+    An unknown name belongs to no county. The store's county when it holds exactly
+    one (the usual deployment: its admins see those attempts on the audit page);
+    otherwise (several counties, or none yet) :data:`UNKNOWN_NAME_COUNTY`, so that no
+    county's admins see names typed for another county. Read them with
+    ``store.audit_log(Scope.county(UNKNOWN_NAME_COUNTY))``.
+    """
+    counties = store.counties()
+    return counties[0] if len(counties) == 1 else UNKNOWN_NAME_COUNTY
+
+
+def throttle_key(typed: str) -> str:
+    """The ``sign_in_throttle`` id of a name that has no account (also its audit target).
+
+    The name as typed and trimmed, in NFKC form (so full-width and half-width typing
+    of one name share a count, as they share an account), with every hidden character
+    written as ``<U+XXXX>`` (the database cannot hold NUL, and a reader of the audit
+    trail must see them), cut to :data:`MAX_USERNAME_LENGTH` characters.
+    """
+    return visible_name(unicodedata.normalize("NFKC", typed))[:MAX_USERNAME_LENGTH]
+
+
+def visible_name(name: str) -> str:
+    """``name`` with each hidden character (except the plain space) shown as ``<U+XXXX>``."""
+    return "".join(f"<U+{ord(c):04X}>" if c != " " and _is_hidden(c) else c for c in name)
 
 
 def _lock_until(failures: int, at: dt.datetime) -> dt.datetime | None:
@@ -144,21 +294,6 @@ def _lock_until(failures: int, at: dt.datetime) -> dt.datetime | None:
         return None
     minutes = min(LOCK_MINUTES * 2 ** (failures - MAX_FAILURES), 24 * 60)
     return at + dt.timedelta(minutes=minutes)
-
-
-def _unknown_user_failure(username: str, at: dt.datetime) -> SignIn:
-    with _unknown_lock:
-        failures, until = _unknown_failures.get(username, (0, at))
-        if until > at and failures >= MAX_FAILURES:
-            return SignIn(None, "auth.locked", until)
-        failures += 1
-        until = _lock_until(failures, at) or at
-        _unknown_failures[username] = (failures, until)
-        if len(_unknown_failures) > 10_000:  # bounded: drop the oldest half
-            for key in list(_unknown_failures)[:5_000]:
-                del _unknown_failures[key]
-    return SignIn(None, "auth.locked" if failures >= MAX_FAILURES else "auth.bad_credentials",
-                  until if failures >= MAX_FAILURES else None)
 
 
 # --------------------------------------------------------------------------- sessions
@@ -211,17 +346,20 @@ def add_user(session: Session, username: str, password: str, *, role: Role | str
              display_name: str | None = None, department: str | None = None) -> User:
     """Create an account inside the admin's jurisdiction.
 
+    The name is stored in NFKC form (see :func:`normalise_username`); the user is
+    returned with the name as stored.
+
     Raises:
         PermissionDenied: the session may not manage users.
         ScopeError: ``unit_code`` lies outside the session's jurisdiction.
-        AuthError: bad name, duplicate name, weak password, unknown unit.
+        AuthError: bad name (hidden character, too long), a name taken or differing
+            from a taken one only in letter case or width, weak password, unknown unit.
     """
     session.require(Op.MANAGE_USERS)
-    username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise AuthError("auth.bad_username")
+    username = normalise_username(username)
     if session.store.account(username) is not None:
         raise AuthError("auth.user_exists", username=username)
+    _refuse_lookalike(session.store, username, session.scope.county_code)
     user = User(username, Role(role), unit_code, display_name or username, department)
     if unit_code[:6] != session.scope.county_code or not unit_code.startswith(session.scope.prefix):
         raise ScopeError(f"{t('auth.outside_scope', 'zh')} / {t('auth.outside_scope', 'en')} ({unit_code})")
@@ -235,6 +373,55 @@ def add_user(session: Session, username: str, password: str, *, role: Role | str
     with session.write(Op.MANAGE_USERS) as tx:
         tx.insert("users", row, note=f"{user.role.value} {unit_code}")
     return user
+
+
+# Dropped around a new user name (what a copy and paste brings along).
+_TRIM = " \t\r\n"
+# Letters and marks that draw nothing (their Unicode category does not say so).
+_BLANK_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0")
+
+
+def normalise_username(raw: str) -> str:
+    """A new account's user name as stored, or :class:`AuthError` saying what is wrong.
+
+    Spaces, tabs and line breaks around the name are dropped. Inside it, a control or
+    format character (NUL, zero-width space U+200B, right-to-left override U+202E,
+    byte-order mark U+FEFF, ...), any space, and the few letters and marks that show
+    nothing (Hangul filler U+3164, braille blank U+2800, variation selectors, ...) are
+    refused, naming the character by its U+ code and its position: two names that
+    look the same must not be two accounts. The name is then put in Unicode NFKC form,
+    so full-width ``ｗａｎｇ０１`` (the Chinese input method's full-width mode) is stored
+    as ``wang01``; sign-in applies the same form to what is typed.
+    """
+    lead = len(raw) - len(raw.lstrip(_TRIM))
+    name = raw.strip(_TRIM)
+    for text, offset in ((name, lead), (unicodedata.normalize("NFKC", name), 0)):
+        for i, c in enumerate(text):
+            if _is_hidden(c):
+                raise AuthError("auth.username_hidden_character", pos=offset + i + 1, code=f"U+{ord(c):04X}",
+                                name=unicodedata.name(c, "unnamed"))
+    name = unicodedata.normalize("NFKC", name)
+    if not name or len(name) > MAX_USERNAME_LENGTH:
+        raise AuthError("auth.bad_username", n=MAX_USERNAME_LENGTH)
+    return name
+
+
+def _is_hidden(c: str) -> bool:
+    """A control, format, private-use, unassigned or space character, or a blank letter.
+
+    Shown as ``<U+XXXX>`` by :func:`visible_name`.
+    """
+    return (unicodedata.category(c)[0] in "CZ" or c in _BLANK_LETTERS
+            or "\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
+
+
+def _refuse_lookalike(store: Store, username: str, county_code: str) -> None:
+    """Refuse a name that differs from an existing account's only in letter case or width."""
+    folded = username.casefold()
+    for county in sorted({*store.counties(), county_code}):
+        for existing in store.read("users", Scope.county(county), columns=["id"])["id"]:
+            if unicodedata.normalize("NFKC", str(existing)).casefold() == folded:
+                raise AuthError("auth.user_too_similar", username=username, existing=visible_name(str(existing)))
 
 
 def list_users(session: Session) -> pd.DataFrame:

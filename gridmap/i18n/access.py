@@ -36,10 +36,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Password too simple: mix letters with digits or symbols.",
     ),
     "auth.bad_username": (
-        "用户名不能为空、不能含空格，且不超过 64 个字符。",
-        "A user name must not be empty, contain spaces or exceed 64 characters.",
+        "用户名不能为空、不能含空格，且不超过 {n} 个字符。",
+        "A user name must not be empty, contain spaces or exceed {n} characters.",
+    ),
+    "auth.username_hidden_character": (
+        "用户名的第 {pos} 个字符是空格或看不见的字符（{code} {name}）。用户名里不能有这种字符，"
+        "否则两个看起来一样的用户名会变成两个账号。请删掉它，重新输入用户名。",
+        "Character {pos} of the user name is a space or an invisible character ({code} {name}). User "
+        "names cannot contain it: two names that look the same would be two accounts. Delete it and type "
+        "the name again.",
     ),
     "auth.user_exists": ("用户名“{username}”已存在。", "The user name “{username}” already exists."),
+    "auth.username_normalised": (
+        "用户名按标准写法保存为“{username}”（输入的是“{typed}”，全角字符已换成半角），登录时用哪种写法都可以。",
+        "The user name was stored in its standard form “{username}” (typed: “{typed}”, full-width characters "
+        "made half-width); either form signs in.",
+    ),
+    "auth.user_too_similar": (
+        "用户名“{username}”和已有的用户名“{existing}”只差大小写或全角半角，容易认错，请换一个用户名。",
+        "The user name “{username}” differs from the existing “{existing}” only in capital letters or "
+        "full-width characters, so the two are easily mistaken; please choose another name.",
+    ),
+    "auth.username_too_long": (
+        "用户名最多 {n} 个字符，请检查输入的用户名。",
+        "A user name has at most {n} characters; please check the name you entered.",
+    ),
+    "auth.password_too_long": (
+        "密码太长：最多 {n} 个字符。",
+        "Password too long: at most {n} characters.",
+    ),
     "auth.unknown_unit": (
         "辖区编码 {code} 不是本辖区内已有的单元。",
         "Unit code {code} is not a unit inside your jurisdiction.",
@@ -48,6 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "auth.demo_hint": (
         "演示环境：各角色的演示账号和密码见 README 的“演示账号”一节。",
         "Demo: the demo account of each role and its password are in the README, “Demo accounts”.",
+    ),
+    "auth.sign_in_password_too_long": (
+        "输入的密码有 {length} 个字符，超过了 {n} 个字符的上限，不会是您的密码。请检查是否粘贴了别的内容。",
+        "The password you entered has {length} characters, more than the limit of {n}, so it cannot be "
+        "yours. Check that you pasted the right text.",
     ),
     "auth.empty_fields": ("请输入用户名和密码。", "Please enter a user name and a password."),
     "auth.no_accounts": (

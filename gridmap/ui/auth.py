@@ -48,18 +48,22 @@ def sign_out(notice: str | None = None) -> None:
 
 
 def sign_in_form(store: Store, lang: str) -> None:
-    """The sign-in form; a successful sign-in reruns the app as that user."""
+    """The sign-in form; a successful sign-in reruns the app as that user.
+
+    The fields take any length (a browser drops a paste longer than a field's limit
+    without a word); lengths are checked here, with a message that names the limit.
+    """
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.warning(t(notice, lang), icon=":material/logout:")
     with st.form("sign_in", enter_to_submit=True):
-        username = st.text_input(t("auth.username", lang), key="sign_in_user", max_chars=64)
-        password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password",
-                                 max_chars=256)
+        username = st.text_input(t("auth.username", lang), key="sign_in_user")
+        password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password")
         submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
     if submitted:
-        if not username.strip() or not password:
-            st.error(t("auth.empty_fields", lang), icon=":material/error:")
+        problem = _form_problem(username, password, lang)
+        if problem:
+            st.error(problem, icon=":material/error:")
         else:
             result = auth.sign_in(store, username, password)
             if result.ok and result.user is not None:
@@ -73,6 +77,18 @@ def sign_in_form(store: Store, lang: str) -> None:
         st.info(t("auth.no_accounts", lang), icon=":material/info:")
     elif os.environ.get("GRIDMAP_ENV", "").lower() != "production":
         st.caption(t("auth.demo_hint", lang))
+
+
+def _form_problem(username: str, password: str, lang: str) -> str | None:
+    """What is wrong with the form's input before any sign-in is tried, or None."""
+    if not username.strip() or not password:
+        return t("auth.empty_fields", lang)
+    if len(username.strip()) > auth.MAX_USERNAME_LENGTH:
+        return t("auth.username_too_long", lang, n=auth.MAX_USERNAME_LENGTH)
+    if len(password) > auth.MAX_PASSWORD_LENGTH:
+        return t("auth.sign_in_password_too_long", lang, length=f"{len(password):,}",
+                 n=f"{auth.MAX_PASSWORD_LENGTH:,}")
+    return None
 
 
 def user_box(session: Session, lang: str) -> None:
