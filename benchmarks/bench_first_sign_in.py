@@ -49,15 +49,22 @@ class Start:
     health_s: float
     first: Wait
     second: Wait
+    first_cpu_s: float  # CPU the server used from the first commander's click to the map
+    second_cpu_s: float
 
 
-def one_sign_in(browser: object, base_url: str, pause_s: float) -> Wait:
-    """A fresh commander opens the app, fills the form, pauses ``pause_s`` and clicks 登录."""
-    visitors = open_visitors(browser, base_url, [USER], PASSWORD, PAGE_TIMEOUT_MS)
+def one_sign_in(browser: object, app: StreamlitServer, pause_s: float) -> tuple[Wait, float]:
+    """A fresh commander opens the app, fills the form, pauses ``pause_s`` and clicks 登录.
+
+    Returns the wait and the CPU seconds the server used from just before the click until the map.
+    """
+    visitors = open_visitors(browser, app.base_url, [USER], PASSWORD, PAGE_TIMEOUT_MS)
     try:
         time.sleep(pause_s)
+        cpu = app.cpu_s()
         at = click_together(visitors, lead_s=0.2)
-        return collect(visitors, at, PAGE_TIMEOUT_MS / 1000)[0]
+        wait = collect(visitors, at, PAGE_TIMEOUT_MS / 1000)[0]
+        return wait, app.cpu_s() - cpu
     finally:
         close(visitors)
 
@@ -80,9 +87,10 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"server start {i + 1} of {args.starts}, first click {pause:g} s after the form")
                     with StreamlitServer(run.url, run.workdir, {"GRIDMAP_LIVE_SECONDS": "3600"}) as app:
                         assert app.healthy_at is not None and app.started_at is not None
-                        first = one_sign_in(browser, app.base_url, pause)
-                        second = one_sign_in(browser, app.base_url, 0.0)
-                        starts.append(Start(pause, app.healthy_at - app.started_at, first, second))
+                        first, first_cpu = one_sign_in(browser, app, pause)
+                        second, second_cpu = one_sign_in(browser, app, 0.0)
+                        starts.append(Start(pause, app.healthy_at - app.started_at, first, second, first_cpu,
+                                            second_cpu))
                         errors = app.errors()
                         if errors:
                             log(f"server logged {len(errors)} traceback(s): {errors[0]!r}")
@@ -99,20 +107,22 @@ def report(starts: list[Start], pauses: list[float]) -> None:
 
     print("Click on 登录 -> map ready (clocked in the page), median over the server starts, seconds.\n")
     print("| first click, after the form was drawn | server starts | first commander (cold) "
-          "| second commander (warm) | first - second | process start -> health | open app -> form, "
-          "first / second |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+          "| second commander (warm) | first - second | server CPU s, first / second "
+          "| process start -> health | open app -> form, first / second |")
+    print("|---|---:|---:|---:|---:|---|---:|---|")
     for pause in pauses:
         these = [s for s in starts if s.pause_s == pause]
         diffs = [s.first.ready_s - s.second.ready_s for s in these
                  if s.first.ready_s is not None and s.second.ready_s is not None]
         print(f"| {pause:g} s | {len(these)} | {med([s.first.ready_s for s in these])} "
               f"| {med([s.second.ready_s for s in these])} | {med(list(diffs))} "
+              f"| {med([s.first_cpu_s for s in these])} / {med([s.second_cpu_s for s in these])} "
               f"| {med([s.health_s for s in these])} | {med([s.first.form_s for s in these])} / "
               f"{med([s.second.form_s for s in these])} |")
     print()
     for s in starts:
-        line = (f"- pause {s.pause_s:g} s: health {s.health_s:.1f} s; first "
+        line = (f"- pause {s.pause_s:g} s: health {s.health_s:.1f} s; server CPU {s.first_cpu_s:.1f} / "
+                f"{s.second_cpu_s:.1f} s; first "
                 + (f"{s.first.ready_s:.2f} s" if s.first.ready_s is not None else f"FAILED ({s.first.problem})")
                 + ", second "
                 + (f"{s.second.ready_s:.2f} s" if s.second.ready_s is not None else f"FAILED ({s.second.problem})"))

@@ -24,6 +24,7 @@ app's ``GRIDMAP_LIVE_SECONDS``. Nothing is judged against a target: the numbers 
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -49,7 +50,7 @@ from benchmarks.sign_in_timing import (
     open_visitors,
     settle,
 )
-from tests.harness import StreamlitServer, launch_chromium
+from tests.harness import StreamlitServer, children, launch_chromium, tree_cpu_s
 
 
 class RssSampler:
@@ -95,6 +96,8 @@ class Round:
     peak_mb: float  # while signing in
     settled_mb: float  # once settled, every session still open
     after_mb: float  # once their contexts were closed
+    server_cpu_s: float  # CPU the server used from the click until every page settled
+    browser_cpu_s: float  # ... and Chromium (with Playwright's driver)
 
 
 @dataclass
@@ -117,19 +120,28 @@ class Phase:
         return [w for w in self.waits if w.ready_s is None]
 
 
-def sign_in_round(browser: object, app: StreamlitServer, rss: RssSampler, users: list[str]) -> Round:
+def browser_cpu_s(server: StreamlitServer) -> float:
+    """CPU seconds used so far by the processes this one started, but the server: Playwright and Chromium."""
+    server_pid = server.proc.pid if server.proc is not None else None
+    return sum(tree_cpu_s(pid) for pid in children(os.getpid()) if pid != server_pid)
+
+
+def sign_in_round(browser: object, app: StreamlitServer, rss: RssSampler, users: list[str],
+                  timeout_s: float) -> Round:
     """``users`` open the app, click 登录 together and wait for their maps."""
     visitors = open_visitors(browser, app.base_url, users, PASSWORD, PAGE_TIMEOUT_MS)
     try:
         since = time.monotonic()
+        server_cpu, chromium_cpu = app.cpu_s(), browser_cpu_s(app)
         at = click_together(visitors)
-        waits = collect(visitors, at, PAGE_TIMEOUT_MS / 1000)
+        waits = collect(visitors, at, timeout_s)
         settle(visitors, PAGE_TIMEOUT_MS)
+        server_cpu, chromium_cpu = app.cpu_s() - server_cpu, browser_cpu_s(app) - chromium_cpu
         peak, settled = rss.peak_mb(since), rss.now_mb()
     finally:
         close(visitors)
     time.sleep(2.0)  # let the server notice the closed websockets
-    return Round(waits, peak, settled, rss.now_mb())
+    return Round(waits, peak, settled, rss.now_mb(), server_cpu, chromium_cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     args_parser.add_argument("--bursts", type=int, default=3, help="how many times they do (default 3)")
     args_parser.add_argument("--singles", type=int, default=5, help="commanders alone, one after the other")
     args_parser.add_argument("--live-seconds", default="3600", help="GRIDMAP_LIVE_SECONDS of the app")
+    args_parser.add_argument("--timeout", type=float, default=300.0,
+                             help="seconds after the click a map may take before it counts as failed (default 300)")
     args = args_parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -151,14 +165,14 @@ def main(argv: list[str] | None = None) -> int:
                 idle_mb = rss.now_mb()
                 log("the first sign-in after the server started")
                 phases = [Phase("first sign-in after the server started", [sign_in_round(browser, app, rss,
-                                                                                         users[:1])])]
+                                                                                         users[:1], args.timeout)])]
                 log(f"one session at a time, {args.singles} times")
-                phases.append(Phase("1 session alone", [sign_in_round(browser, app, rss, [users[i % len(users)]])
+                phases.append(Phase("1 session alone", [sign_in_round(browser, app, rss, [users[i % len(users)]], args.timeout)
                                                         for i in range(args.singles)]))
                 rounds = []
                 for i in range(args.bursts):
                     log(f"{args.sessions} sessions at once, burst {i + 1} of {args.bursts}")
-                    rounds.append(sign_in_round(browser, app, rss, users))
+                    rounds.append(sign_in_round(browser, app, rss, users, args.timeout))
                 phases.append(Phase(f"{args.sessions} sessions at once", rounds))
                 processes, errors = rss.processes, app.errors()
             browser.close()
@@ -170,16 +184,21 @@ def main(argv: list[str] | None = None) -> int:
 def report(phases: list[Phase], idle_mb: float, processes: int, errors: list[str], bursts: int) -> None:
     print("Time from the click on 登录 to the map ready (clocked in each page); server RSS = the "
           f"streamlit process and its children ({processes} process(es)), MB = 2^20 bytes.\n")
-    print("| sign-in | sessions measured | map ready p50 s | p95 s | max s | failed "
-          "| server RSS MB: peak while signing in | settled, sessions open (median) | after the last closed |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| sign-in | sessions measured | map ready p50 s | p95 s | max s | failed | click -> map iframe p50 s "
+          "| server RSS MB: peak while signing in | settled, sessions open (median) | after the last closed "
+          "| CPU s per sign-in: server / browser |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for phase in phases:
         ready = phase.ready
         peak = max(r.peak_mb for r in phase.rounds)
         settled = median([r.settled_mb for r in phase.rounds])
+        iframe = [w.iframe_s for w in phase.waits if w.iframe_s is not None]
+        n = max(len(phase.waits), 1)
+        server_cpu = sum(r.server_cpu_s for r in phase.rounds) / n
+        browser_cpu = sum(r.browser_cpu_s for r in phase.rounds) / n
         print(f"| {phase.label} | {len(phase.waits)} | {median(ready):.2f} | {percentile(ready, 95):.2f} "
-              f"| {max(ready, default=float('nan')):.2f} | {len(phase.failed)} | {peak:.0f} "
-              f"| {settled:.0f} | {phase.rounds[-1].after_mb:.0f} |")
+              f"| {max(ready, default=float('nan')):.2f} | {len(phase.failed)} | {median(iframe):.2f} | {peak:.0f} "
+              f"| {settled:.0f} | {phase.rounds[-1].after_mb:.0f} | {server_cpu:.2f} / {browser_cpu:.2f} |")
     print(f"\n- server RSS when idle after start (no session yet): {idle_mb:.0f} MB")
     many = phases[-1]
     if bursts:

@@ -30,6 +30,7 @@ _CLICK_AND_CLOCK_JS = """([at, unitsReady]) => {
   const poll = () => {
     try {
       const f = document.querySelector("iframe[title*='streamlit_folium']");
+      if (f && !state.iframe) state.iframe = now();
       const w = f && f.contentWindow;
       if (w && w.map) {
         if (!w.__gmUnitsReady) w.__gmUnitsReady = w.eval('(' + unitsReady + ')');
@@ -67,6 +68,7 @@ class Wait:
     user: str
     form_s: float
     ready_s: float | None  # click -> map ready; None when it was not within the timeout
+    iframe_s: float | None  # click -> the map's iframe on the page (the server's answer has arrived)
     click_late_ms: float  # how much later than the agreed instant the click fired
     units: int
     visibility: str
@@ -87,8 +89,11 @@ def open_visitors(browser: Any, base_url: str, users: Sequence[str], password: s
 
 
 def click_together(visitors: Sequence[Visitor], lead_s: float = 1.0) -> float:
-    """Let every page click 登录 at the same instant, ``lead_s`` from now; returns that instant (epoch s)."""
-    at = time.time() + lead_s + 0.05 * len(visitors)  # time to arm every page first
+    """Let every page click 登录 at the same instant, ``lead_s`` from now; returns that instant (epoch s).
+
+    Each page gets 0.3 s more to be armed in (a busy machine); a page armed late clicks at once.
+    """
+    at = time.time() + lead_s + 0.3 * len(visitors)
     for visitor in visitors:
         visitor.page.evaluate("() => document.activeElement && document.activeElement.blur()")
         visitor.page.evaluate(_CLICK_AND_CLOCK_JS, [at * 1000, UNITS_READY_JS])
@@ -116,8 +121,10 @@ def collect(visitors: Sequence[Visitor], at: float, timeout_s: float) -> list[Wa
             with contextlib.suppress(Exception):
                 problem = visitor.page.evaluate(_ALERT_JS)
             problem = problem or f"no map within {timeout_s:.0f} s of the click"
+        iframe = state.get("iframe")
         out.append(Wait(visitor.user, visitor.form_s,
                         (ready - clicked) / 1000 if ready is not None and clicked is not None else None,
+                        (iframe - clicked) / 1000 if iframe is not None and clicked is not None else None,
                         clicked - at * 1000 if clicked is not None else float("nan"),
                         int(state.get("units", 0)), str(state.get("visibility", "?")), problem))
     return out

@@ -7,7 +7,7 @@ fixtures in ``tests/browser/conftest.py`` wrap it.
 
 - :mod:`.server` -- :class:`StreamlitServer` (``streamlit run app.py`` on a free port,
   in its own process group, logging to a file) and :func:`free_port`.
-- :mod:`.processes` -- process trees from ``/proc``: their resident memory, and
+- :mod:`.processes` -- process trees from ``/proc``: their resident memory and CPU time, and
   :func:`kill_tree` for programs that leave their parent's process group.
 - :mod:`.browser` -- :data:`CHROMIUM_ARGS`, :func:`launch_chromium`, :func:`new_context`,
   the sign-in steps (:func:`fill_sign_in`, :func:`sign_in`) and :func:`wait_for_app`.
@@ -39,7 +39,7 @@ from tests.harness.command_map import (
     unit_click_point,
     wait_map,
 )
-from tests.harness.processes import descendants, kill_tree, tree_rss_kb
+from tests.harness.processes import children, descendants, kill_tree, tree_cpu_s, tree_rss_kb
 from tests.harness.server import ServerError, StreamlitServer, free_port
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "UNITS_READY_JS",
     "ServerError",
     "StreamlitServer",
+    "children",
     "chromium_path",
     "click_unit",
     "descendants",
@@ -64,6 +65,7 @@ __all__ = [
     "launch_chromium",
     "new_context",
     "sign_in",
+    "tree_cpu_s",
     "tree_rss_kb",
     "unit_click_point",
     "wait_for_app",

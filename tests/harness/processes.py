@@ -10,19 +10,29 @@ import time
 from pathlib import Path
 
 
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started itself (its direct children), from ``/proc``."""
+    return _children_by_parent().get(pid, [])
+
+
 def descendants(pid: int) -> list[int]:
     """Process ids below ``pid`` (children, their children, ...), from ``/proc``."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    by_parent = _children_by_parent()
     out, todo = [], [pid]
     while todo:
-        for child in children.get(todo.pop(), []):
+        for child in by_parent.get(todo.pop(), []):
             out.append(child)
             todo.append(child)
     return out
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    by_parent: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            by_parent.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return by_parent
 
 
 def tree_rss_kb(pid: int) -> tuple[int, int]:
@@ -40,6 +50,21 @@ def tree_rss_kb(pid: int) -> tuple[int, int]:
                     count += 1
                     break
     return total, count
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and every process below it.
+
+    Children that have ended count through their parent (``cutime``/``cstime``) once it
+    has waited for them. A process that has gone away meanwhile counts as 0.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for each in [pid, *descendants(pid)]:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total / tick
 
 
 def kill_tree(proc: subprocess.Popen[bytes]) -> None:

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.harness.processes import tree_rss_kb
+from tests.harness.processes import tree_cpu_s, tree_rss_kb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT_S = 120.0
@@ -115,6 +115,12 @@ class StreamlitServer:
         if self.proc is None or self.proc.poll() is not None:
             return 0, 0
         return tree_rss_kb(self.proc.pid)
+
+    def cpu_s(self) -> float:
+        """CPU seconds the server and every process it started have used so far."""
+        if self.proc is None or self.proc.poll() is not None:
+            return 0.0
+        return tree_cpu_s(self.proc.pid)
 
     def stop(self) -> None:
         """Terminate the server's whole process group (SIGTERM, then SIGKILL)."""
