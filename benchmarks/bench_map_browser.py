@@ -52,7 +52,6 @@ from benchmarks.common import (
     log,
     median,
     parser,
-    pick_towns,
     verdict,
 )
 from benchmarks.naive_page import (
@@ -198,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with bench_run(args) as run:
-        towns = [args.town] if args.town else pick_towns(run.session)
+        towns = [args.town] if args.town else run.towns()
         naive = [] if args.skip_naive else naive_pages(run.session, run.workdir)
         with sync_playwright() as manager:
             browser = launch_chromium(manager, args.chromium, ["--enable-precise-memory-info"])

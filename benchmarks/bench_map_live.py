@@ -48,7 +48,6 @@ from benchmarks.common import (
     commander,
     log,
     parser,
-    pick_towns,
 )
 from gridmap.command import data_now
 from gridmap.domain import Scope
@@ -253,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with bench_run(args) as run:
-        town = (args.town or pick_towns(run.session)[0]) if args.live_view == "town" else None
+        town = (args.town or run.towns()[0]) if args.live_view == "town" else None
         live: list[LiveRun] = []
         with sync_playwright() as manager:
             browser = launch_chromium(manager, args.chromium, ["--enable-precise-memory-info"])

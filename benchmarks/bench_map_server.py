@@ -41,7 +41,6 @@ from benchmarks.common import (
     log,
     median,
     parser,
-    pick_towns,
     verdict,
 )
 from benchmarks.naive_page import NaiveHtml, naive_pages
@@ -130,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args_parser.add_argument("--skip-naive", action="store_true", help="no naive baseline")
     args = args_parser.parse_args(argv)
     with bench_run(args) as run:
-        town = args.town or pick_towns(run.session)[0]
+        town = args.town or run.towns()[0]
         naive = [] if args.skip_naive else naive_pages(run.session, run.workdir)
         log(f"ours: warm filter changes at county view and town {town}")
         server = time_reruns(run.session, town, args.rounds)

@@ -93,6 +93,10 @@ class Run:
     county: str
     started: float = field(default_factory=time.perf_counter)
 
+    def towns(self) -> list[str]:
+        """The county's towns, the one with the most micro-grids first (see :func:`pick_towns`)."""
+        return pick_towns(self.session)
+
     def header(self, chromium: str | None, extra: str = "") -> str:
         """The report's first lines (see :func:`header`)."""
         return header(self.source_url, self.built_s, store_counts(self.session, self.county), chromium,
