@@ -10,7 +10,7 @@ The store should hold the county demo (``python -m gridmap demo --scale county -
 424,440 zero-reports, 7,470 micro-grids. ``now`` is the county's ``as_of`` setting.
 
 Timed (best and median of interleaved rounds; each round uses the next filter set
-of :data:`FILTER_CYCLE`, so nothing can be served from a cache):
+of :func:`benchmarks.common.filter_cycle`, so nothing can be served from a cache):
 
 * ``load_snapshot`` (first call, then best of 3) and ``refresh_snapshot`` with no change;
 * ``kpis`` and ``unit_measure`` at the county (towns, and all micro-grids) and at a village;
@@ -43,6 +43,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import filter_cycle
 from gridmap.access import Session
 from gridmap.command import (
     Filters,
@@ -58,19 +59,6 @@ from gridmap.store import open_store
 
 TARGET_MS = 300.0
 DEFAULT_DB = "sqlite:////tmp/county_kpi.db"
-
-
-def filter_cycle(today: dt.date) -> list[Filters]:
-    """Distinct filter sets, as a commander would click through them."""
-    return [
-        Filters(),
-        Filters(categories=["sanitation", "traffic"]),
-        Filters.last_days(7, today),
-        Filters(hazard_types=["flying_wire", "ebike_indoor_charging"]),
-        Filters(issue_statuses=["reported", "accepted", "dispatched", "in_progress", "returned"]),
-        Filters.last_days(90, today, categories=["fire_safety", "public_order", "dispute"]),
-        Filters(hazard_statuses=["found", "rectifying", "overdue"]),
-    ]
 
 
 # --------------------------------------------------------------------------- the baseline

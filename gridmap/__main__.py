@@ -202,12 +202,30 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+BENCHMARKS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def benchmark_names() -> list[str]:
+    """The benchmarks ``bench`` can run: ``benchmarks/bench_NAME.py`` -> ``NAME``."""
+    return sorted(path.stem.removeprefix("bench_") for path in BENCHMARKS_DIR.glob("bench_*.py"))
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / f"bench_{args.what}.py"
-    if not script.exists():
-        raise SystemExit(f"error: no benchmark {args.what!r} (looked for {script})")
+    names = benchmark_names()
+    if args.what is None:
+        print("benchmarks (python -m gridmap bench NAME [ARGS], see benchmarks/README.md):")
+        for name in names:
+            print(f"  {name}")
+        return 0
+    name = args.what.replace("-", "_")
+    if name not in names:
+        raise SystemExit(f"error: no benchmark {args.what!r}; there are: {', '.join(names)}")
+    script = BENCHMARKS_DIR / f"bench_{name}.py"
     sys.argv = [str(script), *args.rest]
-    runpy.run_path(str(script), run_name="__main__")
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as exc:  # the benchmark's own exit status
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 
@@ -285,8 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=_cmd_check_config)
 
-    bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. assign)")
-    bench.add_argument("what")
+    bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. load); no name: list them")
+    bench.add_argument("what", nargs="?", help="benchmarks/bench_NAME.py to run (NAME; - or _)")
     bench.add_argument("rest", nargs=argparse.REMAINDER)
     bench.set_defaults(func=_cmd_bench)
     return parser

@@ -1,38 +1,43 @@
 """Screenshot of the command map for the README: ``python tools/screenshot.py [--db URL] [-o PNG]``.
 
 Starts ``streamlit run app.py`` on a free port against a store (default: the county demo
-in ``data/screenshot/county.db``, generated on first use, ~45 s), signs in as the demo
-commander in Debian's Chromium, waits until the map has drawn its units, and saves the
-page. Prints any request that left localhost (there must be none).
+in ``data/screenshot/county.db``, generated on first use, a few minutes), signs in as the
+demo commander in Debian's Chromium, waits until the map has drawn its units, and saves
+the page. Prints any request that left localhost (there must be none). The server and
+the browser are the browser tests' (:mod:`tests.harness`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.harness import (  # noqa: E402
+    LOCAL_HOSTS,
+    StreamlitServer,
+    fill_sign_in,
+    launch_chromium,
+    new_context,
+    wait_map,
+)
+
 DEFAULT_DB = REPO / "data" / "screenshot" / "county.db"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+TIMEOUT_MS = 120_000
 
 
 def _ensure_county(db: Path) -> str:
     url = f"sqlite:///{db}"
     if not db.exists():
         db.parent.mkdir(parents=True, exist_ok=True)
-        print(f"generating the county demo into {db} (about 45 s) ...", flush=True)
+        print(f"generating the county demo into {db} (a few minutes) ...", flush=True)
         subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "county", "--today", "2026-11-23",
                         "--db", url], cwd=REPO, check=True)
     return url
@@ -51,47 +56,22 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    env = {**os.environ, "GRIDMAP_DB": url, "GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                               "--server.port", str(port), "--server.address", "127.0.0.1"],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                              start_new_session=True)
     offsite: list[str] = []
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.25)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=os.environ.get("GRIDMAP_CHROMIUM", "/usr/bin/chromium"),
-                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
-            page.on("request", lambda r: offsite.append(r.url)
-                    if r.url.startswith("http") and not r.url.startswith(("http://127.0.0.1", "http://localhost"))
-                    else None)
-            page.goto(base)
-            page.get_by_label("用户名").fill(args.user)
-            page.get_by_label("密码").fill(args.password)
-            page.get_by_role("button", name="登录").click()
-            page.get_by_role("heading", name="指挥一张图").wait_for(timeout=120_000)
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                frames = [f for f in page.frames if "streamlit_folium" in f.url]
-                if frames and frames[0].evaluate(
-                        "() => { if (!window.map) return false; let n = 0; window.map.eachLayer(l => "
-                        "{ if (l.feature && l.feature.properties && l.feature.properties.code) n++ }); return n > 0 }"):
-                    break
-                time.sleep(0.5)
-            page.wait_for_timeout(1500)
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=args.output, full_page=True)
-            browser.close()
-    finally:
-        os.killpg(os.getpgid(server.pid), signal.SIGTERM)
+    env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
+    with tempfile.TemporaryDirectory() as workdir, StreamlitServer(url, Path(workdir), env) as server, \
+            sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": args.height})
+        page = context.new_page()
+        page.on("request", lambda r: offsite.append(r.url)
+                if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+        fill_sign_in(page, server.base_url, args.user, args.password, TIMEOUT_MS).click()
+        page.get_by_role("heading", name="指挥一张图").wait_for()
+        wait_map(page, None, TIMEOUT_MS / 1000)
+        page.wait_for_timeout(1500)
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=args.output, full_page=True)
+        browser.close()
     print(f"saved {args.output}")
     print("requests off localhost:", offsite or "none")
     return 1 if offsite else 0

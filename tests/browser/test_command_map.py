@@ -26,7 +26,7 @@ from playwright.sync_api import Frame, Page, expect
 from gridmap.domain import Scope
 from gridmap.spatial.crs import wgs84_to_gcj02
 from gridmap.store import open_store
-from tests.browser.conftest import StreamlitServer, sign_in
+from tests.harness import StreamlitServer, click_unit, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,34 +42,6 @@ _POINTS_JS = """() => { let n = 0;
   window.map.eachLayer(l => { if ((l instanceof L.Marker || l instanceof L.CircleMarker)) n++ });
   return n }"""
 
-# A point inside the unit's polygon where the map itself (not a marker) is under the mouse.
-_CLICK_POINT_JS = """(code) => {
-  let target = null;
-  window.map.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.code === code
-                                  && l.getLatLngs) target = l });
-  if (!target) return null;
-  let ring = target.getLatLngs();
-  while (Array.isArray(ring[0])) ring = ring[0];  // the outer ring of the first polygon
-  const inside = (lat, lng) => { let c = false;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[i], b = ring[j];
-      if ((a.lat > lat) !== (b.lat > lat) && lng < (b.lng - a.lng) * (lat - a.lat) / (b.lat - a.lat) + a.lng) c = !c;
-    } return c };
-  const b = target.getBounds();
-  for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
-    const lat = b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12;
-    const lng = b.getWest() + (b.getEast() - b.getWest()) * j / 12;
-    if (!inside(lat, lng)) continue;
-    const p = window.map.latLngToContainerPoint([lat, lng]);
-    const size = window.map.getSize();
-    if (p.x < 20 || p.y < 20 || p.x > size.x - 20 || p.y > size.y - 20) continue;
-    const rect = window.map.getContainer().getBoundingClientRect();
-    const el = document.elementFromPoint(rect.left + p.x, rect.top + p.y);
-    if (el && (el.tagName === 'CANVAS' || el === target._path)) return {x: rect.left + p.x, y: rect.top + p.y};
-  }
-  return null }"""
-
-
 def map_frame(page: Page) -> Frame:
     """The st_folium iframe, once its Leaflet map has drawn unit polygons."""
     deadline = time.monotonic() + MAP_READY_TIMEOUT_S
@@ -84,16 +56,6 @@ def map_frame(page: Page) -> Frame:
                     pass
         time.sleep(0.25)
     raise AssertionError("the command map did not draw any unit within 60 s")
-
-
-def click_unit(page: Page, frame: Frame, code: str) -> None:
-    iframe = page.locator("iframe[title='streamlit_folium.st_folium']")
-    iframe.scroll_into_view_if_needed()
-    point = frame.evaluate(_CLICK_POINT_JS, code)
-    assert point is not None, f"no free spot inside unit {code} to click"
-    box = iframe.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
 def metric(page: Page, name: str) -> str:

@@ -10,7 +10,7 @@ from gridmap.auth import current_user
 from gridmap.store import open_store
 from gridmap.summary import layer_counts
 from gridmap.ui.text import fmt_count
-from tests.browser.conftest import sign_in, wait_for_app
+from tests.harness import sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
