@@ -25,6 +25,8 @@ from gridmap.spatial.crs import STORE_CRS
 from gridmap.store.base import Frame, StoreError, Transaction
 
 _MAX_PARENT_HOPS = 5
+_FEW = 16  # up to this many points (a report): plain shapely tests, no index or frame building
+_ANCESTOR_COLUMN = {"town": "town_code", "village": "village_code", "grid": "grid_code"}
 
 
 def place(tx: Transaction, frame: Frame) -> Frame:
@@ -40,6 +42,8 @@ def place(tx: Transaction, frame: Frame) -> Frame:
     """
     if "geometry" not in frame.columns or len(frame) == 0:
         return frame
+    if len(frame) <= _FEW:
+        return _place_few(tx, frame)
     crs = getattr(frame, "crs", None) or STORE_CRS
     points = gpd.GeoDataFrame(pd.DataFrame(frame).drop(columns=["geometry"]),
                               geometry=gpd.GeoSeries(np.asarray(frame["geometry"].values, dtype=object),
@@ -53,9 +57,53 @@ def place(tx: Transaction, frame: Frame) -> Frame:
         raise StoreError(f"{exc}") from None
 
 
-def _units_around(tx: Transaction, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _place_few(tx: Transaction, frame: Frame) -> Frame:
+    """:func:`place` for a handful of points, with the rule of :func:`gridmap.spatial.assign.assign`
+    (the closed micro-grid; on a shared edge the smallest code), without building frames."""
+    crs = getattr(frame, "crs", None)
+    if crs is not None and not crs.equals(STORE_CRS):
+        raise StoreError(f"points are in {crs.to_string()}, the store takes {STORE_CRS}")
+    geoms = np.asarray(frame["geometry"].values, dtype=object)
+    for i, g in enumerate(geoms):
+        if not isinstance(g, shapely.Point) or g.is_empty or not np.isfinite(shapely.get_coordinates(g)).all():
+            what = "no geometry" if g is None else f"a {getattr(g, 'geom_type', type(g).__name__)}"
+            raise StoreError(f"row {frame.index[i]!r} has {what}; expected a Point with finite coordinates")
+    units = _units_around(tx, geoms)
+    micro = units[units["level"].astype(str) == "micro"]
+    codes = micro["code"].astype(str).to_numpy()
+    shapes = np.asarray(micro.geometry.values, dtype=object)
+    chain = {str(c): (str(lv), p if isinstance(p, str) else None)
+             for c, lv, p in zip(units["code"], units["level"], units["parent_code"], strict=True)}
+    found: dict[str, list[object]] = {c: [] for c in ASSIGN_COLUMNS}
+    for g in geoms:
+        hits = sorted(codes[shapely.intersects(shapes, g)]) if len(codes) else []
+        row: dict[str, object] = dict.fromkeys(ASSIGN_COLUMNS[:-1])
+        row["outside"] = not hits
+        if hits:
+            row["micro_code"] = hits[0]
+            parent = chain[hits[0]][1]
+            for _ in range(_MAX_PARENT_HOPS):
+                if parent is None:
+                    break
+                if parent not in chain:
+                    raise StoreError(f"units: the parent chain of micro-grid {hits[0]!r} reaches {parent!r}, "
+                                     "which is not among the units")
+                level, up = chain[parent]
+                if level in _ANCESTOR_COLUMN:
+                    row[_ANCESTOR_COLUMN[level]] = parent
+                parent = up
+        for column in ASSIGN_COLUMNS:
+            found[column].append(row[column])
+    out = frame.copy()
+    for column in ASSIGN_COLUMNS[:-1]:
+        out[column] = pd.Series(found[column], index=out.index, dtype=object)
+    out["outside"] = pd.Series(found["outside"], index=out.index, dtype=bool)
+    return out
+
+
+def _units_around(tx: Transaction, points: gpd.GeoDataFrame | np.ndarray) -> gpd.GeoDataFrame:
     """The current plan's units whose box holds a point, plus any missing ancestors."""
-    geoms = points.geometry.to_numpy()
+    geoms = points.geometry.to_numpy() if isinstance(points, gpd.GeoDataFrame) else points
     usable = np.array([isinstance(g, shapely.Point) and not g.is_empty for g in geoms], dtype=bool)
     if not usable.any():
         return gpd.GeoDataFrame({c: [] for c in UNIT_COLUMNS[:-1]}, geometry=[], crs=STORE_CRS)

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-import geopandas as gpd
+import pandas as pd
 import shapely
 
 from gridmap.access import GuardedTransaction, Op, Session
@@ -29,7 +29,6 @@ from gridmap.domain import (
     PlaceType,
     Severity,
 )
-from gridmap.spatial.crs import STORE_CRS
 from gridmap.store.base import Frame, new_id, now
 from gridmap.workflow.clock import hazard_deadline, issue_deadline
 from gridmap.workflow.errors import BadInput, Coded, OutsideJurisdiction, Words, listed
@@ -115,7 +114,8 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
 
 def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row: dict[str, Any],
             point: shapely.Point, at: Any, *, note: str | None) -> dict[str, Any]:
-    placed = tx.place(lifecycle.layer, gpd.GeoDataFrame([row], geometry=[point], crs=STORE_CRS))
+    # A plain frame with a shapely column: the store takes it as EPSG:4326 without geopandas' set-up.
+    placed = tx.place(lifecycle.layer, pd.DataFrame([{**row, "geometry": point}]))
     _inside_jurisdiction(session, placed, point)
     tx._create(lifecycle, placed, {"at": at, "actor": session.user.username, "from_status": None,
                                    "to_status": lifecycle.initial, "note": note})
