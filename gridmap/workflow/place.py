@@ -69,11 +69,13 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
             what = "no geometry" if g is None else f"a {getattr(g, 'geom_type', type(g).__name__)}"
             raise StoreError(f"row {frame.index[i]!r} has {what}; expected a Point with finite coordinates")
     units = _units_around(tx, geoms)
-    micro = units[units["level"].astype(str) == "micro"]
-    codes = micro["code"].astype(str).to_numpy()
-    shapes = np.asarray(micro.geometry.values, dtype=object)
+    all_codes = units["code"].to_numpy(dtype=object)
+    levels = units["level"].to_numpy(dtype=object)
+    is_micro = levels == "micro"
+    codes = all_codes[is_micro].astype(str)
+    shapes = np.asarray(units.geometry.values, dtype=object)[is_micro]
     chain = {str(c): (str(lv), p if isinstance(p, str) else None)
-             for c, lv, p in zip(units["code"], units["level"], units["parent_code"], strict=True)}
+             for c, lv, p in zip(all_codes, levels, units["parent_code"].to_numpy(dtype=object), strict=True)}
     found: dict[str, list[object]] = {c: [] for c in ASSIGN_COLUMNS}
     for g in geoms:
         hits = sorted(codes[shapely.intersects(shapes, g)]) if len(codes) else []
@@ -96,8 +98,8 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
             found[column].append(row[column])
     out = frame.copy()
     for column in ASSIGN_COLUMNS[:-1]:
-        out[column] = pd.Series(found[column], index=out.index, dtype=object)
-    out["outside"] = pd.Series(found["outside"], index=out.index, dtype=bool)
+        out[column] = np.array(found[column], dtype=object)
+    out["outside"] = np.array(found["outside"], dtype=bool)
     return out
 
 
