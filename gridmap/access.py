@@ -12,12 +12,17 @@ The role decides *what* a user may do; the jurisdiction decides *where*. The sco
 applied in the store's SQL (code prefix), so no page, export, cache or CLI call made
 through a session can return or change a row outside it.
 
+Statuses change only through the lifecycles in :mod:`gridmap.workflow`
+(:func:`~gridmap.workflow.transition_issue`, ...): a write through a session may not
+touch a status column or the times and routing a step sets (:data:`LIFECYCLE_COLUMNS`),
+and the unit codes of every point it inserts are derived from the point on the server.
+
 Example::
 
     session = Session(store, user)
     issues = session.read("issues", where={"status": "reported"})
-    with session.write(Op.HANDLE_ISSUE) as tx:
-        tx.update("issues", issue_id, {"status": "accepted"})
+    with session.write(Op.SET_RISK) as tx:
+        tx.update("units", unit_id, {"risk_colour": "orange"})
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import ASSIGN_COLUMNS, Level, Role, Scope, layer
+from gridmap.domain import ASSIGN_COLUMNS, LIFECYCLES, Level, Lifecycle, Role, Scope, layer
 from gridmap.store.base import (
     AuditFilter,
     BBox,
@@ -75,7 +81,7 @@ _EVERYONE_READS = {Op.VIEW_MAP}
 # The permission matrix: role -> operations it may perform (inside its jurisdiction).
 PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.COMMANDER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS, Op.EXPORT,
-                               Op.SET_RISK, Op.HANDLE_ISSUE}),
+                               Op.SET_RISK, Op.REPORT_ISSUE, Op.HANDLE_ISSUE}),
     Role.PLANNER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.EXPORT, Op.EDIT_UNITS,
                              Op.EDIT_STATIONS, Op.IMPORT_POINTS}),
     Role.INSPECTOR: frozenset({*_EVERYONE_READS, Op.VIEW_GROUND_TRUTH, Op.EXPORT, Op.RECORD_INSPECTION,
@@ -96,12 +102,26 @@ READ_OP: dict[str, Op] = {
     "inspections": Op.VIEW_MAP,
     "issues": Op.VIEW_MAP,
     "issue_events": Op.VIEW_MAP,
+    "inspection_events": Op.VIEW_MAP,
     "households": Op.VIEW_HOUSEHOLDS,
     "zero_reports": Op.VIEW_ZERO_REPORTS,
     "planted_hotspots": Op.VIEW_GROUND_TRUTH,
     "users": Op.MANAGE_USERS,
     "sign_in_throttle": Op.MANAGE_USERS,
 }
+
+# Columns of a readable layer that need an operation of their own: a session without it
+# gets them back empty (missing) and may not filter on them. Unit totals of households
+# and residents are the 一标三实 figures, personal-data territory like the households.
+COLUMN_OPS: dict[str, dict[str, Op]] = {
+    "units": {c: Op.VIEW_HOUSEHOLDS for c in ("households", "residents", "floating")},
+}
+
+# Columns only a lifecycle step changes (gridmap.workflow): the status, the times a step
+# sets (closed_at, rectified_at) and the routing (the issue's department).
+LIFECYCLE_COLUMNS: dict[str, frozenset[str]] = {name: lc.columns for name, lc in LIFECYCLES.items()}
+# History layer -> the lifecycle whose steps it records.
+HISTORY_OF: dict[str, Lifecycle] = {lc.history: lc for lc in LIFECYCLES.values()}
 
 ALL = None  # every column may change
 
@@ -113,6 +133,7 @@ class WriteRule:
     insert: bool = False
     delete: bool = False
     columns: frozenset[str] | None = frozenset()  # updatable columns; ALL (None) = any
+    steps: bool = False  # the status may change, through the layer's lifecycle only
 
 
 _ASSIGNED = frozenset(ASSIGN_COLUMNS)
@@ -125,11 +146,12 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
                     **{n: WriteRule(columns=_ASSIGNED)
                        for n in ("households", "stations", "inspections", "issues")}},
     Op.SET_RISK: {"units": WriteRule(columns=frozenset({"risk_colour", "risk_set_at"}))},
+    # A new issue or hazard starts in its lifecycle's first status; every later status
+    # change is a step (gridmap.workflow). History rows written directly are notes.
     Op.REPORT_ISSUE: {"issues": WriteRule(insert=True), "issue_events": WriteRule(insert=True)},
-    Op.HANDLE_ISSUE: {"issues": WriteRule(columns=frozenset({"status", "department", "deadline", "closed_at"})),
-                      "issue_events": WriteRule(insert=True)},
-    Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True)},
-    Op.UPDATE_INSPECTION: {"inspections": WriteRule(columns=frozenset({"status", "deadline", "rectified_at"}))},
+    Op.HANDLE_ISSUE: {"issues": WriteRule(steps=True), "issue_events": WriteRule(insert=True)},
+    Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True), "inspection_events": WriteRule(insert=True)},
+    Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True)},
     Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
     Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
@@ -245,11 +267,17 @@ class Session:
 
     def read(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
              columns: Sequence[str] | None = None, limit: int | None = None) -> Frame:
-        """Rows of a layer inside this session's scope (see :meth:`Store.read`)."""
+        """Rows of a layer inside this session's scope (see :meth:`Store.read`).
+
+        Columns the role may not read (:data:`COLUMN_OPS`) come back empty (missing).
+        """
         where = self._where(layer_name, where)
+        hidden = self.hidden_columns(layer_name)
         if where is None:
             return empty_frame(layer(layer_name), columns)
-        return self.store.read(layer_name, self.scope, where=where, bbox=bbox, columns=columns, limit=limit)
+        want, fetch = _split_columns(layer_name, columns, hidden)
+        found = self.store.read(layer_name, self.scope, where=where, bbox=bbox, columns=fetch, limit=limit)
+        return _blanked(found, want, hidden)
 
     def count(self, layer_name: str, *, where: Mapping[str, Any] | None = None) -> int:
         """How many rows of a layer are inside this session's scope."""
@@ -264,7 +292,11 @@ class Session:
             for column, value in where.items():
                 keep = found[column].isin(value if isinstance(value, list | tuple | set) else [value])
                 found = found[keep.to_numpy()]
-        return found
+        return _blanked(found, None, self.hidden_columns(layer_name))
+
+    def hidden_columns(self, layer_name: str) -> frozenset[str]:
+        """The columns of ``layer_name`` this session reads as missing (:data:`COLUMN_OPS`)."""
+        return frozenset(c for c, op in COLUMN_OPS.get(layer(layer_name).name, {}).items() if not self.can(op))
 
     def meta(self, key: str) -> str | None:
         """A county-wide setting (as-of time, plan version): not jurisdiction data."""
@@ -276,17 +308,21 @@ class Session:
         return self.store.audit_log(self.scope, limit=limit, filters=filters)
 
     def _where(self, layer_name: str, where: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        """``where`` plus the row filters of the user's role; None means "nothing visible"."""
-        self.require(READ_OP[layer(layer_name).name])
+        """``where`` plus the row filters of the user's role; None means "nothing visible".
+
+        A department handler sees the issues routed to its department and their history:
+        both carry ``department``, so each is one indexed filter in the store's SQL.
+        """
+        spec = layer(layer_name)
+        self.require(READ_OP[spec.name])
         merged = dict(where or {})
+        hidden = sorted(self.hidden_columns(spec.name) & set(merged))
+        if hidden:
+            raise PermissionDenied(f"{self.user.username} ({self.user.role.value}) may not filter "
+                                   f"{spec.name} by {', '.join(hidden)}")
         dept = self.user.department if self.user.role == Role.DEPARTMENT and not self.user.system else None
-        if dept is None:
-            return merged
-        if layer_name == "issues":
+        if dept is not None and spec.name in ("issues", "issue_events"):
             return _narrow(merged, "department", dept)
-        if layer_name == "issue_events":
-            visible = self.store.read("issues", self.scope, where={"department": dept}, columns=["id"])["id"]
-            return _narrow(merged, "issue_id", list(visible))
         return merged
 
     # -- writes ---------------------------------------------------------------------
@@ -307,7 +343,20 @@ class Session:
 
 
 class GuardedTransaction:
-    """A store transaction limited to what one operation may change."""
+    """A store transaction limited to what one operation may change.
+
+    - Only the layers, actions and columns of :data:`WRITES` for the operation.
+    - Never a lifecycle column (:data:`LIFECYCLE_COLUMNS`): statuses change through
+      :mod:`gridmap.workflow`, which calls :meth:`_step` after checking the step.
+    - Every inserted point gets its unit codes from its geometry on the server
+      (:func:`gridmap.workflow.place.place`); supplied codes are ignored.
+    - A history row (``issue_events``, ``inspection_events``) is checked through its
+      issue or hazard: it must be visible to the session (scope, department), it gets
+      the row's ``micro_code`` (and ``department``), and written directly it is a note on
+      the current status, never a step.
+    - New issues and hazards start in their lifecycle's first status (imports excepted:
+      they load recorded data).
+    """
 
     def __init__(self, session: Session, tx: Transaction, op: Op) -> None:
         self.session = session
@@ -317,22 +366,28 @@ class GuardedTransaction:
 
     def insert(self, layer_name: str, frame: Frame, *, note: str | None = None) -> int:
         self._rule(layer_name, "insert")
-        self._check_department_rows(layer_name, frame)
-        return self._tx.insert(layer_name, frame, note=note)
+        rows = self.place(layer_name, frame)
+        self._check_new_rows(layer_name, rows)
+        rows = self._through_parent(layer_name, rows, steps=False)
+        return self._tx.insert(layer_name, rows, note=note)
 
     def replace(self, layer_name: str, frame: Frame, *, where: Mapping[str, Any] | None = None,
                 note: str | None = None) -> int:
         self._rule(layer_name, "insert")
         self._rule(layer_name, "delete")
-        return self._tx.replace(layer_name, frame, where=where, note=note)
+        rows = self._through_parent(layer_name, self.place(layer_name, frame), steps=False)
+        return self._tx.replace(layer_name, rows, where=where, note=note)
 
     def update(self, layer_name: str, row_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        self._refuse_lifecycle_columns(layer_name, changes)
         self._rule(layer_name, "update", changes)
         self._visible(layer_name, [row_id])
-        return self._tx.update(layer_name, row_id, changes)
+        return self._tx.update(layer_name, row_id, self._codes_follow_point(layer_name, changes))
 
     def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
+        self._refuse_lifecycle_columns(layer_name, columns)
         self._rule(layer_name, "update", columns)
+        self._codes_follow_point(layer_name, dict.fromkeys(columns))
         self._visible(layer_name, frame["id"].astype(str).tolist())
         return self._tx.update_many(layer_name, frame, columns)
 
@@ -341,10 +396,6 @@ class GuardedTransaction:
         ids = [str(i) for i in ids]
         self._visible(layer_name, ids)
         return self._tx.delete(layer_name, ids)
-
-    def audit(self, action: str, layer_name: str, *, target: str = "", before: Any = None,
-              after: Any = None) -> None:
-        self._tx.audit(action, layer_name, target=target, before=before, after=after)
 
     def set_meta(self, key: str, value: str) -> None:
         if self.op not in (Op.EDIT_UNITS, Op.IMPORT_POINTS) or not self.session.scope.whole_county:
@@ -359,8 +410,64 @@ class GuardedTransaction:
         narrowed = self.session._where(layer_name, where)
         if narrowed is None:
             return empty_frame(layer(layer_name), columns)
-        return self._tx.read(layer_name, where=narrowed, bbox=bbox, columns=columns, limit=limit,
-                             for_update=for_update)
+        hidden = self.session.hidden_columns(layer_name)
+        want, fetch = _split_columns(layer_name, columns, hidden)
+        found = self._tx.read(layer_name, where=narrowed, bbox=bbox, columns=fetch, limit=limit,
+                              for_update=for_update)
+        return _blanked(found, want, hidden)
+
+    def place(self, layer_name: str, frame: Frame) -> Frame:
+        """``frame`` as :meth:`insert` would store it: for an assigned layer, every unit
+        code and ``outside`` derived from the point against the county's current plan."""
+        if not layer(layer_name).assigned:
+            return frame
+        from gridmap.workflow.place import place
+
+        return place(self._tx, frame)
+
+    # -- the lifecycle's door (gridmap.workflow only) ----------------------------------
+
+    def _step(self, lifecycle: Lifecycle, row_id: str, changes: Mapping[str, Any],
+              event: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply one checked step: the row's status (and times, routing) plus its history row.
+
+        Only :mod:`gridmap.workflow` calls this, after reading the row ``for_update`` and
+        checking the step and the role. The history row gets the row's ``micro_code``
+        (and department); a change of department is carried to every history row of it.
+        """
+        rule = self._rules.get(lifecycle.layer)
+        if rule is None or not rule.steps:
+            raise PermissionDenied(f"{self.op.value} may not step {lifecycle.layer}")
+        after = self._tx.update(lifecycle.layer, row_id, changes)
+        history = pd.DataFrame([{**event, lifecycle.key: row_id, "micro_code": after.get("micro_code"),
+                                 **({lifecycle.routing: after.get(lifecycle.routing)} if lifecycle.routing else {})}])
+        self._tx.insert(lifecycle.history, history,
+                        note=f"{event.get('from_status')} -> {event.get('to_status')}")
+        routing = lifecycle.routing
+        if routing and routing in changes:
+            self._reroute_history(lifecycle, row_id, after.get(routing))
+        return after
+
+    def _create(self, lifecycle: Lifecycle, rows: Frame, event: Mapping[str, Any]) -> None:
+        """Insert one new, already placed row in its first status, with its first history row."""
+        self._rule(lifecycle.layer, "insert")
+        self._check_new_rows(lifecycle.layer, rows)
+        self._tx.insert(lifecycle.layer, rows)
+        row = rows.iloc[0]
+        history = pd.DataFrame([{**event, lifecycle.key: str(row["id"]), "micro_code": row.get("micro_code"),
+                                 **({lifecycle.routing: row.get(lifecycle.routing)} if lifecycle.routing else {})}])
+        self._tx.insert(lifecycle.history, history, note=f"-> {event.get('to_status')}")
+
+    def _reroute_history(self, lifecycle: Lifecycle, row_id: str, value: Any) -> None:
+        assert lifecycle.routing is not None
+        events = self._tx.read(lifecycle.history, where={lifecycle.key: row_id}, columns=["id", lifecycle.routing])
+        stale = events[events[lifecycle.routing].astype(object).where(events[lifecycle.routing].notna(), None)
+                       != value]
+        if len(stale):
+            self._tx.update_many(lifecycle.history, pd.DataFrame({"id": stale["id"], lifecycle.routing: value}),
+                                 [lifecycle.routing])
+
+    # -- checks -----------------------------------------------------------------------
 
     def _rule(self, layer_name: str, action: str, columns: Iterable[str] = ()) -> None:
         rule = self._rules.get(layer(layer_name).name)
@@ -373,19 +480,109 @@ class GuardedTransaction:
             if bad or rule.columns == frozenset():
                 raise PermissionDenied(f"{self.op.value} may not change {layer_name}.{', '.join(bad) or '*'}")
 
+    def _refuse_lifecycle_columns(self, layer_name: str, columns: Iterable[str]) -> None:
+        touched = sorted(LIFECYCLE_COLUMNS.get(layer(layer_name).name, frozenset()) & set(columns))
+        if touched:
+            from gridmap.workflow.errors import StepNotPermitted
+
+            raise StepNotPermitted("workflow.lifecycle_only", layer=layer_name, columns=", ".join(touched))
+
+    def _codes_follow_point(self, layer_name: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """``changes`` with the unit codes re-derived when the point moves; codes set by
+        hand are refused (only re-assignment after a boundary change sets them)."""
+        spec = layer(layer_name)
+        if not spec.assigned:
+            return dict(changes)
+        if set(changes) & set(ASSIGN_COLUMNS) and self.op != Op.EDIT_UNITS:
+            from gridmap.workflow.errors import StepNotPermitted
+
+            raise StepNotPermitted("workflow.codes_follow_point", layer=layer_name)
+        if "geometry" not in changes:
+            return dict(changes)
+        import geopandas as gpd
+
+        moved = self.place(layer_name, gpd.GeoDataFrame({"id": ["(update)"]}, geometry=[changes["geometry"]],
+                                                        crs="EPSG:4326"))
+        return {**changes, **{c: moved[c].iloc[0] for c in ASSIGN_COLUMNS}}
+
+    def _check_new_rows(self, layer_name: str, rows: Frame) -> None:
+        """A new issue or hazard starts in its first status, with none of a step's times."""
+        lifecycle = LIFECYCLES.get(layer(layer_name).name)
+        if lifecycle is None or self.op in (Op.IMPORT_POINTS,) or not len(rows) or "status" not in rows.columns:
+            return
+        from gridmap.workflow.errors import Coded, StepNotPermitted, Words
+
+        stamped = sorted({c for stamps in lifecycle.stamps.values() for c in stamps} & set(rows.columns))
+        wrong = rows["status"].astype(str) != lifecycle.initial
+        for column in stamped:
+            wrong |= rows[column].notna()
+        if wrong.any():
+            status = str(rows.loc[wrong, "status"].iloc[0])
+            raise StepNotPermitted("workflow.new_row_status", thing=Words(f"workflow.thing.{lifecycle.layer}"),
+                                   initial=Coded(lifecycle.label_kind, lifecycle.initial),
+                                   status=Coded(lifecycle.label_kind, status))
+
+    def _through_parent(self, layer_name: str, rows: Frame, *, steps: bool) -> Frame:
+        """History rows checked through their issue or hazard (see the class docstring)."""
+        lifecycle = HISTORY_OF.get(layer(layer_name).name)
+        if lifecycle is None or not len(rows):
+            return rows
+        from gridmap.workflow.errors import Coded, RowNotFound, StepNotPermitted, Words
+
+        thing = Words(f"workflow.thing.{lifecycle.layer}")
+        if lifecycle.key not in rows.columns or rows[lifecycle.key].isna().any():
+            raise StoreError(f"{layer_name}: every row needs {lifecycle.key}")
+        ids = rows[lifecycle.key].astype(str)
+        columns = ["id", "status", "micro_code", *([lifecycle.routing] if lifecycle.routing else [])]
+        parents = self.read(lifecycle.layer, where={"id": sorted(set(ids))}, columns=columns).set_index("id")
+        missing = [i for i in ids.unique() if i not in parents.index]
+        if missing:
+            raise RowNotFound("workflow.not_found", thing=thing, id=missing[0])
+        out = rows.copy()
+        out["micro_code"] = ids.map(parents["micro_code"]).to_numpy(dtype=object)
+        if lifecycle.routing:
+            out[lifecycle.routing] = ids.map(parents[lifecycle.routing]).to_numpy(dtype=object)
+        if not steps:
+            current = ids.map(parents["status"]).astype(str)
+            before = out["from_status"] if "from_status" in out.columns else pd.Series(None, index=out.index)
+            after = out["to_status"].astype(str) if "to_status" in out.columns else current
+            step = (after != current) | (before.notna() & (before.astype(str) != current))
+            if step.any():
+                i = int(np.flatnonzero(step.to_numpy())[0])
+                raise StepNotPermitted("workflow.history_note_only", thing=thing, id=ids.iloc[i],
+                                       status=Coded(lifecycle.label_kind, current.iloc[i]))
+        return out
+
     def _visible(self, layer_name: str, ids: list[str]) -> None:
         """Department handlers may only touch rows they can see (their department's issues)."""
         if self.session.user.role != Role.DEPARTMENT or self.session.user.system or not ids:
             return
-        seen = set(self.session.read(layer_name, where={"id": ids}, columns=["id"])["id"])
+        seen = set(self.read(layer_name, where={"id": ids}, columns=["id"])["id"])
         hidden = [i for i in ids if i not in seen]
         if hidden:
             raise NotFound(f"{layer_name}: no row {hidden[0]!r} for {self.session.user.department}")
 
-    def _check_department_rows(self, layer_name: str, frame: Frame) -> None:
-        if (self.session.user.role == Role.DEPARTMENT and not self.session.user.system
-                and layer_name == "issue_events" and len(frame)):
-            self._visible("issues", frame["issue_id"].astype(str).unique().tolist())
+
+def _split_columns(layer_name: str, columns: Sequence[str] | None,
+                   hidden: frozenset[str]) -> tuple[list[str] | None, list[str] | None]:
+    """(the columns asked for, the columns to fetch): the hidden ones are not fetched."""
+    if not hidden:
+        return (list(columns) if columns else None), (list(columns) if columns else None)
+    spec = layer(layer_name)
+    want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
+    fetch = [c for c in want if c not in hidden]
+    return want, fetch or ["id"]
+
+
+def _blanked(frame: Frame, want: list[str] | None, hidden: frozenset[str]) -> Frame:
+    """``frame`` with the hidden columns present but empty (missing), in the order asked."""
+    if not hidden:
+        return frame
+    out = frame.copy()
+    for column in hidden:
+        if want is None or column in want:
+            out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out[want] if want is not None else out
 
 
 def _inside(inner: Scope, outer: Scope) -> bool:

@@ -134,6 +134,9 @@ class HazardStatus(enum.StrEnum):
     OVERDUE = "overdue"
 
 
+# The hazard lifecycle (整改闭环): found -> rectifying -> rectified -> verified, with
+# "overdue" as an escalation while it waits, and a failed re-check (rectified ->
+# rectifying). Who may make each step: :data:`gridmap.workflow.HAZARD_STEPS`.
 HAZARD_TRANSITIONS: dict[HazardStatus, frozenset[HazardStatus]] = {
     HazardStatus.FOUND: frozenset({HazardStatus.RECTIFYING, HazardStatus.RECTIFIED, HazardStatus.OVERDUE}),
     HazardStatus.RECTIFYING: frozenset({HazardStatus.RECTIFIED, HazardStatus.OVERDUE}),
@@ -141,6 +144,14 @@ HAZARD_TRANSITIONS: dict[HazardStatus, frozenset[HazardStatus]] = {
     HazardStatus.RECTIFIED: frozenset({HazardStatus.VERIFIED, HazardStatus.RECTIFYING}),
     HazardStatus.VERIFIED: frozenset(),
 }
+# Final: no step leads out (the live map never re-reads these rows).
+HAZARD_TERMINAL: frozenset[HazardStatus] = frozenset(s for s, nxt in HAZARD_TRANSITIONS.items() if not nxt)
+# Open (待整改): still to be rectified. A rectified hazard awaits only the inspector's
+# re-check; it is neither open nor final. The deadline runs while a hazard is open.
+HAZARD_OPEN: frozenset[HazardStatus] = frozenset(
+    {HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.OVERDUE}
+)
+HAZARD_ON_CLOCK: frozenset[HazardStatus] = HAZARD_OPEN
 
 
 class IssueStatus(enum.StrEnum):
@@ -156,6 +167,10 @@ class IssueStatus(enum.StrEnum):
     INVALID = "invalid"
 
 
+# The issue lifecycle (闭环): 上报 reported -> 受理 accepted -> 派遣 dispatched -> 处置
+# in_progress -> resolved -> 核查 verified -> 结案 closed, plus 退回 returned (the
+# department sends it back), 重复 duplicate and 无效 invalid. Who may make each step:
+# :data:`gridmap.workflow.ISSUE_STEPS`.
 ISSUE_TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
     IssueStatus.REPORTED: frozenset({IssueStatus.ACCEPTED, IssueStatus.DUPLICATE, IssueStatus.INVALID}),
     IssueStatus.ACCEPTED: frozenset({IssueStatus.DISPATCHED, IssueStatus.DUPLICATE, IssueStatus.INVALID}),
@@ -168,11 +183,14 @@ ISSUE_TRANSITIONS: dict[IssueStatus, frozenset[IssueStatus]] = {
     IssueStatus.DUPLICATE: frozenset(),
     IssueStatus.INVALID: frozenset(),
 }
-ISSUE_TERMINAL: frozenset[IssueStatus] = frozenset(
-    {IssueStatus.CLOSED, IssueStatus.DUPLICATE, IssueStatus.INVALID}
-)
-# An issue stops its deadline clock once the handler says it is resolved.
-ISSUE_CLOCK_STOPPED: frozenset[IssueStatus] = ISSUE_TERMINAL | {IssueStatus.RESOLVED, IssueStatus.VERIFIED}
+# Final (closed, duplicate, invalid): no step leads out.
+ISSUE_TERMINAL: frozenset[IssueStatus] = frozenset(s for s, nxt in ISSUE_TRANSITIONS.items() if not nxt)
+# Open (未办结): every status that is not final, awaiting verification and closure included.
+ISSUE_OPEN: frozenset[IssueStatus] = frozenset(IssueStatus) - ISSUE_TERMINAL
+# The deadline clock runs while an issue is open and not yet resolved by its handler;
+# "overdue" is "on the clock and past the deadline" (see gridmap.workflow.clock).
+ISSUE_ON_CLOCK: frozenset[IssueStatus] = ISSUE_OPEN - {IssueStatus.RESOLVED, IssueStatus.VERIFIED}
+ISSUE_CLOCK_STOPPED: frozenset[IssueStatus] = frozenset(IssueStatus) - ISSUE_ON_CLOCK
 
 
 def can_transition(current: str, target: str, table: dict) -> bool:
@@ -227,6 +245,79 @@ DEPARTMENTS: tuple[str, ...] = tuple(sorted({c.department for c in CATEGORIES.va
 
 # Deadline for rectifying a hazard, by severity, in days.
 HAZARD_DEADLINE_DAYS: dict[Severity, int] = {Severity.HIGH: 1, Severity.MEDIUM: 3, Severity.LOW: 7}
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One layer's lifecycle as data: its statuses, steps, what is open, what a step stamps.
+
+    Attributes:
+        layer: The layer whose ``status`` column it governs (``issues``, ``inspections``).
+        history: The layer holding one row per step (``issue_events``, ...).
+        key: The history column naming the row (``issue_id``, ``inspection_id``).
+        label_kind: The i18n label kind of its statuses (``issue_status``, ...).
+        initial: The status a new row starts in.
+        transitions: Status -> the statuses one step can reach.
+        terminal: Final statuses (no step leads out).
+        open: Statuses counted as open on every page (KPIs, map, lists).
+        on_clock: Statuses whose deadline is running (overdue = on the clock and past it).
+        stamps: Status reached -> {column: True (set to the step's time) / False (cleared)}.
+        routing: The column a dispatch may change (the department), or None.
+    """
+
+    layer: str
+    history: str
+    key: str
+    label_kind: str
+    initial: str
+    transitions: dict[str, frozenset[str]]
+    terminal: frozenset[str]
+    open: frozenset[str]
+    on_clock: frozenset[str]
+    stamps: dict[str, dict[str, bool]]
+    routing: str | None = None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Every status, in lifecycle order."""
+        return tuple(self.transitions)
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The columns only a step may change: the status, its times and the routing."""
+        stamped = {c for changes in self.stamps.values() for c in changes}
+        return frozenset({"status", *stamped, *([self.routing] if self.routing else [])})
+
+    def can_step(self, current: str, target: str) -> bool:
+        """Whether ``current -> target`` is one step of this lifecycle."""
+        return str(target) in self.transitions.get(str(current), frozenset())
+
+
+def _strs(statuses: frozenset[IssueStatus] | frozenset[HazardStatus]) -> frozenset[str]:
+    return frozenset(str(s) for s in statuses)
+
+
+ISSUE_LIFECYCLE = Lifecycle(
+    layer="issues", history="issue_events", key="issue_id", label_kind="issue_status",
+    initial=str(IssueStatus.REPORTED),
+    transitions={str(s): _strs(ISSUE_TRANSITIONS[s]) for s in IssueStatus},  # in the enum's order
+    terminal=_strs(ISSUE_TERMINAL), open=_strs(ISSUE_OPEN), on_clock=_strs(ISSUE_ON_CLOCK),
+    stamps={str(s): {"closed_at": True} for s in ISSUE_TERMINAL},
+    routing="department",
+)
+HAZARD_LIFECYCLE = Lifecycle(
+    layer="inspections", history="inspection_events", key="inspection_id", label_kind="hazard_status",
+    initial=str(HazardStatus.FOUND),
+    transitions={str(s): _strs(HAZARD_TRANSITIONS[s]) for s in HazardStatus},
+    terminal=_strs(HAZARD_TERMINAL), open=_strs(HAZARD_OPEN), on_clock=_strs(HAZARD_ON_CLOCK),
+    # rectified_at is the moment it was (last) rectified: set on reaching rectified, kept
+    # when verified, cleared when a re-check sends it back or it is escalated.
+    stamps={str(HazardStatus.RECTIFIED): {"rectified_at": True},
+            str(HazardStatus.RECTIFYING): {"rectified_at": False},
+            str(HazardStatus.OVERDUE): {"rectified_at": False}},
+)
+# Layer -> its lifecycle.
+LIFECYCLES: dict[str, Lifecycle] = {lc.layer: lc for lc in (ISSUE_LIFECYCLE, HAZARD_LIFECYCLE)}
 
 # --------------------------------------------------------------------------- layers
 
@@ -370,6 +461,21 @@ _ISSUE_EVENTS = LayerSpec(
     ),
     extra_indexes=("issue_id",),
 )
+# One row per step of a hazard's lifecycle (schema version 4): who, when, from, to, why.
+_INSPECTION_EVENTS = LayerSpec(
+    "inspection_events",
+    (
+        Field("inspection_id", "text", True),
+        Field("at", "datetime", True),
+        Field("actor", "text", True),
+        Field("from_status", "text"),
+        Field("to_status", "text", True, tuple(HazardStatus)),
+        Field("note", "text"),
+        # The inspection's micro-grid, so jurisdiction scope filters the history like the row.
+        Field("micro_code", "text"),
+    ),
+    extra_indexes=("inspection_id",),
+)
 _ZERO_REPORTS = LayerSpec(
     "zero_reports",
     (
@@ -434,6 +540,7 @@ LAYERS: dict[str, LayerSpec] = {
         _INSPECTIONS,
         _ISSUES,
         _ISSUE_EVENTS,
+        _INSPECTION_EVENTS,
         _ZERO_REPORTS,
         _PLANTED_HOTSPOTS,
         _USERS,

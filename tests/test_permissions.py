@@ -3,7 +3,11 @@
 Every role x operation x (inside, outside the jurisdiction) is attempted for real
 through :class:`gridmap.access.Session` (no UI): a read must return the target row,
 a write must change the store. The expected verdict is :data:`PERMISSIONS` (the one
-table in code) for targets inside, and "denied" for every target outside.
+table in code) for targets inside, and "denied" for every target outside. Status
+changes go through the lifecycle (:mod:`gridmap.workflow`): a role that may handle
+issues or update inspections makes a step its role may make (``ISSUE_STEPS``,
+``HAZARD_STEPS``); the tables of steps themselves are walked in
+``tests/test_lifecycle_is_enforced.py``.
 
 The jurisdiction of every user here is grid G1 of the tiny county (micro-grids M1
 and M2); "outside" targets sit in M3 (grid G2)::
@@ -34,6 +38,14 @@ from gridmap.access import PERMISSIONS, Op, PermissionDenied, Session, User, all
 from gridmap.domain import Level, Role, Scope
 from gridmap.io import ImportRejected, export_layer, import_layer, write_frame
 from gridmap.store.base import AuditFilter, NotFound, ScopeError, Store
+from gridmap.workflow import (
+    HAZARD_STEPS,
+    ISSUE_STEPS,
+    record_inspection,
+    report_issue,
+    transition_hazard,
+    transition_issue,
+)
 from tests.store_fixtures import G1, G2, M1, M2, M3, M4, SCOPE, VILLAGE, tiny_units
 
 DEPT = auth.DEMO_DEPARTMENT
@@ -85,7 +97,11 @@ def seed(store: Store) -> None:
                                                      "day": dt.date(2026, 11, 20), "reporter": "张三"}]))
             tx.insert("issue_events", pd.DataFrame([{"id": f"ev-{tag}", "issue_id": f"issue-{tag}",
                                                      "at": dt.datetime(2026, 11, 20, 8), "actor": "张三",
-                                                     "to_status": "reported", "micro_code": micro}]))
+                                                     "to_status": "reported", "micro_code": micro,
+                                                     "department": DEPT}]))
+            tx.insert("inspection_events", pd.DataFrame([{"id": f"iev-{tag}", "inspection_id": f"insp-{tag}",
+                                                          "at": dt.datetime(2026, 11, 20, 9), "actor": "李四",
+                                                          "to_status": "found", "micro_code": micro}]))
         tx.insert("planted_hotspots", gpd.GeoDataFrame(
             [{"id": "hot-1", "layer": "issues", "radius_m": 100.0, "start": dt.date(2026, 1, 1),
               "end": dt.date(2026, 6, 1), "pattern": "persistent"}],
@@ -155,14 +171,41 @@ def _insert(op: Op, layer: str, make: Callable[[str], pd.DataFrame]) -> Performe
     return perform
 
 
+def _first_step(steps: dict[tuple[str, str], frozenset[Role]], role: Role) -> tuple[str, str]:
+    """A step ``role`` may make (the first in the table), or reported -> accepted if none."""
+    return next((step for step, roles in steps.items() if role in roles), next(iter(steps)))
+
+
+def _set_status(s: Session, layer: str, row_id: str, status: str) -> None:
+    """Test set-up: put a row in ``status`` directly in the store (not through a session)."""
+    with s.store.transaction("setup", SCOPE) as tx:
+        tx.update(layer, row_id, {"status": status})
+
+
 def _handle_issue(s: Session, micro: str, tag: str, tmp: Path) -> bool:
-    with s.write(Op.HANDLE_ISSUE) as tx:
-        tx.update("issues", f"issue-{tag}", {"status": "accepted"})
-        tx.insert("issue_events", pd.DataFrame([{"id": uuid.uuid4().hex[:12], "issue_id": f"issue-{tag}",
-                                                 "at": dt.datetime(2026, 11, 20, 9), "actor": s.user.username,
-                                                 "from_status": "reported", "to_status": "accepted",
-                                                 "micro_code": micro}]))
-    return True
+    before, after = _first_step(ISSUE_STEPS, s.user.role)
+    _set_status(s, "issues", f"issue-{tag}", before)
+    transition_issue(s, f"issue-{tag}", after, note="矩阵测试")
+    return s.store.read("issues", SCOPE, where={"id": f"issue-{tag}"})["status"].iloc[0] == after
+
+
+def _update_inspection(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    before, after = _first_step(HAZARD_STEPS, s.user.role)
+    _set_status(s, "inspections", f"insp-{tag}", before)
+    transition_hazard(s, f"insp-{tag}", after)
+    return s.store.read("inspections", SCOPE, where={"id": f"insp-{tag}"})["status"].iloc[0] == after
+
+
+def _report_issue(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    lon, lat = POINT[micro]
+    issue = report_issue(s, category="sanitation", lon=lon, lat=lat, description="矩阵测试")
+    return issue["micro_code"] == micro and s.store.count("issues", SCOPE, where={"id": issue["id"]}) == 1
+
+
+def _record_inspection(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    lon, lat = POINT[micro]
+    row = record_inspection(s, place_type="shop", hazard_types=["flying_wire"], severity="low", lon=lon, lat=lat)
+    return row["micro_code"] == micro and s.store.count("inspections", SCOPE, where={"id": row["id"]}) == 1
 
 
 def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
@@ -180,10 +223,10 @@ PERFORMERS: dict[Op, Performer] = {
     Op.IMPORT_POINTS: _import_points,
     Op.EDIT_UNITS: _update(Op.EDIT_UNITS, "units", _unit_id, {"name": "改名微网格"}),
     Op.SET_RISK: _update(Op.SET_RISK, "units", _unit_id, {"risk_colour": "orange"}),
-    Op.REPORT_ISSUE: _insert(Op.REPORT_ISSUE, "issues", _issue),
+    Op.REPORT_ISSUE: _report_issue,
     Op.HANDLE_ISSUE: _handle_issue,
-    Op.RECORD_INSPECTION: _insert(Op.RECORD_INSPECTION, "inspections", _inspection),
-    Op.UPDATE_INSPECTION: _update(Op.UPDATE_INSPECTION, "inspections", "insp", {"status": "rectifying"}),
+    Op.RECORD_INSPECTION: _record_inspection,
+    Op.UPDATE_INSPECTION: _update_inspection,
     Op.SUBMIT_ZERO_REPORT: _insert(Op.SUBMIT_ZERO_REPORT, "zero_reports", lambda m: pd.DataFrame([{
         "id": uuid.uuid4().hex[:12], "micro_code": m, "day": dt.date(2026, 11, 21), "reporter": "李四"}])),
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
@@ -242,15 +285,19 @@ def test_hand_written_expectations() -> None:
 
 def test_department_handles_only_its_own_issues(store: Store) -> None:
     seed(store)
-    with store.transaction("seed", SCOPE) as tx:
-        tx.update("issues", "issue-in", {"department": "traffic_police" if DEPT != "traffic_police" else "justice"})
     handler = Session(store, user(Role.DEPARTMENT, "330327000000"))
+    assert {"ev-in", "ev-out"} <= set(handler.read("issue_events")["id"])
+    commander = Session(store, user(Role.COMMANDER, "330327000000"))
+    with store.transaction("seed", SCOPE) as tx:
+        tx.update("issues", "issue-in", {"status": "accepted"})
+    other = "traffic_police" if DEPT != "traffic_police" else "justice"
+    transition_issue(commander, "issue-in", "dispatched", department=other)  # re-routed: its history follows
     assert "issue-in" not in set(handler.read("issues")["id"])
     assert "ev-in" not in set(handler.read("issue_events")["id"])
     assert "issue-out" in set(handler.read("issues")["id"])
-    with pytest.raises(NotFound), handler.write(Op.HANDLE_ISSUE) as tx:
-        tx.update("issues", "issue-in", {"status": "accepted"})
-    assert store.read("issues", SCOPE, where={"id": "issue-in"})["status"].iloc[0] == "reported"
+    with pytest.raises(NotFound):
+        transition_issue(handler, "issue-in", "in_progress")
+    assert store.read("issues", SCOPE, where={"id": "issue-in"})["status"].iloc[0] == "dispatched"
 
 
 def test_a_write_rule_limits_columns_even_for_an_allowed_role(store: Store) -> None:
@@ -277,7 +324,7 @@ def test_drill_down_cannot_widen_the_jurisdiction(store: Store) -> None:
 
 UNITS = ["330327000000", "330327100000", VILLAGE, G1, G2, M1, M2, M3, M4]
 LAYER_NAMES = ["units", "issues", "inspections", "stations", "households", "zero_reports", "issue_events",
-               "planted_hotspots"]
+               "inspection_events", "planted_hotspots"]
 
 
 @st.composite
@@ -291,7 +338,7 @@ def queries(draw: st.DrawFn) -> tuple[User, str, dict[str, object], tuple[float,
     if layer_name == "issues" and draw(st.booleans()):
         where["department"] = draw(st.sampled_from([DEPT, "justice"]))
     bbox = None
-    if layer_name not in ("zero_reports", "issue_events") and draw(st.booleans()):
+    if layer_name not in ("zero_reports", "issue_events", "inspection_events") and draw(st.booleans()):
         x0 = draw(st.floats(120.39, 120.42))
         y0 = draw(st.floats(27.49, 27.52))
         bbox = (x0, y0, x0 + draw(st.floats(0.001, 0.05)), y0 + draw(st.floats(0.001, 0.05)))
@@ -299,8 +346,7 @@ def queries(draw: st.DrawFn) -> tuple[User, str, dict[str, object], tuple[float,
 
 
 def _prefix_column(layer_name: str) -> str | None:
-    return {"units": "code", "zero_reports": "micro_code", "issue_events": "micro_code",
-            "planted_hotspots": None}.get(layer_name, "micro_code")
+    return {"units": "code", "planted_hotspots": None}.get(layer_name, "micro_code")
 
 
 @pytest.fixture
@@ -343,3 +389,5 @@ def test_nothing_outside_the_users_unit_ever_comes_back(seeded: Store, query) ->
     if who.role == Role.DEPARTMENT and layer_name == "issue_events":
         visible = set(seeded.read("issues", who.scope, where={"department": DEPT})["id"])
         assert set(rows["issue_id"]) <= visible
+    if layer_name == "units" and not session.can(Op.VIEW_HOUSEHOLDS):
+        assert rows[["households", "residents", "floating"]].isna().all().all(), who

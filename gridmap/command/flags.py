@@ -6,11 +6,15 @@ definition below. Summing a flag gives a KPI; counting it per micro-grid gives a
 map measure. Definitions (statuses are the rows' current ones; ``now`` decides what
 has happened yet, what is overdue and what "today" is):
 
+"Open" and "overdue" are defined once, in :mod:`gridmap.workflow.clock` (the status
+sets of :data:`gridmap.domain.LIFECYCLES` and the rule "on the clock and past the
+deadline"); the command map's points and the map layers use the same definitions.
+
 Issues (category and status filters apply to all; rows reported after ``now`` never count):
 
 - ``any``: every issue passing the code filters, reported by ``now`` (any date).
 - ``open``: status not final (closed, duplicate, invalid), whatever the date range.
-- ``overdue``: status still on the clock (not resolved, verified or final) and the
+- ``overdue``: status still on the clock (open, and not resolved or verified) and the
   deadline before ``now``, whatever the date range.
 - ``closed_today``: status closed, closed between 00:00 today and ``now``.
 - ``reported``: reported inside the date range, not duplicate or invalid.
@@ -24,9 +28,9 @@ its types is selected; rows found after ``now`` never count):
 - ``any``: every hazard passing the code filters, found by ``now`` (any date).
 - ``found``: found inside the date range.
 - ``rectified``: status rectified or verified, rectified inside the range (by ``now``).
-- ``open``: status found, rectifying or overdue, whatever the range.
-- ``overdue``: open and the deadline before ``now`` (a stored ``overdue`` status
-  without a deadline counts too).
+- ``open``: status found, rectifying or overdue (not rectified yet), whatever the range.
+- ``overdue``: open (the clock runs while open) and the deadline before ``now`` (a
+  stored ``overdue`` status without a deadline counts too).
 
 Stations (type filter applies): ``active`` when opened by ``now`` (or no date) and
 not closed before today.
@@ -42,11 +46,11 @@ import numpy as np
 
 from gridmap.command.filters import Filters
 from gridmap.command.snapshot import CODES, PointTable
-from gridmap.domain import ISSUE_CLOCK_STOPPED, ISSUE_TERMINAL, HazardStatus, IssueStatus
+from gridmap.domain import HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, HazardStatus, IssueStatus
+from gridmap.workflow.clock import overdue
 
 _DAY = np.timedelta64(1, "D")
 _VOID = (IssueStatus.DUPLICATE, IssueStatus.INVALID)
-_OPEN_HAZARD = (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.OVERDUE)
 _RECTIFIED_HAZARD = (HazardStatus.RECTIFIED, HazardStatus.VERIFIED)
 
 
@@ -95,8 +99,9 @@ def issue_flags(table: PointTable, rows: slice, filters: Filters, clock: Clock) 
     in_range = base & clock.within(reported) & ~lookup("issue_status", _VOID)[status]
     return {
         "any": base,
-        "open": base & ~lookup("issue_status", ISSUE_TERMINAL)[status],
-        "overdue": base & ~lookup("issue_status", ISSUE_CLOCK_STOPPED)[status] & (table["deadline"][rows] < clock.now),
+        "open": base & lookup("issue_status", ISSUE_LIFECYCLE.open)[status],
+        "overdue": base & overdue(lookup("issue_status", ISSUE_LIFECYCLE.on_clock)[status], table["deadline"][rows],
+                                  clock.now),
         "closed_today": base & is_closed & (closed_at >= clock.today) & (closed_at <= clock.now),
         "reported": in_range,
         "closed_of_reported": in_range & is_closed & (closed_at <= clock.now),
@@ -110,15 +115,14 @@ def hazard_flags(table: PointTable, rows: slice, filters: Filters, clock: Clock)
     if filters.hazard_types is not None:
         wanted = np.uint16(sum(1 << CODES["hazard_type"].index(t) for t in filters.hazard_types))
         base &= (table["hazards"][rows] & wanted) != 0
-    deadline = table["deadline"][rows]
-    is_open = base & lookup("hazard_status", _OPEN_HAZARD)[status]
-    stored_overdue = status == CODES["hazard_status"].index(HazardStatus.OVERDUE)
+    marked = status == CODES["hazard_status"].index(HazardStatus.OVERDUE)
     return {
         "any": base,
         "found": base & clock.within(table["found"][rows]),
         "rectified": base & lookup("hazard_status", _RECTIFIED_HAZARD)[status] & clock.within(table["rectified"][rows]),
-        "open": is_open,
-        "overdue": is_open & ((deadline < clock.now) | (np.isnat(deadline) & stored_overdue)),
+        "open": base & lookup("hazard_status", HAZARD_LIFECYCLE.open)[status],
+        "overdue": base & overdue(lookup("hazard_status", HAZARD_LIFECYCLE.on_clock)[status], table["deadline"][rows],
+                                  clock.now, marked),
     }
 
 

@@ -11,7 +11,7 @@ The definitions of the issue, hazard and station counts are in
   None when the snapshot holds another day's reports or the session may not read them.
 - households and residents covered: the unit's own figures in the units layer (the
   official counts each unit carries); for a unit without them, the sum over its
-  micro-grids.
+  micro-grids. None when the session's role may not read them (as on every page).
 
 At the whole county, issues and hazards outside every micro-grid count too (the
 county sees them on its map); no smaller unit includes them.
@@ -56,8 +56,8 @@ class Kpis:
         micro_grids: Micro-grids of the current plan in the unit.
         zero_reported: Of those, the ones with today's zero-report (None: unknown).
         zero_report_rate: ``zero_reported / micro_grids`` (None: unknown or no micro-grids).
-        households: Households covered (the unit's figure).
-        residents: Residents covered (the unit's figure).
+        households: Households covered (the unit's figure; None: the role may not read it).
+        residents: Residents covered (the unit's figure; None likewise).
         stations: Service stations of the selected types open today.
     """
 
@@ -78,8 +78,8 @@ class Kpis:
     micro_grids: int
     zero_reported: int | None
     zero_report_rate: float | None
-    households: int
-    residents: int
+    households: int | None
+    residents: int | None
     stations: int
 
     def as_dict(self) -> dict[str, object]:
@@ -138,9 +138,11 @@ def _zero_reported(snapshot: Snapshot, sel: Selection, clock: Clock, now: dt.dat
     return int(zero_reported(snapshot.zero_first, snapshot.micro_is_unit, clock)[sel.lo:sel.hi].sum())
 
 
-def _covered(snapshot: Snapshot, sel: Selection) -> tuple[int, int]:
+def _covered(snapshot: Snapshot, sel: Selection) -> tuple[int | None, int | None]:
     """The unit's own households and residents, else the sum over its micro-grids."""
     units = snapshot.units
+    if units["households"].isna().any():  # read as missing: the role may not see them
+        return None, None
     if sel.code in units.index and units.at[sel.code, "households"] > 0:
         return int(units.at[sel.code, "households"]), int(units.at[sel.code, "residents"])
     micro = units[(units["level"] == Level.MICRO.value) & units.index.str.startswith(sel.prefix)]

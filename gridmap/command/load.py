@@ -207,10 +207,13 @@ def _cols(columns: tuple[str, ...], with_xy: bool) -> list[str]:
 
 
 def _read_units(session: ScopedReader, plan: int) -> pd.DataFrame:
+    """The plan's units; population figures the role may not read stay missing (NA)."""
     units = session.read("units", where={"plan_version": plan}, columns=list(UNIT_COLUMNS))
     units = pd.DataFrame(units).astype({"code": str}).set_index("code").sort_index()
+    hidden: frozenset[str] = getattr(session, "hidden_columns", lambda _name: frozenset())("units")
     for column in ("households", "residents", "floating"):
-        units[column] = pd.to_numeric(units[column]).fillna(0).astype(np.int64)
+        values = pd.to_numeric(units[column])
+        units[column] = values.astype("Int64") if column in hidden else values.fillna(0).astype(np.int64)
     return units
 
 

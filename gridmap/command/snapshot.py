@@ -26,8 +26,8 @@ import pandas as pd
 from gridmap.domain import (
     CATEGORIES,
     CODE_PREFIX,
-    HAZARD_TRANSITIONS,
-    ISSUE_TERMINAL,
+    HAZARD_LIFECYCLE,
+    ISSUE_LIFECYCLE,
     HazardStatus,
     HazardType,
     IssueStatus,
@@ -47,9 +47,12 @@ CODES: dict[str, tuple[str, ...]] = {
     "severity": tuple(str(s) for s in Severity),
     "station_type": tuple(str(s) for s in StationType),
 }
-# Rows in these statuses can still change; the others are final and never re-read.
-LIVE_ISSUE_STATUSES: tuple[str, ...] = tuple(str(s) for s in IssueStatus if s not in ISSUE_TERMINAL)
-LIVE_HAZARD_STATUSES: tuple[str, ...] = tuple(str(s) for s, nxt in HAZARD_TRANSITIONS.items() if nxt)
+# Rows in these statuses can still change; the others are final (the lifecycle lets no
+# step out of them) and never re-read. For issues this is exactly "open"; a rectified
+# hazard is not open (nothing left to rectify) but still live (it awaits its re-check).
+LIVE_ISSUE_STATUSES: tuple[str, ...] = tuple(s for s in ISSUE_LIFECYCLE.statuses if s not in ISSUE_LIFECYCLE.terminal)
+LIVE_HAZARD_STATUSES: tuple[str, ...] = tuple(s for s in HAZARD_LIFECYCLE.statuses
+                                              if s not in HAZARD_LIFECYCLE.terminal)
 
 _TOP = "\U0010ffff"  # sorts after every character: prefix + _TOP bounds a prefix range
 

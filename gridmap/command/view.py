@@ -6,8 +6,9 @@ feature groups a page passes to ``st_folium(feature_group_to_add=...)``:
 - the units one level below the selection (towns at county view, micro-grids inside a
   grid), simplified per level, coloured by the chosen measure;
 - issues and hazards as points, but only what a commander acts on at that scale: at
-  county view the open ones only (the closed ones are in the colours and the KPIs);
-  inside a town or below also those reported or found in the date range;
+  county view the open ones only (the same "open" as the KPIs, :mod:`gridmap.workflow.clock`;
+  the closed ones are in the colours and the KPIs); inside a town or below also those
+  reported or found in the date range;
 - stations of the selected types, from village level down (at county and town view
   their number is in the KPI line; 1,500 icons would hide the colours);
 - the items new since the previous live tick, ringed.
@@ -32,7 +33,7 @@ from gridmap.access import Session
 from gridmap.command.filters import Filters
 from gridmap.command.measures import UnitMeasure, unit_measure
 from gridmap.command.snapshot import Snapshot
-from gridmap.domain import ISSUE_CLOCK_STOPPED, ISSUE_TERMINAL, HazardStatus, IssueStatus, Level
+from gridmap.domain import HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, Level
 from gridmap.i18n import t
 from gridmap.maps import (
     MAX_MARKERS,
@@ -49,7 +50,9 @@ from gridmap.maps.tiles import TileSource
 ISSUE_POINT_COLUMNS = ("id", "category", "status", "description", "reported_at", "deadline", "closed_at")
 HAZARD_POINT_COLUMNS = ("id", "place_type", "hazard_types", "severity", "status", "found_at", "deadline")
 STATION_POINT_COLUMNS = ("id", "name", "station_type", "opened", "closes")
-OPEN_HAZARDS = (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.OVERDUE)
+# Open, as the KPIs count it (gridmap.workflow.clock): what county view reads and shows.
+OPEN_ISSUES: tuple[str, ...] = tuple(s for s in ISSUE_LIFECYCLE.statuses if s in ISSUE_LIFECYCLE.open)
+OPEN_HAZARDS: tuple[str, ...] = tuple(s for s in HAZARD_LIFECYCLE.statuses if s in HAZARD_LIFECYCLE.open)
 DENSE_MARKERS = 150  # above this many points at county or town view, cluster them
 NEW_RING = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
 
@@ -113,8 +116,8 @@ def load_points(session: Session, snapshot: Snapshot, code: str | None) -> ViewP
     sel = snapshot.select(code)
     view = session.narrowed(sel.code) if sel.code != session.scope.unit_code else session
     whole = sel.level == Level.COUNTY
-    issue_where = {"status": [s.value for s in _issue_open_statuses()]} if whole else None
-    hazard_where = {"status": [s.value for s in OPEN_HAZARDS]} if whole else None
+    issue_where = {"status": list(OPEN_ISSUES)} if whole else None
+    hazard_where = {"status": list(OPEN_HAZARDS)} if whole else None
     return ViewPoints(
         sel.code, whole,
         view.read("issues", where=issue_where, columns=[*ISSUE_POINT_COLUMNS, "geometry"]),
@@ -183,7 +186,7 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
 def _issues(frame: gpd.GeoDataFrame, filters: Filters, now: dt.datetime, *, open_only: bool) -> gpd.GeoDataFrame:
     if frame.empty:
         return frame
-    live = [s.value for s in _issue_open_statuses()]
+    live = list(OPEN_ISSUES)
     keep = np.ones(len(frame), dtype=bool)
     if filters.categories is not None:
         keep &= frame["category"].isin(filters.categories).to_numpy()
@@ -200,7 +203,7 @@ def _issues(frame: gpd.GeoDataFrame, filters: Filters, now: dt.datetime, *, open
 def _hazards(frame: gpd.GeoDataFrame, filters: Filters, now: dt.datetime, *, open_only: bool) -> gpd.GeoDataFrame:
     if frame.empty:
         return frame
-    live = [s.value for s in OPEN_HAZARDS]
+    live = list(OPEN_HAZARDS)
     keep = np.ones(len(frame), dtype=bool)
     if filters.hazard_statuses is not None:
         keep &= frame["status"].isin(filters.hazard_statuses).to_numpy()
@@ -219,10 +222,6 @@ def _stations(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     if filters.station_types is None or frame.empty:
         return frame
     return frame[frame["station_type"].isin(filters.station_types).to_numpy()]
-
-
-def _issue_open_statuses() -> list[IssueStatus]:
-    return [s for s in IssueStatus if s not in ISSUE_TERMINAL and s not in ISSUE_CLOCK_STOPPED]
 
 
 def _window(filters: Filters, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timestamp]:

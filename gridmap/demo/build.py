@@ -20,7 +20,7 @@ from gridmap.demo.population import generate_population
 from gridmap.demo.reports import zero_reports_frame
 from gridmap.demo.stations import stations_frame
 from gridmap.demo.units import assign_staff, units_frame
-from gridmap.domain import DATA_LAYERS
+from gridmap.domain import DATA_LAYERS, LAYERS
 from gridmap.store.base import now
 
 Progress = Callable[[str, float], None]
@@ -88,6 +88,8 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         "units": gpd.GeoDataFrame(units, geometry="geometry", crs=households.crs),
         "households": households, "stations": stations, "inspections": inspections, "issues": issues,
         "issue_events": events, "zero_reports": zero_reports, "planted_hotspots": hotspots,
+        # No hazard history is generated yet: the steps start with the first real one.
+        "inspection_events": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["inspection_events"].columns}),
     }
     report("完成", 1.0)
     return {name: frames[name] for name in DATA_LAYERS}

@@ -4,8 +4,8 @@
   larger, red and ringed on top; above ``max_markers`` rows everything goes into one
   marker cluster (clusters holding overdue points get a red ring) or, on request, a
   heat map.
-- :func:`issue_overdue`, :func:`hazard_overdue` -- what counts as overdue (the same
-  definitions as :mod:`gridmap.command.flags`).
+- :func:`issue_overdue`, :func:`hazard_overdue` -- what counts as overdue: the one
+  definition in :mod:`gridmap.workflow.clock` (the KPIs use it too).
 - :func:`heat_layer` -- the density (or a weighted sum) of any points.
 - :func:`points_per_unit` -- counts per unit, for a count map instead of points.
 
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import ISSUE_CLOCK_STOPPED, HazardStatus, Level
+from gridmap.domain import Level
 from gridmap.i18n import DEFAULT_LANGUAGE, label, t
 from gridmap.maps import style
 from gridmap.maps.features import (
@@ -48,6 +48,7 @@ from gridmap.maps.legend import LegendEntry, legend
 from gridmap.maps.lod import DECIMALS
 from gridmap.maps.tiles import TileSource, tile_source
 from gridmap.text import escape_html
+from gridmap.workflow import clock
 
 MAX_MARKERS = 1500
 
@@ -105,29 +106,15 @@ def issue_layer(issues: gpd.GeoDataFrame, *, as_of: dt.datetime | None = None, o
 
 
 def issue_overdue(issues: pd.DataFrame, as_of: dt.datetime | None) -> pd.Series:
-    """True for issues whose deadline passed before ``as_of`` while their clock runs."""
-    if as_of is None or "deadline" not in issues.columns:
-        return pd.Series(False, index=issues.index)
-    running = ~issues["status"].astype(str).isin([str(s) for s in ISSUE_CLOCK_STOPPED])
-    deadline = pd.to_datetime(issues["deadline"])
-    return (running & deadline.notna() & (deadline < pd.Timestamp(as_of))).astype(bool)
+    """True for issues on the clock whose deadline passed before ``as_of`` (None: nothing is)."""
+    return clock.issue_overdue(issues, as_of)
 
 
 def hazard_overdue(inspections: pd.DataFrame, as_of: dt.datetime | None) -> pd.Series:
-    """True for open inspections past their deadline (the KPIs' definition).
-
-    Open means found, being rectified or marked overdue; a stored ``overdue`` status
-    without a deadline counts too (as in :mod:`gridmap.command.flags`). Without
-    ``as_of`` only the stored ``overdue`` status counts.
-    """
-    status = inspections["status"].astype(str)
-    stored = (status == HazardStatus.OVERDUE).to_numpy()
-    if as_of is None or "deadline" not in inspections.columns:
-        return pd.Series(stored, index=inspections.index)
-    open_ = status.isin([HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.OVERDUE]).to_numpy()
-    deadline = pd.to_datetime(inspections["deadline"])
-    past = (deadline.notna() & (deadline < pd.Timestamp(as_of))).to_numpy()
-    return pd.Series(open_ & (past | (deadline.isna().to_numpy() & stored)), index=inspections.index)
+    """True for open hazards past their deadline (the KPIs' definition); a stored
+    ``overdue`` status without a deadline counts too. Without ``as_of`` only the stored
+    ``overdue`` status counts."""
+    return clock.hazard_overdue(inspections, as_of)
 
 
 def heat_layer(points: gpd.GeoDataFrame, *, name: str, tiles: TileSource | None = None,

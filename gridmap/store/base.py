@@ -31,7 +31,7 @@ import shapely
 
 from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CRS = "EPSG:4326"
 
 Frame = pd.DataFrame | gpd.GeoDataFrame

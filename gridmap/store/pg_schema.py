@@ -308,4 +308,24 @@ _V3: tuple[str, ...] = (
     """COMMENT ON COLUMN "sign_in_throttle".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
+# Version 4: the history of each hazard's lifecycle (see gridmap/store/sqlite_schema.py).
+_V4: tuple[str, ...] = (
+    """CREATE TABLE "inspection_events" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "inspection_id" text COLLATE "C" NOT NULL,
+        "at" timestamp without time zone NOT NULL,
+        "actor" text NOT NULL,
+        "from_status" text,
+        "to_status" text NOT NULL,
+        "note" text,
+        "micro_code" text COLLATE "C",
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "inspection_events".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "inspection_events_micro_code_prefix_idx" ON "inspection_events" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "inspection_events_inspection_id_idx" ON "inspection_events" (county_code, "inspection_id")""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}

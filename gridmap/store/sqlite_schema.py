@@ -266,7 +266,27 @@ _V3: tuple[str, ...] = (
     "CREATE INDEX sign_in_throttle_county_idx ON sign_in_throttle (county_code)",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
+# Version 4: the history of each hazard's lifecycle (one row per step), as issue_events
+# is for issues.
+_V4: tuple[str, ...] = (
+    """CREATE TABLE inspection_events (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        inspection_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        note TEXT,
+        micro_code TEXT,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX inspection_events_county_idx ON inspection_events (county_code)",
+    "CREATE INDEX inspection_events_inspection_id_idx ON inspection_events (county_code, inspection_id)",
+    "CREATE INDEX inspection_events_micro_code_idx ON inspection_events (county_code, micro_code)",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 def verify_schema(conn: sqlite3.Connection, path: object) -> None:

@@ -287,9 +287,9 @@ def clicked_position(result: dict[str, Any] | None, tiles: TileSource) -> tuple[
     return float(lon), float(lat)
 
 
-def _fmt_big(n: int, lang: str) -> str:
-    """Large counts as 万 in Chinese (22.4万), so the metric fits its column."""
-    if lang == "zh" and n >= 100_000:
+def _fmt_big(n: int | None, lang: str) -> str:
+    """Large counts as 万 in Chinese (22.4万), so the metric fits its column; None as "—"."""
+    if n is not None and lang == "zh" and n >= 100_000:
         return f"{n / 10_000:.1f}万"
     return fmt_count(n)
 

@@ -1,0 +1,148 @@
+"""Where a point lies, decided on the server: its micro-grid and every ancestor.
+
+:func:`place` is what every insert of an assigned layer through a session runs
+(:meth:`gridmap.access.GuardedTransaction.insert`): the codes a client supplies are
+ignored and derived from the geometry against the county's current plan, so a grid
+worker cannot file a pin in another village under their own micro-grid.
+
+It stays light for one report: it reads only the units whose bounding box holds the
+points (an index-backed ``bbox`` read on the transaction's own connection, in the whole
+county's scope) and tests containment exactly with :func:`gridmap.spatial.assign.assign`.
+Ancestors that a box read missed (a town drawn slightly inside its micro-grids) are
+fetched by code, so the chain never depends on boundaries nesting to the last metre.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from gridmap.domain import ASSIGN_COLUMNS, Scope
+from gridmap.spatial.assign import UNIT_COLUMNS, assign
+from gridmap.spatial.crs import STORE_CRS
+from gridmap.store.base import Frame, StoreError, Transaction
+
+_MAX_PARENT_HOPS = 5
+_FEW = 16  # up to this many points (a report): plain shapely tests, no index or frame building
+_ANCESTOR_COLUMN = {"town": "town_code", "village": "village_code", "grid": "grid_code"}
+
+
+def place(tx: Transaction, frame: Frame) -> Frame:
+    """``frame`` with ``town_code``, ``village_code``, ``grid_code``, ``micro_code`` and
+    ``outside`` derived from its point geometry (current plan, whole county).
+
+    A point in no micro-grid is kept with ``outside=True`` and no codes. A frame without
+    a ``geometry`` column is returned unchanged (the store refuses it with its own
+    message).
+
+    Raises:
+        StoreError: a geometry is not a usable point in EPSG:4326 (the message says which).
+    """
+    if "geometry" not in frame.columns or len(frame) == 0:
+        return frame
+    if len(frame) <= _FEW:
+        return _place_few(tx, frame)
+    crs = getattr(frame, "crs", None) or STORE_CRS
+    points = gpd.GeoDataFrame(pd.DataFrame(frame).drop(columns=["geometry"]),
+                              geometry=gpd.GeoSeries(np.asarray(frame["geometry"].values, dtype=object),
+                                                     index=frame.index, crs=crs), crs=crs)
+    units = _units_around(tx, points)
+    try:
+        if units.empty or not (units["level"] == "micro").any():
+            return _outside(points)
+        return assign(points, units)
+    except ValueError as exc:
+        raise StoreError(f"{exc}") from None
+
+
+def _place_few(tx: Transaction, frame: Frame) -> Frame:
+    """:func:`place` for a handful of points, with the rule of :func:`gridmap.spatial.assign.assign`
+    (the closed micro-grid; on a shared edge the smallest code), without building frames."""
+    crs = getattr(frame, "crs", None)
+    if crs is not None and not crs.equals(STORE_CRS):
+        raise StoreError(f"points are in {crs.to_string()}, the store takes {STORE_CRS}")
+    geoms = np.asarray(frame["geometry"].values, dtype=object)
+    for i, g in enumerate(geoms):
+        if not isinstance(g, shapely.Point) or g.is_empty or not np.isfinite(shapely.get_coordinates(g)).all():
+            what = "no geometry" if g is None else f"a {getattr(g, 'geom_type', type(g).__name__)}"
+            raise StoreError(f"row {frame.index[i]!r} has {what}; expected a Point with finite coordinates")
+    units = _units_around(tx, geoms)
+    all_codes = units["code"].to_numpy(dtype=object)
+    levels = units["level"].to_numpy(dtype=object)
+    is_micro = levels == "micro"
+    codes = all_codes[is_micro].astype(str)
+    shapes = np.asarray(units.geometry.values, dtype=object)[is_micro]
+    chain = {str(c): (str(lv), p if isinstance(p, str) else None)
+             for c, lv, p in zip(all_codes, levels, units["parent_code"].to_numpy(dtype=object), strict=True)}
+    found: dict[str, list[object]] = {c: [] for c in ASSIGN_COLUMNS}
+    for g in geoms:
+        hits = sorted(codes[shapely.intersects(shapes, g)]) if len(codes) else []
+        row: dict[str, object] = dict.fromkeys(ASSIGN_COLUMNS[:-1])
+        row["outside"] = not hits
+        if hits:
+            row["micro_code"] = hits[0]
+            parent = chain[hits[0]][1]
+            for _ in range(_MAX_PARENT_HOPS):
+                if parent is None:
+                    break
+                if parent not in chain:
+                    raise StoreError(f"units: the parent chain of micro-grid {hits[0]!r} reaches {parent!r}, "
+                                     "which is not among the units")
+                level, up = chain[parent]
+                if level in _ANCESTOR_COLUMN:
+                    row[_ANCESTOR_COLUMN[level]] = parent
+                parent = up
+        for column in ASSIGN_COLUMNS:
+            found[column].append(row[column])
+    out = frame.copy()
+    for column in ASSIGN_COLUMNS[:-1]:
+        out[column] = np.array(found[column], dtype=object)
+    out["outside"] = np.array(found["outside"], dtype=bool)
+    return out
+
+
+def _units_around(tx: Transaction, points: gpd.GeoDataFrame | np.ndarray) -> gpd.GeoDataFrame:
+    """The current plan's units whose box holds a point, plus any missing ancestors."""
+    geoms = points.geometry.to_numpy() if isinstance(points, gpd.GeoDataFrame) else points
+    usable = np.array([isinstance(g, shapely.Point) and not g.is_empty for g in geoms], dtype=bool)
+    if not usable.any():
+        return gpd.GeoDataFrame({c: [] for c in UNIT_COLUMNS[:-1]}, geometry=[], crs=STORE_CRS)
+    bounds = shapely.bounds(geoms[usable])
+    finite = np.isfinite(bounds).all(axis=1)
+    if not finite.any():
+        return gpd.GeoDataFrame({c: [] for c in UNIT_COLUMNS[:-1]}, geometry=[], crs=STORE_CRS)
+    bounds = bounds[finite]
+    box = (float(bounds[:, 0].min()), float(bounds[:, 1].min()), float(bounds[:, 2].max()),
+           float(bounds[:, 3].max()))
+    county = Scope.county(tx.scope.county_code)
+    plan = tx.current_plan()
+    units = tx.read("units", scope=county, bbox=box, where={"plan_version": plan}, columns=list(UNIT_COLUMNS))
+    return _with_ancestors(tx, county, plan, units)
+
+
+def _with_ancestors(tx: Transaction, county: Scope, plan: int, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``units`` plus the parents their chains name that are not among them yet."""
+    for _ in range(_MAX_PARENT_HOPS):
+        known = set(units["code"].astype(str))
+        parents = {str(p) for p in units["parent_code"].dropna()} - known
+        if not parents:
+            break
+        more = tx.read("units", scope=county, where={"code": sorted(parents), "plan_version": plan},
+                       columns=list(UNIT_COLUMNS))
+        if more.empty:
+            break
+        units = gpd.GeoDataFrame(pd.concat([units, more], ignore_index=True), geometry="geometry", crs=STORE_CRS)
+    return units
+
+
+def _outside(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = points.copy()
+    for column in ASSIGN_COLUMNS[:-1]:
+        out[column] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    out["outside"] = True
+    return out
+
+
+__all__ = ["place"]
