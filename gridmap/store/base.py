@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -34,7 +34,7 @@ from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
 SCHEMA_VERSION = 4
 CRS = "EPSG:4326"
 
-Frame = pd.DataFrame | gpd.GeoDataFrame
+Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
 
 
 class StoreError(Exception):
@@ -49,7 +49,7 @@ class NotFound(StoreError):
     """No row with that key in the caller's scope."""
 
 
-BBox = tuple[float, float, float, float]
+BBox: TypeAlias = tuple[float, float, float, float]
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "action", "layer", "target",
                                   "before", "after")
