@@ -93,7 +93,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     refused: ImportRejected | None = None
     try:
         report = import_layer(session, args.layer, Path(args.file), crs=args.crs, source_crs=args.source_crs,
-                              mode=args.mode, progress=progress)
+                              mode=args.mode, progress=progress, max_vertices=args.max_vertices,
+                              max_extent_deg=args.max_extent_deg)
     except ImportRejected as exc:
         refused = exc
     finally:
@@ -236,7 +237,21 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+        return value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from gridmap.io.geometry import DEFAULT_MAX_EXTENT_DEG, DEFAULT_MAX_VERTICES
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")
     common.add_argument("--county", default=DEFAULT_COUNTY, help="county code (default 330327 苍南县)")
@@ -269,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--actor", default="cli")
     imp.add_argument("--lang", choices=["zh", "en"], default=None,
                      help="language of the report and of the problems (default: Chinese, then English)")
+    imp.add_argument("--max-vertices", type=_positive(int), default=DEFAULT_MAX_VERTICES,
+                     help=f"the most vertices one feature may have (default {DEFAULT_MAX_VERTICES:,})")
+    imp.add_argument("--max-extent-deg", type=_positive(float), default=DEFAULT_MAX_EXTENT_DEG,
+                     help=f"the most degrees one polygon may span each way (default {DEFAULT_MAX_EXTENT_DEG:g})")
     imp.set_defaults(func=_cmd_import)
 
     exp = sub.add_parser("export", parents=[common], help="export a layer to a file")

@@ -77,3 +77,18 @@ def test_shapefile_export_names_the_zip_it_wrote(demo_db: str, tmp_path: Path,
     assert main(["export", "stations", "--format", "shp", "-o", str(tmp_path / "s.shp"), "--db", demo_db]) == 0
     printed = capsys.readouterr().out.strip().rsplit(" to ", 1)[1]
     assert Path(printed).exists() and printed.endswith(".zip")
+
+
+def test_import_vertex_limit_is_a_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ring = [[120.4, 27.5], [120.41, 27.5], [120.41, 27.51], [120.405, 27.512], [120.4, 27.51], [120.4, 27.5]]
+    path = tmp_path / "village.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"code": "330327000000", "name": "苍南县", "level": "county"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]}}]}), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    assert main(["import", "units", str(path), "--db", url, "--max-vertices", "3", "--lang", "en"]) == 2
+    assert "6 vertices, above the limit of 3" in capsys.readouterr().err
+    assert main(["import", "units", str(path), "--db", url]) == 0
+    with pytest.raises(SystemExit):
+        main(["import", "units", str(path), "--db", url, "--max-vertices", "0"])
+    assert "must be more than 0" in capsys.readouterr().err
