@@ -30,7 +30,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.domain import ASSIGN_COLUMNS, POINT_LAYERS, Level, Scope, layer
+from gridmap.domain import ASSIGN_COLUMNS, LIFECYCLES, POINT_LAYERS, Level, Lifecycle, Scope, layer
 from gridmap.spatial.crs import STORE_CRS
 
 if TYPE_CHECKING:
@@ -135,8 +135,30 @@ def _reassign_layer(tx: Transaction, layer_name: str, units: gpd.GeoDataFrame) -
     changed = _changed_rows(rows, assigned)
     if not changed.any():
         return 0
-    return tx.update_many(layer_name, assigned.loc[changed, ["id", *ASSIGN_COLUMNS]],
-                          columns=list(ASSIGN_COLUMNS))
+    moved = assigned.loc[changed, ["id", *ASSIGN_COLUMNS]]
+    count = tx.update_many(layer_name, moved, columns=list(ASSIGN_COLUMNS))
+    if layer_name in LIFECYCLES:
+        _move_history(tx, LIFECYCLES[layer_name], moved)
+    return count
+
+
+def _move_history(tx: Transaction, lifecycle: Lifecycle, moved: pd.DataFrame) -> None:
+    """Give the history rows of ``moved`` rows their row's new ``micro_code``.
+
+    Jurisdiction scope filters a history by the micro-grid copied onto each event, so
+    an issue that a new plan moves to another micro-grid takes its history with it.
+    """
+    events = tx.read(lifecycle.history, columns=["id", lifecycle.key, "micro_code"])
+    if events.empty:
+        return
+    new_code = dict(zip(moved["id"].astype(str), moved["micro_code"], strict=True))
+    owners = events[lifecycle.key].astype(str)
+    stale = owners.isin(new_code).to_numpy()
+    if stale.any():
+        codes = [new_code[o] for o in owners[stale]]
+        tx.update_many(lifecycle.history, pd.DataFrame({"id": events.loc[stale, "id"].to_numpy(),
+                                                        "micro_code": pd.Series(codes, dtype=object)}),
+                       columns=["micro_code"])
 
 
 # --------------------------------------------------------------------------- validation
