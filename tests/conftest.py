@@ -24,6 +24,7 @@ import shapely
 from gridmap.domain import Scope
 from gridmap.store import Store, open_store
 from tests.store_fixtures import (
+    G1,
     SCOPE,
     create_database,
     drop_database,
@@ -299,4 +300,17 @@ def tiny_store(store: Store) -> Store:
         tx.insert("units", tiny_units())
         tx.insert("issues", tiny_issues())
         tx.set_meta("plan_version", "1")
+    return store
+
+
+@pytest.fixture
+def worker_store(store: Store) -> Store:
+    """The tiny county's units and one grid worker account, ``worker`` in grid G1."""
+    from gridmap import auth
+    from gridmap.access import Session
+    from gridmap.domain import Role
+
+    with store.transaction("seed", SCOPE) as tx:
+        tx.insert("units", tiny_units())
+    auth.add_user(Session.system(store, SCOPE), "worker", TEST_PASSWORD, role=Role.GRID_WORKER, unit_code=G1)
     return store

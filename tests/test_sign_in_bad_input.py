@@ -24,24 +24,14 @@ from streamlit.testing.v1 import AppTest
 
 from gridmap import auth
 from gridmap.access import Session
-from gridmap.domain import Role
 from gridmap.store.base import AuditFilter, Store
 from gridmap.ui.auth import AUTH_KEY
 from tests.conftest import REPO_ROOT, TEST_PASSWORD
-from tests.store_fixtures import G1, SCOPE, tiny_units
+from tests.store_fixtures import SCOPE
 
 T0 = dt.datetime(2026, 11, 23, 9, 0)
 PASSPHRASE = "我们的网格 我们的家 " * 30 + "2026"  # 334 characters
 TIMEOUT_S = 60
-
-
-@pytest.fixture
-def accounts(store: Store) -> Store:
-    """The tiny county with one grid worker account (``worker``)."""
-    with store.transaction("seed", SCOPE) as tx:
-        tx.insert("units", tiny_units())
-    auth.add_user(Session.system(store, SCOPE), "worker", TEST_PASSWORD, role=Role.GRID_WORKER, unit_code=G1)
-    return store
 
 
 @pytest.fixture
@@ -70,55 +60,55 @@ def _failed_targets(store: Store) -> list[str]:
 
 @pytest.mark.parametrize("name", ["work\x00er", "worker\x00", "\x00", "wor\x07ker", "wor\nker", "wor\x7fker"],
                          ids=["nul-inside", "nul-after", "only-nul", "bell", "newline", "delete"])
-def test_control_characters_in_the_user_name_are_an_unknown_name(accounts: Store, name: str) -> None:
-    result = auth.sign_in(accounts, name, TEST_PASSWORD, clock=lambda: T0)
+def test_control_characters_in_the_user_name_are_an_unknown_name(worker_store: Store, name: str) -> None:
+    result = auth.sign_in(worker_store, name, TEST_PASSWORD, clock=lambda: T0)
     assert result.reason == "auth.bad_credentials"  # as for any unknown name; nothing raised
-    targets = _failed_targets(accounts)
+    targets = _failed_targets(worker_store)
     assert len(targets) == 1 and "\x00" not in targets[0]
     assert "U+" in targets[0]  # the invisible character is shown by its code in the audit trail
 
 
-def test_a_user_name_with_a_nul_byte_is_throttled(accounts: Store) -> None:
-    results = [auth.sign_in(accounts, "work\x00er", TEST_PASSWORD, clock=lambda: T0)
+def test_a_user_name_with_a_nul_byte_is_throttled(worker_store: Store) -> None:
+    results = [auth.sign_in(worker_store, "work\x00er", TEST_PASSWORD, clock=lambda: T0)
                for _ in range(auth.MAX_FAILURES + 1)]
     assert [r.reason for r in results] == ["auth.bad_credentials"] * (auth.MAX_FAILURES - 1) + ["auth.locked"] * 2
-    assert auth.sign_in(accounts, "worker", TEST_PASSWORD, clock=lambda: T0).ok  # the real account is untouched
+    assert auth.sign_in(worker_store, "worker", TEST_PASSWORD, clock=lambda: T0).ok  # the real account is untouched
 
 
-def test_an_overlong_user_name_is_an_unknown_name(accounts: Store) -> None:
+def test_an_overlong_user_name_is_an_unknown_name(worker_store: Store) -> None:
     name = "worker" * 200
-    assert auth.sign_in(accounts, name, TEST_PASSWORD, clock=lambda: T0).reason == "auth.bad_credentials"
-    rows = accounts.read("sign_in_throttle", SCOPE)
+    assert auth.sign_in(worker_store, name, TEST_PASSWORD, clock=lambda: T0).reason == "auth.bad_credentials"
+    rows = worker_store.read("sign_in_throttle", SCOPE)
     assert len(rows) == 1 and len(rows["id"].iloc[0]) <= auth.MAX_USERNAME_LENGTH
 
 
 # --------------------------------------------------------------------------- passwords
 
 
-def test_a_long_pass_phrase_works(accounts: Store) -> None:
+def test_a_long_pass_phrase_works(worker_store: Store) -> None:
     assert len(PASSPHRASE) > 256
-    auth.set_password(Session.system(accounts, SCOPE), "worker", PASSPHRASE)
-    assert auth.sign_in(accounts, "worker", PASSPHRASE, clock=lambda: T0).ok
-    assert not auth.sign_in(accounts, "worker", PASSPHRASE[:-1], clock=lambda: T0).ok
+    auth.set_password(Session.system(worker_store, SCOPE), "worker", PASSPHRASE)
+    assert auth.sign_in(worker_store, "worker", PASSPHRASE, clock=lambda: T0).ok
+    assert not auth.sign_in(worker_store, "worker", PASSPHRASE[:-1], clock=lambda: T0).ok
 
 
-def test_a_password_over_the_limit_is_refused_with_the_limit(accounts: Store) -> None:
+def test_a_password_over_the_limit_is_refused_with_the_limit(worker_store: Store) -> None:
     too_long = "a1" * (auth.MAX_PASSWORD_LENGTH // 2) + "x"
     with pytest.raises(auth.AuthError) as caught:
-        auth.set_password(Session.system(accounts, SCOPE), "worker", too_long)
+        auth.set_password(Session.system(worker_store, SCOPE), "worker", too_long)
     assert caught.value.key == "auth.password_too_long"
     assert f"{auth.MAX_PASSWORD_LENGTH:,}" in str(caught.value)
-    assert auth.sign_in(accounts, "worker", TEST_PASSWORD, clock=lambda: T0).ok  # nothing changed
+    assert auth.sign_in(worker_store, "worker", TEST_PASSWORD, clock=lambda: T0).ok  # nothing changed
 
 
 def test_an_overlong_password_at_sign_in_is_a_failure_without_argon2(
-        accounts: Store, checked: collections.Counter[str]) -> None:
-    result = auth.sign_in(accounts, "worker", "x" * 1_000_000, clock=lambda: T0)
+        worker_store: Store, checked: collections.Counter[str]) -> None:
+    result = auth.sign_in(worker_store, "worker", "x" * 1_000_000, clock=lambda: T0)
     assert result.reason == "auth.bad_credentials"
     assert checked["checked"] == 0
-    row = accounts.account("worker")
+    row = worker_store.account("worker")
     assert row is not None and row["failed_logins"] == 1
-    log = accounts.audit_log(SCOPE, filters=AuditFilter(action="sign_in_failed"))
+    log = worker_store.audit_log(SCOPE, filters=AuditFilter(action="sign_in_failed"))
     after = log["after"].iloc[0]
     assert (json.loads(after) if isinstance(after, str) else after)["failures"] == 1
 

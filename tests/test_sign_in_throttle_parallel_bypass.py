@@ -20,23 +20,12 @@ import pandas as pd
 import pytest
 
 from gridmap import auth
-from gridmap.access import Session
-from gridmap.domain import Role
 from gridmap.store.base import AuditFilter, Store
 from tests.conftest import TEST_PASSWORD
-from tests.store_fixtures import G1, SCOPE, tiny_units
+from tests.store_fixtures import SCOPE
 
 T0 = dt.datetime(2026, 11, 23, 9, 0)
 THREADS = 20
-
-
-@pytest.fixture
-def worker_store(store: Store) -> Store:
-    """The tiny county with one grid worker account (``worker``)."""
-    with store.transaction("seed", SCOPE) as tx:
-        tx.insert("units", tiny_units())
-    auth.add_user(Session.system(store, SCOPE), "worker", TEST_PASSWORD, role=Role.GRID_WORKER, unit_code=G1)
-    return store
 
 
 @pytest.fixture
