@@ -354,8 +354,8 @@ def test_measures_per_micro_grid_and_across_levels(session: Session) -> None:
 @pytest.mark.parametrize(
     ("selection", "level", "measure", "message"),
     [
-        (VILLAGE, Level.VILLAGE, "open_issues", "not below"),
-        (G1, Level.TOWN, "open_issues", "not below"),
+        (VILLAGE, Level.TOWN, "open_issues", "above"),
+        (G1, Level.TOWN, "open_issues", "above"),
         (VILLAGE, Level.GRID, "happiness", "unknown measure"),
         ("330327999999", Level.GRID, "open_issues", "not a unit"),
     ],

@@ -94,3 +94,21 @@ def test_clicks_on_gaode_tiles_are_shifted_back_to_wgs84(monkeypatch: pytest.Mon
     assert clicked_position({"last_clicked": None}, tiles) is None
     offline = clicked_position({"last_clicked": {"lng": lon, "lat": lat}}, OFFLINE)
     assert offline == (lon, lat)
+
+
+def test_selecting_a_micro_grid_crashed_the_view(session: Session) -> None:
+    """A micro-grid is the finest level: selecting one shows that micro-grid, not its children.
+
+    Regression (issue 9, 1): ``build_view`` asked for the children of a micro-grid and
+    raised ``ValueError: micro is not below micro``, which took the map page down.
+    """
+    snapshot = load_snapshot(session)
+    now = data_now(session)
+    grid = "33032710000101"
+    whole = build_view(session, snapshot, grid, Filters(), "open_issues", now, tiles=OFFLINE, lang="zh")
+    for micro in whole.measure.values.index:
+        view = build_view(session, snapshot, micro, Filters(), "open_issues", now, tiles=OFFLINE, lang="zh")
+        assert view.child_level == Level.MICRO and view.sent["units"] == 1
+        assert list(view.measure.values.index) == [micro]
+        assert view.measure.values["value"].iloc[0] == whole.measure.values.at[micro, "value"]
+    assert whole.measure.values["value"].sum() >= 1  # the figures compared are not all empty

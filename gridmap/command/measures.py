@@ -100,8 +100,8 @@ def unit_measure(snapshot: Snapshot, selection: str | None, child_level: Level |
     Args:
         snapshot: From :func:`~gridmap.command.load_snapshot`.
         selection: A unit code inside the snapshot's scope; None for the scope's unit.
-        child_level: Any level below the selection's (towns of the county, micro-grids
-            of a village, ...).
+        child_level: The selection's level or any level below it (towns of the county,
+            micro-grids of a village, a micro-grid itself).
         measure: A name in :data:`MEASURES`.
         filters: The commander's filters.
         now: The moment to measure at (the data's as-of time); never the wall clock.
@@ -110,7 +110,7 @@ def unit_measure(snapshot: Snapshot, selection: str | None, child_level: Level |
         The values and their legend.
 
     Raises:
-        ValueError: an unknown measure, a level not below the selection, a unit not in
+        ValueError: an unknown measure, a level above the selection, a unit not in
             the snapshot, or a measure whose data this session may not read.
     """
     spec = MEASURES.get(measure)

@@ -217,12 +217,15 @@ class Snapshot:
     def children(self, selection: Selection, level: Level | str) -> Children:
         """The units of ``level`` inside ``selection``, in code order.
 
+        ``level`` may be the selection's own level: then the one unit is the selection
+        itself (a micro-grid, the finest level, is shown as itself).
+
         Raises:
-            ValueError: ``level`` is not below the selection's level.
+            ValueError: ``level`` is above the selection's level.
         """
         level = Level(level)
-        if level.depth <= selection.level.depth:
-            raise ValueError(f"{level.value} is not below {selection.level.value} ({selection.code})")
+        if level.depth < selection.level.depth:
+            raise ValueError(f"{level.value} is above {selection.level.value} ({selection.code})")
         codes = self.level_codes.get(level, np.array([], dtype=str))
         start, stop = np.searchsorted(codes, [selection.prefix, selection.prefix + _TOP])
         codes = codes[start:stop]
