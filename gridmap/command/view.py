@@ -231,8 +231,7 @@ def _window(filters: Filters, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timest
 
 
 def _bounds(view: Session, code: str, units: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    own = view.read("units", where={"code": code, "plan_version": view.store.current_plan(view.scope.county_code)},
-                    columns=["code", "geometry"])
+    own = view.read("units", where={"code": code, "plan_version": view.current_plan()}, columns=["code", "geometry"])
     shapes = own if not own.empty else units
     if shapes.empty:
         return (120.2, 27.2, 120.9, 27.8)

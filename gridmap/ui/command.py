@@ -322,7 +322,7 @@ def _fmt(value: object, scale: str, lang: str) -> str:
 def home_view(snapshot: Snapshot, session: Session) -> tuple[tuple[float, float], int]:
     """The fixed centre (WGS84 lat, lon) and zoom of the base map: the user's home unit."""
     home = session.read("units", where={"code": snapshot.home_code,
-                                        "plan_version": session.store.current_plan(session.scope.county_code)},
+                                        "plan_version": session.current_plan()},
                         columns=["code", "geometry"])
     if home.empty:
         return (27.5, 120.45), 10
