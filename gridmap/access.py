@@ -372,7 +372,7 @@ class Session:
     # -- writes ---------------------------------------------------------------------
 
     @contextmanager
-    def write(self, op: Op | str, *, actor_note: str | None = None) -> Iterator[GuardedTransaction]:
+    def write(self, op: Op | str) -> Iterator[GuardedTransaction]:
         """One transaction for ``op``: only the layers and columns ``op`` needs, in scope.
 
         Raises:
