@@ -75,7 +75,7 @@ def main() -> None:
     if session is not None:
         ui.user_box(session, lang)
     ui.language_switch()
-    ui.store_box(store, lang, session.scope.county_code if session is not None else None)
+    ui.store_box(store, lang, session)
     page.run()
 
 

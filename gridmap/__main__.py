@@ -329,27 +329,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, errors: tuple[type[BaseException], ...] = ()) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
-    handled = (StoreError, ValueError, OSError, *errors, *_library_errors())
     try:
         return func(args)
-    except handled as exc:
+    except (StoreError, ValueError, OSError) as exc:  # gridmap.io.ImportRejected is a ValueError
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; nothing was written by the unfinished step", file=sys.stderr)
         return 130
-
-
-def _library_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from gridmap import io as gio
-    except ImportError:
-        return ()
-    return tuple(v for v in vars(gio).values() if isinstance(v, type) and issubclass(v, Exception)
-                 and v.__module__.startswith("gridmap"))
 
 
 if __name__ == "__main__":

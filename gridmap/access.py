@@ -299,8 +299,52 @@ class Session:
         return frozenset(c for c, op in COLUMN_OPS.get(layer(layer_name).name, {}).items() if not self.can(op))
 
     def meta(self, key: str) -> str | None:
-        """A county-wide setting (as-of time, plan version): not jurisdiction data."""
+        """A setting of this session's county (as-of time, plan version), for a map reader.
+
+        Raises:
+            PermissionDenied: the role may not view the map.
+        """
+        self.require(Op.VIEW_MAP)
         return self.store.get_meta(self.scope.county_code, key)
+
+    def current_plan(self) -> int:
+        """The boundary plan version of this session's county (the units a map shows).
+
+        Raises:
+            PermissionDenied: the role may not read units.
+        """
+        self.require(READ_OP["units"])
+        return self.store.current_plan(self.scope.county_code)
+
+    def counties(self) -> list[str]:
+        """The county codes the store holds (codes only, no rows), for a map reader."""
+        self.require(Op.VIEW_MAP)
+        return self.store.counties()
+
+    def county_name(self) -> str | None:
+        """The name of this session's county in its current plan, if stored.
+
+        A county's name is public: every user of the county sees it, whatever their
+        jurisdiction, so this reads the county unit even for a narrower scope.
+        """
+        self.require(READ_OP["units"])
+        county = self.scope.county_code[:6]
+        found = self.store.read("units", Scope.county(county), columns=["name"], limit=1,
+                                where={"level": Level.COUNTY.value, "plan_version": self.store.current_plan(county)})
+        if found.empty:
+            return None
+        name = found["name"].iloc[0]
+        return str(name) if name is not None else None
+
+    @property
+    def store_url(self) -> str:
+        """The URL of the store (unmasked: mask it before showing it)."""
+        return self.store.url
+
+    @property
+    def backend(self) -> str:
+        """The store's backend name (``sqlite`` or ``postgis``)."""
+        return self.store.backend
 
     def audit_log(self, *, limit: int = 200, filters: AuditFilter | None = None) -> pd.DataFrame:
         """The audit trail of writes made inside this session's scope."""
@@ -328,7 +372,7 @@ class Session:
     # -- writes ---------------------------------------------------------------------
 
     @contextmanager
-    def write(self, op: Op | str, *, actor_note: str | None = None) -> Iterator[GuardedTransaction]:
+    def write(self, op: Op | str) -> Iterator[GuardedTransaction]:
         """One transaction for ``op``: only the layers and columns ``op`` needs, in scope.
 
         Raises:

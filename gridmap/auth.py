@@ -514,7 +514,7 @@ def demo_passwords_in_use(store: Store) -> list[str]:
 def _as_datetime(value: object) -> dt.datetime | None:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
-    stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+    stamp = pd.Timestamp(value)
     return None if pd.isna(stamp) else stamp.to_pydatetime()
 
 

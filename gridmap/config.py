@@ -449,7 +449,7 @@ def check_database(settings: Settings, store: Store | None) -> list[Finding]:
     user = unquote(parts.username or "")
     password = unquote(parts.password) if parts.password is not None else None
     if password is None:
-        password = (parse_qs(parts.query).get("password") or [None])[0]
+        password = next(iter(parse_qs(parts.query).get("password", [])), None)
     if password is None:
         return []
     if password.lower() in DEFAULT_DB_PASSWORDS or password == user or not password:

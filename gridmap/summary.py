@@ -17,8 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from gridmap.access import READ_OP, Session
-from gridmap.domain import DATA_LAYERS, Level, Scope
-from gridmap.store import Store
+from gridmap.domain import DATA_LAYERS, Level
 
 MASK = "***"
 
@@ -56,7 +55,7 @@ def level_counts(session: Session) -> dict[str, int]:
     Returns:
         ``{"county": 1, "town": 19, "village": ..., "grid": ..., "micro": ...}``.
     """
-    plan = session.store.current_plan(session.scope.county_code)
+    plan = session.current_plan()
     return {lvl.value: session.count("units", where={"level": lvl.value, "plan_version": plan}) for lvl in Level}
 
 
@@ -71,7 +70,7 @@ def row_counts(session: Session, layers: tuple[str, ...] | None = None) -> dict[
         Layer name -> row count (None where the role may not read the layer), in the
         order of ``layers``.
     """
-    plan = session.store.current_plan(session.scope.county_code)
+    plan = session.current_plan()
     counts: dict[str, int | None] = {}
     for name in layers or DATA_LAYERS:
         if not session.can(READ_OP[name]):
@@ -96,36 +95,18 @@ def layer_counts(session: Session) -> dict[str, Any]:
         synthesised, not surveyed), ``levels`` (see :func:`level_counts`) and
         ``layers`` (see :func:`row_counts`).
     """
-    store, scope = session.store, session.scope
-    county = scope.county_code[:6]
-    plan = store.current_plan(county)
+    county = session.scope.county_code[:6]
+    plan = session.current_plan()
     return {
-        "store": mask_url(store.url),
-        "backend": store.backend,
+        "store": mask_url(session.store_url),
+        "backend": session.backend,
         "county_code": county,
-        "county_name": county_name(store, county),
-        "counties": store.counties(),
-        "as_of": store.get_meta(county, "as_of"),
+        "county_name": session.county_name(),
+        "counties": session.counties(),
+        "as_of": session.meta("as_of"),
         "plan_version": plan,
         "approximate_units": session.count("units", where={"approximate": True, "plan_version": plan}),
         "levels": level_counts(session),
         "layers": row_counts(session),
     }
 
-
-def county_name(store: Store, county_code: str) -> str | None:
-    """The name of the county-level unit of ``county_code`` in its current plan, if stored.
-
-    A county's name is public: it is shown to every user of the county, whatever
-    their jurisdiction, so this reads the store directly.
-    """
-    county = county_code[:6]
-    found = store.read("units", Scope.county(county), columns=["name"], limit=1,
-                       where={"level": Level.COUNTY.value, "plan_version": store.current_plan(county)})
-    if found.empty:
-        return None
-    name = found["name"].iloc[0]
-    return str(name) if name is not None else None
-
-
-__all__ = ["county_name", "layer_counts", "level_counts", "mask_url", "row_counts"]

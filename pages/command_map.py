@@ -16,7 +16,7 @@ store = ui.store_or_stop(lang)
 session = ui.page_session(Op.VIEW_MAP, lang, store)
 st.title(t("command.title", lang))
 
-if not store.count("units", session.scope):
+if not session.count("units"):
     st.info(t("command.no_data", lang), icon=":material/info:")
     st.stop()
 try:

@@ -15,11 +15,11 @@ store = ui.store_or_stop(lang)
 session = ui.page_session(Op.VIEW_MAP, lang, store)
 st.title(t("overview.title", lang))
 
-backend = t(f"store.backend.{store.backend}", lang)
-st.caption(t("store.caption", lang, url=f"`{ui.escape_markdown(mask_url(store.url))}`", backend=backend))
+backend = t(f"store.backend.{session.backend}", lang)
+st.caption(t("store.caption", lang, url=f"`{ui.escape_markdown(mask_url(session.store_url))}`", backend=backend))
 
 county = session.scope.county_code
-if not store.count("units", session.scope):
+if not session.count("units"):
     st.info(f"{t('store.empty', lang)}\n\n{t('store.empty_hint', lang)}", icon=":material/info:")
     st.stop()
 

@@ -127,10 +127,6 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     Seeded through the command line (``python -m gridmap demo --scale small --db URL``),
     as a user would. Read-only for tests: copy it before writing.
     """
-    try:
-        from gridmap.demo import load_demo  # noqa: F401 - only checks that the generator exists
-    except ImportError as exc:
-        require_service("gridmap demo generator", f"cannot import gridmap.demo.load_demo: {exc}")
     path = tmp_path_factory.mktemp("demo") / "gridmap.db"
     url = f"sqlite:///{path}"
     try:

@@ -154,6 +154,13 @@ class Reader:
         self.reads += 1
         return self.store.read(layer_name, self.scope, **kwargs)
 
+    @property
+    def store_url(self) -> str:
+        return self.store.url
+
+    def current_plan(self) -> int:
+        return self.store.current_plan(self.scope.county_code)
+
 
 @pytest.fixture
 def tiny_sqlite(tmp_path: Path) -> Store:

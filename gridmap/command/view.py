@@ -23,6 +23,7 @@ import datetime as dt
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -54,7 +55,7 @@ STATION_POINT_COLUMNS = ("id", "name", "station_type", "opened", "closes")
 OPEN_ISSUES: tuple[str, ...] = tuple(s for s in ISSUE_LIFECYCLE.statuses if s in ISSUE_LIFECYCLE.open)
 OPEN_HAZARDS: tuple[str, ...] = tuple(s for s in HAZARD_LIFECYCLE.statuses if s in HAZARD_LIFECYCLE.open)
 DENSE_MARKERS = 150  # above this many points at county or town view, cluster them
-NEW_RING = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
+NEW_RING: dict[str, Any] = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,7 @@ def _window(filters: Filters, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timest
 
 
 def _bounds(view: Session, code: str, units: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    own = view.read("units", where={"code": code, "plan_version": view.store.current_plan(view.scope.county_code)},
-                    columns=["code", "geometry"])
+    own = view.read("units", where={"code": code, "plan_version": view.current_plan()}, columns=["code", "geometry"])
     shapes = own if not own.empty else units
     if shapes.empty:
         return (120.2, 27.2, 120.9, 27.8)

@@ -152,7 +152,7 @@ def _events(ctx: Context, rng: np.random.Generator, issues: pd.DataFrame, path: 
         if len(rows) == 0:
             continue
         delays = np.column_stack([np.zeros(len(rows))] + [
-            _delay_hours(rng, steps[k - 1], steps[k], deadline_h[rows], stuck[rows], second=steps[:k].count(steps[k]) > 0)
+            _delay_hours(rng, steps[k], deadline_h[rows], stuck[rows], second=steps[:k].count(steps[k]) > 0)
             for k in range(1, len(steps))])
         at = reported[rows, None] + (np.cumsum(delays, axis=1) * 3600).astype(np.int64) * SECOND
         frames.append(pd.DataFrame({
@@ -167,7 +167,7 @@ def _events(ctx: Context, rng: np.random.Generator, issues: pd.DataFrame, path: 
     return events
 
 
-def _delay_hours(rng: np.random.Generator, before: IssueStatus, status: IssueStatus, deadline_h: np.ndarray,
+def _delay_hours(rng: np.random.Generator, status: IssueStatus, deadline_h: np.ndarray,
                  stuck: np.ndarray, *, second: bool) -> np.ndarray:
     n = len(deadline_h)
     if status == S.RESOLVED:

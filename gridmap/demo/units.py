@@ -66,7 +66,7 @@ def units_frame(ctx: Context, households: pd.DataFrame, inspections: pd.DataFram
     for column in ("residents", "floating"):
         out[column] = _sum_by_level(units, households, column)
     out["households"] = _sum_by_level(units, households.assign(one=1), "one")
-    score = _risk_score(units, out, inspections, issues, ctx, rng)
+    score = _risk_score(units, out, inspections, issues, rng)
     out["risk_colour"] = _colours(units["level"].to_numpy(), score)
     out["risk_set_at"] = pd.to_datetime(random_times(rng, len(out), ctx.now64 - 90 * DAY, ctx.now64))
     out["staff"] = [[dict(p) for p in ctx.staff[c]] for c in units["code"]]
@@ -94,7 +94,7 @@ def _sum_by_level(units: pd.DataFrame, points: pd.DataFrame, column: str) -> np.
 
 
 def _risk_score(units: pd.DataFrame, counts: pd.DataFrame, inspections: pd.DataFrame, issues: pd.DataFrame,
-                ctx: Context, rng: np.random.Generator) -> np.ndarray:
+                rng: np.random.Generator) -> np.ndarray:
     households = np.maximum(counts["households"].to_numpy(), 1)
     hazards = _sum_by_level(units, inspections.assign(one=1), "one") / households
     open_hazards = _sum_by_level(units, inspections.assign(one=inspections["status"].isin(["found", "rectifying", "overdue"]).astype(int)), "one")

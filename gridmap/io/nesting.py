@@ -78,7 +78,7 @@ def check_nesting(units: gpd.GeoDataFrame, existing: gpd.GeoDataFrame | None = N
     metric = pool.geometry.to_crs(crs) if len(pool) else pool.geometry
     areas = shapely.area(metric.to_numpy())
     errors += _check_containment(units, pool, metric.to_numpy(), areas)
-    errors += _check_overlaps(units, pool, metric.to_numpy(), areas)
+    errors += _check_overlaps(pool, metric.to_numpy(), areas)
     return errors
 
 
@@ -147,8 +147,7 @@ def _check_containment(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, metric: 
             for j in np.flatnonzero(~ok)]
 
 
-def _check_overlaps(units: gpd.GeoDataFrame, pool: gpd.GeoDataFrame, metric: np.ndarray,
-                    areas: np.ndarray) -> list[Problem]:
+def _check_overlaps(pool: gpd.GeoDataFrame, metric: np.ndarray, areas: np.ndarray) -> list[Problem]:
     tree = shapely.STRtree(metric)
     left, right = tree.query(metric, predicate="intersects")
     imported = pool["imported"].to_numpy()

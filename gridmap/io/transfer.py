@@ -77,7 +77,7 @@ def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | N
     spec = LAYERS.get(layer)
     report = progress or _silent
     county = Scope.county(scope.county_code)
-    plan = store.current_plan(scope.county_code)
+    plan = session.current_plan()
     defaults = {"plan_version": plan} if layer == "units" else None
     result = read_layer_file(layer, path, crs=crs, source_crs=source_crs, max_bytes=max_bytes,
                              progress=lambda stage, f: report(stage, 0.6 * f), defaults=defaults,
@@ -118,7 +118,7 @@ def export_layer(session: Session, layer: str, path: Path | str, *, fmt: ExportF
     if layer not in LAYERS or layer == "users":
         raise ValueError(f"unknown layer {layer!r}; known layers: {', '.join(DATA_LAYERS)}")
     session.require(Op.EXPORT)
-    where = {"plan_version": session.store.current_plan(session.scope.county_code)} if layer == "units" else None
+    where = {"plan_version": session.current_plan()} if layer == "units" else None
     frame = session.read(layer, where=where)
     written = write_frame(frame, path, fmt, layer)
     return len(frame), written

@@ -43,10 +43,10 @@ def to_display(geoms: G, tiles: TileSource) -> G:
     if isinstance(geoms, gpd.GeoDataFrame):
         out = geoms.copy()
         out[out.geometry.name] = _shift(np.asarray(geoms.geometry.values, dtype=object))
-        return out  # type: ignore[return-value]
+        return out
     if isinstance(geoms, gpd.GeoSeries):
         return gpd.GeoSeries(_shift(np.asarray(geoms.values, dtype=object)), index=geoms.index,
-                             crs=geoms.crs)  # type: ignore[return-value]
+                             crs=geoms.crs)
     if isinstance(geoms, shapely.Geometry):
         return _shift(np.array([geoms], dtype=object))[0]
     return _shift(np.asarray(geoms, dtype=object))  # type: ignore[return-value]

@@ -28,14 +28,14 @@ as plain text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import folium
 import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element
+from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -94,14 +94,9 @@ class _PluginAssets(JSCSSMixin):
         super().__init__()
         self._name = "PluginAssets"
         self._id = "gmpluginassets"
-
-    @property  # type: ignore[override]
-    def default_js(self) -> list[tuple[str, str]]:
-        return [pair for cls in self._plugins for pair in cls.default_js]
-
-    @property  # type: ignore[override]
-    def default_css(self) -> list[tuple[str, str]]:
-        return [pair for cls in self._plugins for pair in cls.default_css]
+        # Read when the element is made: base_map calls use_local_assets just before.
+        self.default_js = [pair for cls in self._plugins for pair in cls.default_js]
+        self.default_css = [pair for cls in self._plugins for pair in cls.default_css]
 
 
 def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource | None = None,
@@ -146,7 +141,7 @@ def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource |
     css = ".leaflet-heatmap-layer { pointer-events: none; }"
     if tiles.offline:
         css += f" .leaflet-container {{ background: {style.OFFLINE_BACKGROUND} !important; }}"
-    m.get_root().header.add_child(Element(f"<style>{css}</style>"), name="gridmap_css")
+    cast(Figure, m.get_root()).header.add_child(Element(f"<style>{css}</style>"), name="gridmap_css")
     return m
 
 

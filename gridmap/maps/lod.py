@@ -69,10 +69,14 @@ class ScopedReader(Protocol):
     """What :func:`units_at_level` needs of a session (:class:`gridmap.access.Session`)."""
 
     scope: Scope
-    store: Any
+
+    @property
+    def store_url(self) -> str: ...
 
     def read(self, layer_name: str, *, where: Any = None, bbox: Any = None, columns: Any = None,
              limit: int | None = None) -> Any: ...
+
+    def current_plan(self) -> int: ...
 
 
 # --------------------------------------------------------------------------- pure
@@ -226,8 +230,7 @@ def units_at_level(session: ScopedReader, level: Level | str, *, columns: Sequen
     """
     lvl = Level(level)
     scope = session.scope
-    store = session.store
-    plan = int(plan_version if plan_version is not None else store.current_plan(scope.county_code))
+    plan = int(plan_version if plan_version is not None else session.current_plan())
     where = {"level": lvl.value, "plan_version": plan}
     cols = ["code", *[c for c in (columns or UNIT_COLUMNS) if c not in ("code", "geometry")]]
     raw = session.read("units", where=where, columns=[*cols, "geometry"])
@@ -237,7 +240,7 @@ def units_at_level(session: ScopedReader, level: Level | str, *, columns: Sequen
         return raw
     codes = raw["code"].astype(str).tolist()
     fingerprint = _fingerprint(codes, np.asarray(raw.geometry.values, dtype=object))
-    key: CacheKey = (str(store.url), scope.county_code, plan, lvl.value, scope.prefix)
+    key: CacheKey = (str(session.store_url), scope.county_code, plan, lvl.value, scope.prefix)
     geoms = cache.get(key, fingerprint) if cache is not None else None
     if geoms is None:
         simple = simplify_geometries(np.asarray(raw.geometry.values, dtype=object), TOLERANCE_M[lvl])

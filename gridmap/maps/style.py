@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ class PointStyle:
     weight: float = 1.0
     fill_opacity: float = 0.9
 
-    def options(self) -> dict[str, object]:
+    def options(self) -> dict[str, Any]:
         """The style as Leaflet path options."""
         return {"radius": self.radius, "color": self.stroke, "weight": self.weight,
                 "fillColor": self.fill, "fillOpacity": self.fill_opacity, "opacity": 1.0}

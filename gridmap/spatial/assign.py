@@ -47,6 +47,8 @@ _ANCESTOR_COLUMNS: dict[Level, str] = {
     Level.GRID: "grid_code",
 }
 _POINT_TYPE_ID = 0
+# A missing code as a 0-d object array: numpy's stubs accept no bare None in where/append.
+_NONE = np.array(None, dtype=object)
 _POLYGON_TYPE_IDS = (3, 6)  # Polygon, MultiPolygon
 
 
@@ -253,7 +255,7 @@ def _ancestors(codes: np.ndarray, parents: np.ndarray, levels: np.ndarray,
     parent code not among the units) or loops is an error.
     """
     has_parent = pd.notna(parents)
-    parent_row = pd.Index(codes).get_indexer(np.where(has_parent, parents, None))
+    parent_row = pd.Index(codes).get_indexer(np.where(has_parent, parents, _NONE))
     depth = pd.Series(levels).map({str(lv): lv.depth for lv in Level}).to_numpy(dtype=np.intp)
     found = {col: np.full(len(micro_rows), None, dtype=object) for col in _ANCESTOR_COLUMNS.values()}
     chain = np.arange(len(micro_rows))  # which micro-grid each live chain belongs to
@@ -323,7 +325,7 @@ def _frame_with_codes(points: gpd.GeoDataFrame, unit_of_point: np.ndarray, micro
     take = np.where(outside, len(micro_codes), unit_of_point)
     out = points.copy()
     for col in ASSIGN_COLUMNS[:-1]:
-        values = np.append(columns[col], None).astype(object)
+        values = np.append(columns[col], _NONE).astype(object)
         # A Series with its dtype given skips pandas' scan of object arrays for dates.
         out[col] = pd.Series(np.take(values, take), index=out.index, dtype=object, copy=False)
     out["outside"] = outside

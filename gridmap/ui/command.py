@@ -133,9 +133,10 @@ def filters_form(lang: str, now: dt.datetime) -> Filters:
         date_from, date_to = dates
     else:  # the user picked only the first day so far
         date_from = date_to = dates[0] if isinstance(dates, tuple | list) and dates else today
-    filters = Filters(date_from=date_from, date_to=date_to, categories=categories or None,
-                      issue_statuses=issue_statuses or None, hazard_types=hazard_types or None,
-                      hazard_statuses=hazard_statuses or None, station_types=station_types or None)
+    filters = Filters(date_from=date_from, date_to=date_to, categories=tuple(categories) or None,
+                      issue_statuses=tuple(issue_statuses) or None, hazard_types=tuple(hazard_types) or None,
+                      hazard_statuses=tuple(hazard_statuses) or None,
+                      station_types=tuple(station_types) or None)
     return filters
 
 
@@ -321,7 +322,7 @@ def _fmt(value: object, scale: str, lang: str) -> str:
 def home_view(snapshot: Snapshot, session: Session) -> tuple[tuple[float, float], int]:
     """The fixed centre (WGS84 lat, lon) and zoom of the base map: the user's home unit."""
     home = session.read("units", where={"code": snapshot.home_code,
-                                        "plan_version": session.store.current_plan(session.scope.county_code)},
+                                        "plan_version": session.current_plan()},
                         columns=["code", "geometry"])
     if home.empty:
         return (27.5, 120.45), 10

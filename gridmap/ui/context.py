@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from gridmap.access import Session
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 from gridmap.store import Store, default_url, open_store
 from gridmap.summary import mask_url
@@ -83,12 +84,16 @@ def _redact(text: str, url: str) -> str:
     return text.replace(password, "***") if password else text
 
 
-def store_box(store: Store, lang: str, county_code: str | None = None) -> None:
-    """The store in use and the data's as-of time, in the sidebar (small print)."""
+def store_box(store: Store, lang: str, session: Session | None = None) -> None:
+    """The store in use and, once signed in, the data's as-of time, in the sidebar (small print).
+
+    The store's URL and backend describe the handle (shown before sign-in too); the
+    as-of time is the session's county's, read through the session.
+    """
     backend = t(f"store.backend.{store.backend}", lang)
     lines = [t("store.caption", lang, url=f"`{escape_markdown(mask_url(store.url))}`", backend=backend)]
-    if county_code:
-        as_of = store.get_meta(county_code[:6], "as_of")
+    if session is not None:
+        as_of = session.meta("as_of")
         lines.append(t("overview.as_of", lang, as_of=escape_markdown(fmt_datetime(as_of))) if as_of
                      else t("overview.as_of_unknown", lang))
     st.sidebar.caption("  \n".join(lines))
