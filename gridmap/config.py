@@ -80,6 +80,8 @@ class Finding:
         value: its value as shown to the reader (never a password), when useful.
         source: where it was set (a file or an environment variable); None for a default.
         params: values for the message placeholders.
+        problem_key: the i18n key of the problem when it is not ``check.<code>.problem``
+            (a message another module defines, such as a tile configuration error).
     """
 
     code: str
@@ -88,10 +90,11 @@ class Finding:
     value: str | None = None
     source: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    problem_key: str | None = None
 
     def problem(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
         """What is wrong, in ``lang``."""
-        return t(f"check.{self.code}.problem", lang, **self.params)
+        return t(self.problem_key or f"check.{self.code}.problem", lang, **self.params)
 
     def fix(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
         """How to fix it, in ``lang``."""
@@ -291,7 +294,15 @@ def check_session(settings: Settings, store: Store | None) -> list[Finding]:
 
 
 def check_tiles(settings: Settings, store: Store | None) -> list[Finding]:
-    """A Tianditu key set while another tile source is in use."""
+    """A tile configuration the map cannot use (as the map page finds it), or a Tianditu key set for nothing."""
+    from gridmap.maps.tiles import TileConfigError, tile_source
+
+    try:
+        tile_source(settings)
+    except TileConfigError as exc:
+        # The problem is the map page's own message (exc.message_key), word for word.
+        return [Finding("tiles_invalid", "warning", "GRIDMAP_TILES", value=settings.tiles_raw or None,
+                        params=exc.values, problem_key=exc.message_key)]
     if settings.tianditu_key and settings.tiles not in TIANDITU_SOURCES:
         return [Finding("tile_key_unused", "info", "GRIDMAP_TIANDITU_KEY", params={"tiles": settings.tiles})]
     return []

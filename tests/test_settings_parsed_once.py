@@ -22,6 +22,8 @@ import pytest
 
 from gridmap import auth
 from gridmap.config import check_config
+from gridmap.i18n import t
+from gridmap.maps.tiles import TileConfigError, tile_source
 from gridmap.settings import IDLE_MINUTES_DEFAULT, get_settings, load_settings, reset_settings, variables
 from tests.conftest import run_cli
 
@@ -89,6 +91,19 @@ def test_every_unusable_value_is_reported_and_defaulted(variable: str, raw: str,
     assert getattr(settings, field) == default
     assert [bad.variable for bad in settings.invalid] == [variable]
     assert [f.setting for f in check_config(None, settings) if f.code.endswith("_invalid")] == [variable]
+
+
+@pytest.mark.parametrize("env", [{"GRIDMAP_TILES": "google"}, {"GRIDMAP_TILES": "tianditu"},
+                                 {"GRIDMAP_TILE_URL": "http://x/{z}/{x}/{y}.png"}])
+def test_a_tile_configuration_the_map_refuses_is_reported(env: dict[str, str]) -> None:
+    """The map page's error (TileConfigError) and check-config come from the same Settings."""
+    settings = load_settings(env)
+    with pytest.raises(TileConfigError) as refused:
+        tile_source(settings)
+    found = [f for f in check_config(None, settings) if f.code == "tiles_invalid"]
+    assert len(found) == 1
+    for lang in ("zh", "en"):
+        assert found[0].problem(lang) == t(refused.value.message_key, lang, **refused.value.values)
 
 
 def test_live_trim_switch() -> None:

@@ -194,6 +194,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "将 {variable} 设为 1（开）或 0（关），或删除该变量。",
         "Set {variable} to 1 (on) or 0 (off), or unset it.",
     ),
+    "check.tiles_invalid.fix": (
+        "按上面的说明修正 GRIDMAP_TILES 及相关变量（见 README“离线与内网部署”），或设 GRIDMAP_TILES=none。",
+        "Correct GRIDMAP_TILES and the related variables as described (README, \"Offline and intranet "
+        "deployment\"), or set GRIDMAP_TILES=none.",
+    ),
     "check.tile_key_unused.problem": (
         "设置了天地图密钥（GRIDMAP_TIANDITU_KEY），但底图来源（GRIDMAP_TILES）是 {tiles}，密钥不会被使用。",
         "A Tianditu key is set (GRIDMAP_TIANDITU_KEY) but the tile source (GRIDMAP_TILES) is {tiles}, so the key is not used.",
