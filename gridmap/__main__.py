@@ -189,9 +189,11 @@ def _read_password(args: argparse.Namespace) -> str:
 def _cmd_check_config(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from gridmap.config import check_deployment, format_findings, load_settings
+    from gridmap.config import check_deployment, format_findings
+    from gridmap.settings import get_settings, load_settings
 
-    settings = load_settings(root=args.root)
+    # The settings the app reads (gridmap.settings), for another directory with --root.
+    settings = get_settings() if args.root is None else load_settings(root=args.root)
     if args.db:
         settings = dataclasses.replace(settings, db_url=args.db)
     findings = check_deployment(settings)

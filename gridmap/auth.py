@@ -19,7 +19,6 @@ masks them in the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import pandas as pd
 from gridmap.access import Op, Session, User
 from gridmap.domain import CATEGORIES, Role, Scope
 from gridmap.i18n import t
+from gridmap.settings import IDLE_MINUTES_DEFAULT, MAX_SESSION_HOURS_DEFAULT, Settings
 from gridmap.store.base import ScopeError, Store, StoreError, Transaction, now
 
 MIN_PASSWORD_LENGTH = 10
@@ -47,8 +47,6 @@ THROTTLE_SWEEP = 20
 # Where unknown names are counted and audited when the store holds several counties or
 # none: no real county (NBS county codes never start with 00).
 UNKNOWN_NAME_COUNTY = "000000"
-IDLE_MINUTES_DEFAULT = 30
-MAX_SESSION_HOURS_DEFAULT = 12
 PUBLIC_COLUMNS: tuple[str, ...] = ("id", "display_name", "role", "unit_code", "department", "disabled",
                                    "failed_logins", "locked_until", "last_login_at", "password_set_at")
 
@@ -307,10 +305,9 @@ class SessionPolicy:
     max_hours: int = MAX_SESSION_HOURS_DEFAULT
 
     @classmethod
-    def from_env(cls) -> SessionPolicy:
-        """``GRIDMAP_SESSION_IDLE_MINUTES`` and ``GRIDMAP_SESSION_MAX_HOURS``, else the defaults."""
-        return cls(_env_int("GRIDMAP_SESSION_IDLE_MINUTES", IDLE_MINUTES_DEFAULT),
-                   _env_int("GRIDMAP_SESSION_MAX_HOURS", MAX_SESSION_HOURS_DEFAULT))
+    def from_settings(cls, settings: Settings) -> SessionPolicy:
+        """``GRIDMAP_SESSION_IDLE_MINUTES`` and ``GRIDMAP_SESSION_MAX_HOURS`` as parsed in ``settings``."""
+        return cls(settings.session_idle_minutes, settings.session_max_hours)
 
 
 def session_problem(store: Store, username: str, signed_in_at: dt.datetime, last_seen: dt.datetime,
@@ -517,10 +514,3 @@ def _as_datetime(value: object) -> dt.datetime | None:
     stamp = pd.Timestamp(value)
     return None if pd.isna(stamp) else stamp.to_pydatetime()
 
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        return default

@@ -1,7 +1,10 @@
-"""Settings, and the checks that find insecure or risky ones.
+"""The checks that find insecure or risky settings.
 
-- :func:`load_settings` -- gridmap's environment variables and the Streamlit options
-  that matter for security, read the way Streamlit reads them.
+The settings themselves (:class:`~gridmap.settings.Settings`, :func:`load_settings`,
+the Streamlit options read the way Streamlit reads them) live in
+:mod:`gridmap.settings`; they are re-exported here. The app and these checks use the
+same parsed :class:`Settings`, so a value the app refuses is the value reported here.
+
 - :func:`check_config` -- every :class:`Finding` (error, warning, info), each saying
   what is wrong and how to fix it, Chinese first; ``python -m gridmap check-config``
   prints them.
@@ -26,22 +29,30 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from gridmap.auth import IDLE_MINUTES_DEFAULT
 from gridmap.i18n import DEFAULT_LANGUAGE, t
+from gridmap.settings import (
+    MIB,
+    PRODUCTION,
+    STREAMLIT_DEFAULTS,
+    InvalidSetting,
+    Settings,
+    StreamlitConfig,
+    get_settings,
+    load_settings,
+    read_streamlit_config,
+    streamlit_env_var,
+)
 from gridmap.store import Store
-from gridmap.uploads import DEFAULT_DATA_BYTES, DEFAULT_IMAGE_BYTES, MIB, UploadLimits
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
-PRODUCTION = "production"
 MAX_IDLE_MINUTES = 480  # a working day; longer leaves unattended screens signed in
 # Passwords that scanners try first; also a password equal to the user name.
 DEFAULT_DB_PASSWORDS = frozenset({"postgres", "password", "123456", "gridmap", "admin"})
@@ -52,204 +63,6 @@ VENDOR_SUFFIXES = frozenset({".js", ".mjs", ".css", ".map", ".woff", ".woff2", "
                              ".svg", ".png", ".gif", ".ico", ".cur"})
 _DOC_NAMES = re.compile(r"^(license|licence|readme|notice|copying|authors|changelog)([.-].*)?$", re.IGNORECASE)
 _SHOWN_FILES = 10
-
-# Streamlit's own defaults (1.67) for the options checked here, and their types.
-STREAMLIT_DEFAULTS: dict[str, Any] = {
-    "global.developmentMode": False,  # True only when Streamlit runs from a source checkout
-    "client.showErrorDetails": "full",
-    "server.enableXsrfProtection": True,
-    "server.enableCORS": True,
-    "browser.gatherUsageStats": True,
-    "server.maxUploadSize": 200,
-    "server.sslCertFile": None,
-    "server.enableStaticServing": False,
-    "server.address": None,
-}
-_BOOL_OPTIONS = frozenset({"global.developmentMode", "server.enableXsrfProtection", "server.enableCORS",
-                           "browser.gatherUsageStats", "server.enableStaticServing"})
-_INT_OPTIONS = frozenset({"server.maxUploadSize"})
-_TRUE = frozenset({"true", "1", "yes", "y", "on", "t"})
-_FALSE = frozenset({"false", "0", "no", "n", "off", "f"})
-
-
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class StreamlitConfig:
-    """The Streamlit options checked here, as Streamlit will see them.
-
-    Attributes:
-        values: options set explicitly (config files, then environment variables).
-        sources: where each of ``values`` was set: a file path or an environment variable.
-        files: the config files that were read.
-        unreadable: (file, reason) for config files that are not valid TOML.
-    """
-
-    values: Mapping[str, Any] = field(default_factory=dict)
-    sources: Mapping[str, str] = field(default_factory=dict)
-    files: tuple[Path, ...] = ()
-    unreadable: tuple[tuple[Path, str], ...] = ()
-
-    def get(self, option: str) -> Any:
-        """The value of ``option`` (``"server.enableCORS"``): set explicitly, else Streamlit's default."""
-        return self.values.get(option, STREAMLIT_DEFAULTS.get(option))
-
-    def source(self, option: str) -> str | None:
-        """Where ``option`` was set, or None when it has Streamlit's default."""
-        return self.sources.get(option)
-
-
-@dataclass(frozen=True)
-class InvalidSetting:
-    """An environment variable whose value could not be used; the default was used instead."""
-
-    variable: str
-    value: str
-    default: Any
-
-
-@dataclass(frozen=True)
-class Settings:
-    """gridmap's settings, from the environment and Streamlit's configuration.
-
-    Attributes:
-        env: ``GRIDMAP_ENV``, lower case (default ``development``).
-        db_url: ``GRIDMAP_DB``, or the SQLite file under ``GRIDMAP_DATA``.
-        session_idle_minutes: ``GRIDMAP_SESSION_IDLE_MINUTES`` (default 30).
-        tiles: ``GRIDMAP_TILES``, normalised as :mod:`gridmap.maps.tiles` does (``none`` when unset).
-        tianditu_key: ``GRIDMAP_TIANDITU_KEY`` (empty when unset).
-        upload_limits: ``GRIDMAP_UPLOAD_IMAGE_MB`` (default 10) and
-            ``GRIDMAP_UPLOAD_DATA_MB`` (default 50) as :class:`~gridmap.uploads.UploadLimits`.
-        streamlit: the Streamlit options that matter for security.
-        root: the directory holding ``.streamlit/`` and ``static/``.
-        invalid: variables whose values were unusable (their defaults were used).
-    """
-
-    env: str
-    db_url: str
-    session_idle_minutes: int
-    tiles: str
-    tianditu_key: str
-    upload_limits: UploadLimits
-    streamlit: StreamlitConfig
-    root: Path
-    invalid: tuple[InvalidSetting, ...] = ()
-
-    @property
-    def production(self) -> bool:
-        """True when ``GRIDMAP_ENV=production``."""
-        return self.env == PRODUCTION
-
-
-def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str | None = None,
-                  home: Path | str | None = None) -> Settings:
-    """Read the settings.
-
-    Args:
-        environ: environment variables (default: the process environment).
-        root: the directory Streamlit starts in (``.streamlit/config.toml``,
-            ``static/``); default the current directory, as Streamlit.
-        home: the home directory holding the global ``.streamlit/config.toml``;
-            default the user's home.
-
-    Returns:
-        The settings; unusable values fall back to their defaults and are listed in
-        :attr:`Settings.invalid`.
-    """
-    env = os.environ if environ is None else environ
-    root_dir = Path(root) if root is not None else Path.cwd()
-    home_dir = Path(home) if home is not None else Path.home()
-    invalid: list[InvalidSetting] = []
-
-    def number(variable: str, default: int) -> int:
-        raw = (env.get(variable) or "").strip()
-        if not raw:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = 0
-        if value <= 0:
-            invalid.append(InvalidSetting(variable, raw, default))
-            return default
-        return value
-
-    data_dir = Path(env.get("GRIDMAP_DATA") or "data")
-    tiles = (env.get("GRIDMAP_TILES") or "").strip().lower().replace("-", "_")
-    if not tiles:
-        tiles = "custom" if (env.get("GRIDMAP_TILE_URL") or "").strip() else "none"
-    limits = UploadLimits(image_bytes=number("GRIDMAP_UPLOAD_IMAGE_MB", DEFAULT_IMAGE_BYTES // MIB) * MIB,
-                          data_bytes=number("GRIDMAP_UPLOAD_DATA_MB", DEFAULT_DATA_BYTES // MIB) * MIB)
-    return Settings(
-        env=(env.get("GRIDMAP_ENV") or "development").strip().lower(),
-        db_url=env.get("GRIDMAP_DB") or f"sqlite:///{data_dir / 'gridmap.db'}",
-        session_idle_minutes=number("GRIDMAP_SESSION_IDLE_MINUTES", IDLE_MINUTES_DEFAULT),
-        tiles=tiles,
-        tianditu_key=(env.get("GRIDMAP_TIANDITU_KEY") or "").strip(),
-        upload_limits=limits,
-        streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
-                                              root_dir / ".streamlit" / "config.toml"]),
-        root=root_dir,
-        invalid=tuple(invalid),
-    )
-
-
-def read_streamlit_config(environ: Mapping[str, str], files: list[Path]) -> StreamlitConfig:
-    """The options of :data:`STREAMLIT_DEFAULTS` set in ``files`` (later wins), then in ``environ``."""
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    read: list[Path] = []
-    unreadable: list[tuple[Path, str]] = []
-    for path in dict.fromkeys(files):
-        if not path.is_file():
-            continue
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            unreadable.append((path, str(exc)))
-            continue
-        read.append(path)
-        for option in STREAMLIT_DEFAULTS:
-            section, name = option.split(".", 1)
-            table = document.get(section)
-            if isinstance(table, dict) and name in table:
-                raw = table[name]
-                if isinstance(raw, str) and raw.startswith("env:"):  # Streamlit's "env:VAR" indirection
-                    raw = environ.get(raw[4:], raw)
-                values[option] = _typed(option, raw)
-                sources[option] = str(path)
-    for option in STREAMLIT_DEFAULTS:
-        variable = streamlit_env_var(option)
-        if variable in environ:
-            values[option] = _typed(option, environ[variable])
-            sources[option] = variable
-    return StreamlitConfig(values, sources, tuple(read), tuple(unreadable))
-
-
-def streamlit_env_var(option: str) -> str:
-    """The environment variable Streamlit reads for ``option``: ``server.enableCORS`` -> ``STREAMLIT_SERVER_ENABLE_CORS``."""
-    name = option.replace(".", "_")
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return "STREAMLIT_" + re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).upper()
-
-
-def _typed(option: str, value: Any) -> Any:
-    """``value`` as Streamlit would take it: booleans and numbers from text."""
-    if isinstance(value, str):
-        text = value.strip()
-        if option in _BOOL_OPTIONS or option == "client.showErrorDetails":
-            if text.lower() in _TRUE:
-                return True
-            if text.lower() in _FALSE:
-                return False
-        if option in _INT_OPTIONS:
-            try:
-                return float(text) if "." in text else int(text)
-            except ValueError:
-                return text
-        return text
-    return value
 
 
 # --------------------------------------------------------------------------- findings
@@ -267,6 +80,8 @@ class Finding:
         value: its value as shown to the reader (never a password), when useful.
         source: where it was set (a file or an environment variable); None for a default.
         params: values for the message placeholders.
+        problem_key: the i18n key of the problem when it is not ``check.<code>.problem``
+            (a message another module defines, such as a tile configuration error).
     """
 
     code: str
@@ -275,10 +90,11 @@ class Finding:
     value: str | None = None
     source: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    problem_key: str | None = None
 
     def problem(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
         """What is wrong, in ``lang``."""
-        return t(f"check.{self.code}.problem", lang, **self.params)
+        return t(self.problem_key or f"check.{self.code}.problem", lang, **self.params)
 
     def fix(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
         """How to fix it, in ``lang``."""
@@ -303,9 +119,9 @@ def check_config(store: Store | None = None, settings: Settings | None = None) -
 
     Args:
         store: the store in use, for the demo-password check (skipped when None).
-        settings: default :func:`load_settings`.
+        settings: default :func:`~gridmap.settings.get_settings` (the process's settings).
     """
-    settings = settings or load_settings()
+    settings = settings or get_settings()
     found = [f for check in CHECKS for f in check(settings, store)]
     return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
 
@@ -321,7 +137,7 @@ def check_deployment(settings: Settings | None = None) -> list[Finding]:
     What ``python -m gridmap check-config`` runs. The store is opened without
     migrating it, and a missing SQLite file is not created: it is reported instead.
     """
-    settings = settings or load_settings()
+    settings = settings or get_settings()
     url = settings.db_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         missing = Finding("store_missing", "info", "GRIDMAP_DB", value=url,
@@ -458,12 +274,15 @@ def check_database(settings: Settings, store: Store | None) -> list[Finding]:
 
 
 def check_session(settings: Settings, store: Store | None) -> list[Finding]:
-    """The idle time before sign-out is a number and at most :data:`MAX_IDLE_MINUTES`."""
+    """Every unusable setting (its default is used), and an idle time above :data:`MAX_IDLE_MINUTES`."""
     found = []
     for bad in settings.invalid:
         if bad.variable == "GRIDMAP_SESSION_IDLE_MINUTES":
             found.append(Finding("idle_invalid", "warning", bad.variable, value=bad.value,
                                  params={"value": bad.value, "default": bad.default}))
+        elif bad.expected == "switch":
+            found.append(Finding("switch_invalid", "warning", bad.variable, value=bad.value,
+                                 params={"variable": bad.variable, "value": bad.value, "default": bad.default}))
         else:
             found.append(Finding("setting_invalid", "warning", bad.variable, value=bad.value,
                                  params={"variable": bad.variable, "value": bad.value, "default": bad.default}))
@@ -475,7 +294,15 @@ def check_session(settings: Settings, store: Store | None) -> list[Finding]:
 
 
 def check_tiles(settings: Settings, store: Store | None) -> list[Finding]:
-    """A Tianditu key set while another tile source is in use."""
+    """A tile configuration the map cannot use (as the map page finds it), or a Tianditu key set for nothing."""
+    from gridmap.maps.tiles import TileConfigError, tile_source
+
+    try:
+        tile_source(settings)
+    except TileConfigError as exc:
+        # The problem is the map page's own message (exc.message_key), word for word.
+        return [Finding("tiles_invalid", "warning", "GRIDMAP_TILES", value=settings.tiles_raw or None,
+                        params=exc.values, problem_key=exc.message_key)]
     if settings.tianditu_key and settings.tiles not in TIANDITU_SOURCES:
         return [Finding("tile_key_unused", "info", "GRIDMAP_TIANDITU_KEY", params={"tiles": settings.tiles})]
     return []
@@ -551,3 +378,24 @@ def _shown(value: Any) -> str | None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+__all__ = [
+    "CHECKS",
+    "MAX_IDLE_MINUTES",
+    "PRODUCTION",
+    "SEVERITIES",
+    "STREAMLIT_DEFAULTS",
+    "Check",
+    "Finding",
+    "InvalidSetting",
+    "Settings",
+    "StreamlitConfig",
+    "check_config",
+    "check_deployment",
+    "format_findings",
+    "load_settings",
+    "production_blockers",
+    "read_streamlit_config",
+    "streamlit_env_var",
+]

@@ -55,15 +55,9 @@ from gridmap.io import jsontext
 from gridmap.io.archive import safe_extract
 from gridmap.io.problems import ImportRejected, Message, Problem
 from gridmap.io.sources import SUFFIX_FORMATS, _decode_text, data_files
+from gridmap.settings import MIB, UploadLimits, get_settings
 
 Kind = Literal["image", "data"]
-
-MIB = 2**20
-DEFAULT_IMAGE_BYTES = 10 * MIB
-DEFAULT_DATA_BYTES = 50 * MIB  # .streamlit/config.toml: server.maxUploadSize = 50
-DEFAULT_UNPACKED_BYTES = 200 * MIB  # a zip's content, as gridmap.io.read.DEFAULT_MAX_BYTES
-# 64 million pixels holds a 50 MP phone photo (8160 x 6144); decoding it takes ~200 MB.
-DEFAULT_MAX_PIXELS = 64_000_000
 
 IMAGE_FORMATS: tuple[str, ...] = ("jpeg", "png", "webp")
 DATA_FORMATS: tuple[str, ...] = ("gpkg", "geojson", "zip", "csv")
@@ -151,31 +145,6 @@ class UploadRejected(ImportRejected):
 
 
 @dataclass(frozen=True)
-class UploadLimits:
-    """What an upload may weigh.
-
-    Attributes:
-        image_bytes: the largest photo, in bytes.
-        data_bytes: the largest data file (as uploaded), in bytes. Keep Streamlit's
-            ``server.maxUploadSize`` (MB) at or below it: Streamlit holds the whole
-            upload in memory before gridmap sees it.
-        unpacked_bytes: the largest total uncompressed content of a zip.
-        max_pixels: the largest picture (width x height), checked from the header
-            before decoding. Pillow refuses above twice ``Image.MAX_IMAGE_PIXELS``
-            (~179 million) whatever this says; gridmap never changes that global.
-    """
-
-    image_bytes: int = DEFAULT_IMAGE_BYTES
-    data_bytes: int = DEFAULT_DATA_BYTES
-    unpacked_bytes: int = DEFAULT_UNPACKED_BYTES
-    max_pixels: int = DEFAULT_MAX_PIXELS
-
-    def max_bytes(self, kind: Kind) -> int:
-        """The size limit for ``kind``."""
-        return self.image_bytes if kind == "image" else self.data_bytes
-
-
-@dataclass(frozen=True)
 class GpsPosition:
     """Where a photo was taken, from its EXIF GPS tags.
 
@@ -256,8 +225,9 @@ def accept_upload(data: bytes, filename: str, expected: Kind, *, limits: UploadL
         filename: the name the browser sent; used for messages and the safe name only.
         expected: ``"image"`` for photos (JPEG, PNG, WebP) or ``"data"`` for imports
             (GeoPackage, GeoJSON, Shapefile zip, CSV).
-        limits: size and pixel limits; default: :func:`gridmap.config.load_settings`
-            (``GRIDMAP_UPLOAD_IMAGE_MB``, ``GRIDMAP_UPLOAD_DATA_MB``).
+        limits: size and pixel limits; default: those of
+            :func:`gridmap.settings.get_settings` (``GRIDMAP_UPLOAD_IMAGE_MB``,
+            ``GRIDMAP_UPLOAD_DATA_MB``).
         allow_misnamed: accept a file whose suffix disagrees with its content (a PNG
             saved as ``.jpg``) under its real type, with a note. Off by default.
 
@@ -274,9 +244,7 @@ def accept_upload(data: bytes, filename: str, expected: Kind, *, limits: UploadL
     if expected not in ("image", "data"):
         raise ValueError(f"expected must be 'image' or 'data', got {expected!r}")
     if limits is None:
-        from gridmap.config import load_settings
-
-        limits = load_settings().upload_limits
+        limits = get_settings().upload_limits
     name = _display_name(filename)
     if not data:
         raise UploadRejected("upload.empty", name=name)

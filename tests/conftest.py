@@ -22,6 +22,7 @@ import pytest
 import shapely
 
 from gridmap.domain import Scope
+from gridmap.settings import reset_settings
 from gridmap.store import Store, open_store
 from tests.store_fixtures import (
     G1,
@@ -42,6 +43,18 @@ from tests.store_fixtures import (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 DEMO_SEED_TIMEOUT_S = 900
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the settings from its own environment (``gridmap.settings`` caches them per process).
+
+    A test that changes the environment after the settings were first read calls
+    :func:`gridmap.settings.reset_settings` itself.
+    """
+    reset_settings()
+    yield
+    reset_settings()
 
 
 def require_service(name: str, reason: str) -> NoReturn:

@@ -34,6 +34,7 @@ from gridmap.maps import (
     use_local_assets,
 )
 from gridmap.maps.assets import ASSETS, PLUGINS, REPO_ROOT, static_dir
+from gridmap.settings import reset_settings
 from tests.conftest import require_service
 from tests.store_fixtures import tiny_issues, tiny_units
 
@@ -124,6 +125,7 @@ def test_static_url_prefix_is_configurable(monkeypatch: pytest.MonkeyPatch) -> N
         assert dict(folium.Map.default_js)["leaflet"] == "/gridmap/app/static/vendor/leaflet/dist/leaflet.js"
     finally:
         monkeypatch.delenv("GRIDMAP_STATIC_URL")
+        reset_settings()
         use_local_assets(check=False)
     assert dict(folium.Map.default_js)["leaflet"] == "/app/static/vendor/leaflet/dist/leaflet.js"
 
@@ -132,6 +134,7 @@ def test_missing_files_name_make_assets(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(AssetsMissing, match="make assets"):
         use_local_assets(root=tmp_path)
     monkeypatch.setenv("GRIDMAP_STATIC_DIR", str(tmp_path))
+    reset_settings()
     assert "leaflet/dist/leaflet.js" in missing_assets()
     with pytest.raises(AssetsMissing, match="make assets"):
         base_map((27.5, 120.4), tiles=OFFLINE)

@@ -182,8 +182,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{variable} = {value} is not a positive whole number; the default of {default} is used.",
     ),
     "check.setting_invalid.fix": (
-        "将 {variable} 设为正整数（单位 MB），或删除该变量。",
-        "Set {variable} to a positive whole number (in MB), or unset it.",
+        "将 {variable} 设为正整数（单位见 README 的“配置”一节），或删除该变量。",
+        "Set {variable} to a positive whole number (its unit is in the README's Configuration table), "
+        "or unset it.",
+    ),
+    "check.switch_invalid.problem": (
+        "{variable} = {value} 不是开关值，系统改用默认值 {default}。",
+        "{variable} = {value} is not an on/off value; the default {default} is used.",
+    ),
+    "check.switch_invalid.fix": (
+        "将 {variable} 设为 1（开）或 0（关），或删除该变量。",
+        "Set {variable} to 1 (on) or 0 (off), or unset it.",
+    ),
+    "check.tiles_invalid.fix": (
+        "按上面的说明修正 GRIDMAP_TILES 及相关变量（见 README“离线与内网部署”），或设 GRIDMAP_TILES=none。",
+        "Correct GRIDMAP_TILES and the related variables as described (README, \"Offline and intranet "
+        "deployment\"), or set GRIDMAP_TILES=none.",
     ),
     "check.tile_key_unused.problem": (
         "设置了天地图密钥（GRIDMAP_TIANDITU_KEY），但底图来源（GRIDMAP_TILES）是 {tiles}，密钥不会被使用。",

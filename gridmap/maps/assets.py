@@ -25,7 +25,6 @@ Never put jurisdiction data under ``static/``: it is served without sign-in.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,10 +37,9 @@ import folium
 import folium.plugins
 from folium.elements import JSCSSMixin
 
+from gridmap.settings import Settings, get_settings
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-STATIC_DIR_ENV = "GRIDMAP_STATIC_DIR"
-STATIC_URL_ENV = "GRIDMAP_STATIC_URL"
-DEFAULT_STATIC_URL = "/app/static"
 VENDOR = "vendor"
 MAKE_HINT = "run `make assets` (it needs npm once, at install time; never at run time)"
 
@@ -116,18 +114,25 @@ ASSETS: tuple[Asset, ...] = tuple(a for js, css in PLUGINS.values() for a in (*j
 # --------------------------------------------------------------------------- locations
 
 
-def static_dir() -> Path:
-    """The directory Streamlit serves at ``/app/static/`` (``$GRIDMAP_STATIC_DIR`` or ``./static``)."""
-    configured = os.environ.get(STATIC_DIR_ENV)
-    return Path(configured) if configured else REPO_ROOT / "static"
+def static_dir(settings: Settings | None = None) -> Path:
+    """The directory Streamlit serves at ``/app/static/`` (``$GRIDMAP_STATIC_DIR`` or the repository's ``static/``).
+
+    Args:
+        settings: default :func:`gridmap.settings.get_settings`.
+    """
+    configured = (settings or get_settings()).static_dir
+    return configured if configured is not None else REPO_ROOT / "static"
 
 
-def static_url() -> str:
+def static_url(settings: Settings | None = None) -> str:
     """The URL path of the static route (``$GRIDMAP_STATIC_URL``, default ``/app/static``).
 
     Set it when Streamlit runs under ``server.baseUrlPath`` (e.g. ``/gridmap/app/static``).
+
+    Args:
+        settings: default :func:`gridmap.settings.get_settings`.
     """
-    return (os.environ.get(STATIC_URL_ENV) or DEFAULT_STATIC_URL).rstrip("/")
+    return (settings or get_settings()).static_url
 
 
 def vendor_url(asset: Asset, url_prefix: str | None = None) -> str:

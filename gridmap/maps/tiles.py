@@ -19,19 +19,21 @@
                           ``GRIDMAP_TILE_SUBDOMAINS``, ``GRIDMAP_TILE_MAX_ZOOM``.
 ========================  ==============================================================
 
-Setting ``GRIDMAP_TILE_URL`` alone selects ``custom``. A configuration that cannot work
+Setting ``GRIDMAP_TILE_URL`` alone selects ``custom``. The variables are read by
+:mod:`gridmap.settings`; :func:`tile_source` takes the parsed settings. A configuration that cannot work
 raises :class:`TileConfigError`, whose ``message_key`` is an :mod:`gridmap.i18n` key a
 page can show in the user's language.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import folium
+
+from gridmap.settings import Settings, get_settings, load_settings
 
 CrsKind = Literal["wgs84", "gcj02"]
 
@@ -107,11 +109,13 @@ class TileSource:
 OFFLINE = TileSource("none")
 
 
-def tile_source(env: Mapping[str, str] | None = None) -> TileSource:
-    """The tile source configured in ``env`` (default: the process environment).
+def tile_source(settings: Settings | Mapping[str, str] | None = None) -> TileSource:
+    """The tile source configured in ``settings``.
 
     Args:
-        env: Environment variables; see the module docstring.
+        settings: the parsed settings (default :func:`gridmap.settings.get_settings`);
+            a mapping of environment variables is parsed with
+            :func:`gridmap.settings.load_settings` first. See the module docstring.
 
     Returns:
         The configured :class:`TileSource`.
@@ -120,16 +124,16 @@ def tile_source(env: Mapping[str, str] | None = None) -> TileSource:
         TileConfigError: an unknown source, a missing Tianditu key, a custom source
             without URL or attribution, or a conflicting combination.
     """
-    env = os.environ if env is None else env
-    name = (env.get(TILES_ENV) or "").strip().lower().replace("-", "_")
-    custom_url = (env.get(TILE_URL_ENV) or "").strip()
-    if not name:
-        name = "custom" if custom_url else "none"
+    if settings is None:
+        settings = get_settings()
+    elif not isinstance(settings, Settings):
+        settings = load_settings(settings)
+    name = settings.tiles
     if name not in SOURCES:
-        raise TileConfigError(f"{TILES_ENV}={env.get(TILES_ENV)!r} is not a tile source; "
+        raise TileConfigError(f"{TILES_ENV}={settings.tiles_raw!r} is not a tile source; "
                               f"use one of {', '.join(SOURCES)}",
-                              "map.tiles.error.unknown", value=env.get(TILES_ENV), choices=", ".join(SOURCES))
-    if custom_url and name != "custom":
+                              "map.tiles.error.unknown", value=settings.tiles_raw, choices=", ".join(SOURCES))
+    if settings.tile_url and name != "custom":
         raise TileConfigError(f"{TILE_URL_ENV} is set but {TILES_ENV}={name!r}; unset one of them "
                               f"(or set {TILES_ENV}=custom)", "map.tiles.error.conflict", source=name)
     if name == "none":
@@ -137,7 +141,7 @@ def tile_source(env: Mapping[str, str] | None = None) -> TileSource:
     if name == "osm":
         return TileSource("osm", (_OSM,), OSM_ATTRIBUTION, "wgs84", 19)
     if name in ("tianditu", "tianditu_img"):
-        key = (env.get(TIANDITU_KEY_ENV) or "").strip()
+        key = settings.tianditu_key
         if not key:
             raise TileConfigError(f"{TILES_ENV}={name} needs a Tianditu browser key in {TIANDITU_KEY_ENV} "
                                   "(apply at https://console.tianditu.gov.cn/), or use another source",
@@ -147,10 +151,11 @@ def tile_source(env: Mapping[str, str] | None = None) -> TileSource:
         return TileSource(name, urls, TIANDITU_ATTRIBUTION, "wgs84", 18, "01234567")
     if name == "gaode":
         return TileSource("gaode", (_GAODE,), GAODE_ATTRIBUTION, "gcj02", 18, "1234")
-    return _custom(env, custom_url)
+    return _custom(settings)
 
 
-def _custom(env: Mapping[str, str], url: str) -> TileSource:
+def _custom(settings: Settings) -> TileSource:
+    url = settings.tile_url
     if not url:
         raise TileConfigError(f"{TILES_ENV}=custom needs a URL template in {TILE_URL_ENV}, "
                               "e.g. http://tiles.intranet/{z}/{x}/{y}.png", "map.tiles.error.custom_url",
@@ -158,20 +163,20 @@ def _custom(env: Mapping[str, str], url: str) -> TileSource:
     if not all(p in url for p in ("{x}", "{y}", "{z}")):
         raise TileConfigError(f"{TILE_URL_ENV}={url!r} must contain {{x}}, {{y}} and {{z}}",
                               "map.tiles.error.custom_url", variable=TILE_URL_ENV)
-    attribution = (env.get(TILE_ATTRIBUTION_ENV) or "").strip()
+    attribution = settings.tile_attribution
     if not attribution:
         raise TileConfigError(f"a custom tile server needs its credit in {TILE_ATTRIBUTION_ENV} "
                               "(the data owner requires it on the map)", "map.tiles.error.custom_attribution",
                               variable=TILE_ATTRIBUTION_ENV)
-    crs = (env.get(TILE_CRS_ENV) or "wgs84").strip().lower()
+    crs = settings.tile_crs or "wgs84"
     if crs not in ("wgs84", "gcj02"):
         raise TileConfigError(f"{TILE_CRS_ENV}={crs!r}: use wgs84 (also CGCS2000, Tianditu, OSM) or gcj02 "
                               "(Gaode, Tencent)", "map.tiles.error.custom_crs", value=crs)
-    raw_zoom = (env.get(TILE_MAX_ZOOM_ENV) or str(DEFAULT_MAX_ZOOM)).strip()
+    raw_zoom = settings.tile_max_zoom or str(DEFAULT_MAX_ZOOM)
     if not raw_zoom.isdigit() or not 1 <= int(raw_zoom) <= 22:
         raise TileConfigError(f"{TILE_MAX_ZOOM_ENV}={raw_zoom!r} is not a zoom level 1-22",
                               "map.tiles.error.custom_zoom", value=raw_zoom)
-    subdomains = (env.get(TILE_SUBDOMAINS_ENV) or "").strip()
+    subdomains = settings.tile_subdomains
     if "{s}" in url and not subdomains:
         subdomains = "abc"
     return TileSource("custom", (url,), attribution, crs, int(raw_zoom), subdomains)  # type: ignore[arg-type]

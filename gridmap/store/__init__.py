@@ -8,17 +8,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
+from gridmap.settings import Settings, get_settings
 from gridmap.store.base import NotFound, ScopeError, Store, StoreError, Transaction
 
-DEFAULT_DATA_DIR = Path(os.environ.get("GRIDMAP_DATA", "data"))
 
+def default_url(settings: Settings | None = None) -> str:
+    """``GRIDMAP_DB`` if set, else an SQLite file in ``GRIDMAP_DATA`` (``settings.db_url``).
 
-def default_url() -> str:
-    """``GRIDMAP_DB`` if set, else an SQLite file in the data directory."""
-    return os.environ.get("GRIDMAP_DB") or f"sqlite:///{DEFAULT_DATA_DIR / 'gridmap.db'}"
+    Args:
+        settings: default :func:`gridmap.settings.get_settings`.
+    """
+    return (settings or get_settings()).db_url
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

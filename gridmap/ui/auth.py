@@ -9,13 +9,12 @@ at the user's next click.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from gridmap import auth
 from gridmap.access import Op, Session
 from gridmap.i18n import label, t
+from gridmap.settings import get_settings
 from gridmap.store import Store
 from gridmap.store.base import now
 from gridmap.text import escape_markdown
@@ -31,7 +30,7 @@ def current_session(store: Store) -> Session | None:
         return None
     at = now()
     problem = auth.session_problem(store, state["username"], state["signed_in_at"], state["last_seen"], at,
-                                   auth.SessionPolicy.from_env())
+                                   auth.SessionPolicy.from_settings(get_settings()))
     user = None if problem else auth.current_user(store, state["username"])
     if user is None:
         sign_out(problem or "auth.disabled")
@@ -75,7 +74,7 @@ def sign_in_form(store: Store, lang: str) -> None:
             st.error(t(result.reason or "auth.bad_credentials", lang, until=until), icon=":material/error:")
     if not store.has_accounts():
         st.info(t("auth.no_accounts", lang), icon=":material/info:")
-    elif os.environ.get("GRIDMAP_ENV", "").lower() != "production":
+    elif not get_settings().production:
         st.caption(t("auth.demo_hint", lang))
 
 
@@ -122,7 +121,7 @@ def page_session(op: Op, lang: str, store: Store) -> Session:
 
 def refuse_insecure_production(store: Store, lang: str) -> None:
     """With ``GRIDMAP_ENV=production``, stop with the list of blockers (demo passwords, ...)."""
-    if os.environ.get("GRIDMAP_ENV", "").strip().lower() != "production":
+    if not get_settings().production:
         return
     blockers = _production_blockers(store.url, lang)
     if blockers:

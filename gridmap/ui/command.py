@@ -14,7 +14,6 @@ them; arguments starting with ``_`` are not hashed and never decide what is retu
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
 from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource, base_map, bounded, from_display
+from gridmap.settings import get_settings
 from gridmap.text import escape_markdown
 from gridmap.ui.text import fmt_count, fmt_datetime
 
@@ -50,16 +50,11 @@ CLICK_KEY = "cmd_last_click"
 SEEN_KEY = "cmd_seen"
 MAP_KEY = "cmd_map"
 MAP_HEIGHT = 620
-DEFAULT_LIVE_SECONDS = 30
 
 
 def live_seconds() -> int:
-    """The live refresh interval: ``GRIDMAP_LIVE_SECONDS`` (at least 1), default 30."""
-    raw = os.environ.get("GRIDMAP_LIVE_SECONDS", "").strip()
-    try:
-        return max(1, int(raw)) if raw else DEFAULT_LIVE_SECONDS
-    except ValueError:
-        return DEFAULT_LIVE_SECONDS
+    """The live refresh interval: ``GRIDMAP_LIVE_SECONDS`` (a positive number), default 30."""
+    return get_settings().live_seconds
 
 
 # --------------------------------------------------------------------------- shared caches
@@ -252,7 +247,7 @@ def _panel(args: PanelArgs) -> None:
 
 def _groups(layers: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
     """The view's groups, bounded against streamlit-folium's leak unless GRIDMAP_LIVE_TRIM=0."""
-    return list(layers) if os.environ.get("GRIDMAP_LIVE_TRIM", "1") == "0" else bounded(layers)
+    return bounded(layers) if get_settings().live_trim else list(layers)
 
 
 def _new_ids(snapshot: Snapshot, now: dt.datetime) -> frozenset[str]:
