@@ -6,9 +6,11 @@ KPIs and sends new feature groups to the SAME map component. The base map is bui
 from the user's home unit only, so it never changes and the iframe never remounts:
 the user's zoom and pan survive every tick.
 
-Caches are shared by all sessions, so every cached function takes the store URL, the
-scope's cache key and the department as parameters (``st.cache_resource`` hashes
-them; arguments starting with ``_`` are not hashed and never decide what is returned).
+Caches are shared by all sessions, so every cached function takes
+:meth:`gridmap.access.Session.cache_key` (store, scope, role, department: everything
+that decides what the session may read) as a parameter (``st.cache_resource`` hashes
+it; arguments starting with ``_`` are not hashed and never decide what is returned).
+Two sessions share a cached snapshot only when the store would give both the same rows.
 """
 
 from __future__ import annotations
@@ -75,18 +77,15 @@ class _Shared:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _scope_key(session: Session) -> tuple[str, str, str]:
-    return (session.store.url, session.scope.cache_key(), session.user.department or "")
-
-
 @st.cache_resource(max_entries=32, ttl=6 * 3600, show_spinner=False)
-def _shared(url: str, scope_key: str, department: str, _session: Session) -> _Shared:
+def _shared(cache_key: str, _session: Session) -> _Shared:
+    """The snapshot of everyone whose :meth:`~gridmap.access.Session.cache_key` is ``cache_key``."""
     return _Shared(load_snapshot(_session))
 
 
 def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
     """The jurisdiction's snapshot, refreshed at most once per ``interval`` seconds."""
-    shared = _shared(*_scope_key(session), session)
+    shared = _shared(session.cache_key(), session)
     if time.monotonic() - shared.refreshed >= interval and shared.lock.acquire(blocking=False):
         try:
             shared.snapshot = refresh_snapshot(session, shared.snapshot)
@@ -98,8 +97,7 @@ def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def _points(url: str, scope_key: str, department: str, code: str, version: int, _session: Session,
-            _snapshot: Snapshot) -> ViewPoints:
+def _points(cache_key: str, code: str, version: int, _session: Session, _snapshot: Snapshot) -> ViewPoints:
     return load_points(_session, _snapshot, code)
 
 
@@ -231,7 +229,7 @@ def _panel(args: PanelArgs) -> None:
     code = selected_unit(snapshot)
     fresh = _new_ids(snapshot, now)
     kpi_row(kpis(snapshot, code, args.filters, now), lang)
-    points = _points(*_scope_key(session), code, version, session, snapshot)
+    points = _points(session.cache_key(), code, version, session, snapshot)
     view = build_view(session, snapshot, code, args.filters, args.measure, now, tiles=args.tiles, lang=lang,
                       new_ids=fresh, points=points)
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
