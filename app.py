@@ -18,6 +18,7 @@ from streamlit.navigation.page import StreamlitPage
 from gridmap import ui
 from gridmap.access import Op, Session
 from gridmap.i18n import t
+from gridmap.store import Store, StoreError
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -67,6 +68,14 @@ def main() -> None:
     # An emoji icon: Streamlit fetches ":material/...:" favicons from fonts.gstatic.com.
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     store = ui.store_or_stop(lang)
+    try:
+        _frame_and_page(store, lang)
+    except StoreError as exc:  # the store failed mid-run (server gone, ...): words, not a red box
+        ui.show_store_error(exc, lang, store.url)
+
+
+def _frame_and_page(store: Store, lang: str) -> None:
+    """Sign-in state, navigation and sidebar, then the page itself."""
     ui.refuse_insecure_production(store, lang)
     session = ui.current_session(store)
     page = build_navigation(lang, session)
@@ -77,7 +86,6 @@ def main() -> None:
     ui.language_switch()
     ui.store_box(store, lang, session.scope.county_code if session is not None else None)
     page.run()
-
 
 if __name__ == "__main__":
     main()

@@ -43,8 +43,10 @@ from gridmap.command import (
 from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
 from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
 from gridmap.i18n import label, t
-from gridmap.maps import TileSource, base_map, bounded, from_display
+from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
+from gridmap.store import StoreError
 from gridmap.text import escape_markdown
+from gridmap.ui.context import show_store_error
 from gridmap.ui.text import fmt_count, fmt_datetime
 
 UNIT_KEY = "cmd_unit"
@@ -223,6 +225,17 @@ def live_panel(args: PanelArgs) -> None:
 
 
 def _panel(args: PanelArgs) -> None:
+    """One tick. A fragment shows its own errors as Streamlit's redacted box, so the
+    problems a user can fix are caught here and shown in words."""
+    try:
+        _tick(args)
+    except AssetsMissing:
+        st.error(t("map.assets_missing", args.lang), icon=":material/error:")
+    except StoreError as exc:
+        show_store_error(exc, args.lang, args.session.store.url)
+
+
+def _tick(args: PanelArgs) -> None:
     session, lang = args.session, args.lang
     snapshot, version = shared_snapshot(session, args.interval)
     now = data_now(session)
