@@ -4,7 +4,8 @@ This file is the frame around every page: page config, sign-in, the language swi
 and the navigation. A signed-out visitor is offered only the sign-in page (whatever
 URL they typed); a signed-in user sees only the pages their role may use, and each
 page checks the permission again. Pages live in ``pages/`` and stay thin; the work
-is in :mod:`gridmap`.
+is in :mod:`gridmap`. The first run in a process (usually the sign-in page) starts the
+background warm-up of the commanders' snapshots (:mod:`gridmap.ui.warm`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from gridmap import ui
 from gridmap.access import Op, Session
 from gridmap.i18n import t
 from gridmap.store import Store, StoreError
+from gridmap.ui.warm import start_warm_up
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -68,6 +70,7 @@ def main() -> None:
     # An emoji icon: Streamlit fetches ":material/...:" favicons from fonts.gstatic.com.
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     store = ui.store_or_stop(lang)
+    start_warm_up(store.url, store)  # once per process: the commanders' snapshots, in the background
     try:
         _frame_and_page(store, lang)
     except StoreError as exc:  # the store failed mid-run (server gone, ...): words, not a red box

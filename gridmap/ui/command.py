@@ -103,6 +103,18 @@ def _points(cache_key: str, code: str, version: int, _session: Session, _snapsho
     return load_points(_session, _snapshot, code)
 
 
+def warm_snapshot(session: Session) -> None:
+    """Put ``session``'s snapshot and its home unit's points into the shared caches.
+
+    The start-up warm-up (:mod:`gridmap.ui.warm`) calls it for each commander, so the
+    first commander after a server start finds both cached under their own
+    :meth:`~gridmap.access.Session.cache_key`, exactly where :func:`shared_snapshot`
+    and the live panel look.
+    """
+    shared = _shared(session.cache_key(), session)
+    _points(session.cache_key(), shared.snapshot.home_code, shared.version, session, shared.snapshot)
+
+
 # --------------------------------------------------------------------------- widgets
 
 
