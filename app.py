@@ -4,7 +4,8 @@ This file is the frame around every page: page config, sign-in, the language swi
 and the navigation. A signed-out visitor is offered only the sign-in page (whatever
 URL they typed); a signed-in user sees only the pages their role may use, and each
 page checks the permission again. Pages live in ``pages/`` and stay thin; the work
-is in :mod:`gridmap`.
+is in :mod:`gridmap`. The first run in a process (usually the sign-in page) starts the
+background warm-up of the commanders' snapshots (:mod:`gridmap.ui.warm`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from streamlit.navigation.page import StreamlitPage
 from gridmap import ui
 from gridmap.access import Op, Session
 from gridmap.i18n import t
+from gridmap.store import Store, StoreError
+from gridmap.ui.warm import start_warm_up
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -67,6 +70,15 @@ def main() -> None:
     # An emoji icon: Streamlit fetches ":material/...:" favicons from fonts.gstatic.com.
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     store = ui.store_or_stop(lang)
+    start_warm_up(store.url, store)  # once per process: the commanders' snapshots, in the background
+    try:
+        _frame_and_page(store, lang)
+    except StoreError as exc:  # the store failed mid-run (server gone, ...): words, not a red box
+        ui.show_store_error(exc, lang, store.url)
+
+
+def _frame_and_page(store: Store, lang: str) -> None:
+    """Sign-in state, navigation and sidebar, then the page itself."""
     ui.refuse_insecure_production(store, lang)
     session = ui.current_session(store)
     page = build_navigation(lang, session)
@@ -77,7 +89,6 @@ def main() -> None:
     ui.language_switch()
     ui.store_box(store, lang, session)
     page.run()
-
 
 if __name__ == "__main__":
     main()

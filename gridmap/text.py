@@ -8,6 +8,13 @@
 Both turn any value into one line of inert text. No other module escapes on its own:
 the XSS tests (``tests/test_text.py`` and the browser test) rely on every path going
 through these two functions.
+
+Braces matter as much as markup: branca wraps each rendered map script in a new
+element whose constructor compiles the string as a Jinja template, so one stored
+``{{``, ``{%`` or ``{#`` (in a unit name, an issue description, a hazard type, ...)
+raised ``jinja2.TemplateSyntaxError`` and took the command map down for every user
+who saw that row. :func:`escape_html` turns ``{`` and ``}`` into character
+references, which Jinja ignores and the browser shows as typed.
 """
 
 from __future__ import annotations
@@ -21,19 +28,22 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 # After html.escape, these still act inside a JavaScript template literal, which is
 # where folium puts Tooltip text: `` ` `` ends the literal, ``${`` opens an expression
-# and ``\`` starts an escape. Numeric character references are inert in both places.
-_TEMPLATE_ACTIVE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+# and ``\`` starts an escape. Braces open Jinja tags when branca compiles the rendered
+# script as a template (``{{``, ``{%``, ``{#``). Numeric character references are
+# inert in all three places.
+_TEMPLATE_ACTIVE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 
 
 def escape_html(text: object) -> str:
-    """``text`` as inert HTML: markup, quotes, backticks, ``$`` and ``\\`` escaped.
+    """``text`` as inert HTML: markup, quotes, backticks, ``$``, ``\\`` and braces escaped.
 
     Args:
         text: Any value; ``None`` becomes an empty string.
 
     Returns:
-        Text that shows exactly as typed in HTML, in an attribute, and inside a
-        JavaScript template literal (the folium ``Tooltip`` case).
+        Text that shows exactly as typed in HTML, in an attribute, inside a
+        JavaScript template literal (the folium ``Tooltip`` case), and in a script
+        that branca compiles as a Jinja template (no ``{`` or ``}`` left).
     """
     if text is None:
         return ""

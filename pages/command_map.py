@@ -8,7 +8,7 @@ from gridmap import ui
 from gridmap.access import Op
 from gridmap.command import data_now
 from gridmap.i18n import t
-from gridmap.maps import AssetsMissing, TileConfigError, tile_source
+from gridmap.maps import TileConfigError, missing_assets, tile_source
 from gridmap.ui import command
 
 lang = ui.current_language()
@@ -25,6 +25,9 @@ except TileConfigError as exc:
     st.error(t("command.map_error", lang, detail=ui.escape_markdown(t(exc.message_key, lang, **exc.values))),
              icon=":material/error:")
     st.stop()
+if missing_assets():  # before anything is drawn: the live fragment would hide the reason
+    st.error(t("map.assets_missing", lang), icon=":material/error:")
+    st.stop()
 
 interval = command.live_seconds()
 snapshot, _ = command.shared_snapshot(session, interval)
@@ -37,7 +40,4 @@ with left:
 with right:
     measure = command.measure_picker(snapshot, lang)
 center, zoom = command.home_view(snapshot, session)
-try:
-    command.live_panel(command.PanelArgs(session, filters, measure, tiles, lang, interval, center, zoom))
-except AssetsMissing:
-    st.error(t("map.assets_missing", lang), icon=":material/error:")
+command.live_panel(command.PanelArgs(session, filters, measure, tiles, lang, interval, center, zoom))

@@ -5,9 +5,9 @@ Two steps, so that a filter change costs milliseconds even for a whole county:
 1. :func:`load_snapshot` reads, through a jurisdiction-scoped session, only the
    columns the numbers need into compact arrays (a :class:`Snapshot`);
    :func:`refresh_snapshot` brings it up to date on a live tick by re-reading only
-   what can have changed. Keep the snapshot in ``st.cache_resource`` keyed by the
-   store URL, ``session.scope.cache_key()`` (and the user's department, if any) and
-   a data version.
+   what can have changed. Keep the snapshot in ``st.cache_resource`` keyed by
+   ``session.cache_key()`` (store, scope, role and department: what it holds depends
+   on all four) and a data version.
 2. Pure functions over the snapshot, with ``now`` passed in (the data's as-of time,
    :func:`data_now`), never read from the clock:
 

@@ -148,7 +148,8 @@ class Snapshot:
     """Everything the commander's numbers need for one scope, in memory.
 
     Build it with :func:`load_snapshot`; keep it in ``st.cache_resource`` keyed by the
-    store URL, ``scope.cache_key()`` and a data version. Treat it as read-only.
+    session's ``cache_key()`` (store, scope, role, department) and a data version.
+    Treat it as read-only.
 
     Attributes:
         scope: The jurisdiction it was read in.

@@ -26,6 +26,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请检查环境变量 `GRIDMAP_DB`（例如 `sqlite:///data/gridmap.db` 或 `postgresql://用户@主机:5432/数据库`）以及数据库服务是否已启动。",
         "Check the `GRIDMAP_DB` environment variable (e.g. `sqlite:///data/gridmap.db` or `postgresql://user@host:5432/database`) and that the database server is running.",
     ),
+    "store.schema_too_new": (
+        "数据存储的结构版本是 {found}，比本程序支持的版本 {supported} 新：它已由更新版本的 gridmap 升级过。",
+        "The data store has schema version {found}, newer than this program supports ({supported}): a newer gridmap has upgraded it.",
+    ),
+    "store.schema_too_new_hint": (
+        "请把 gridmap 升级到与数据存储一致的版本（`git pull` 后 `pip install -r requirements.txt`），然后重启应用。不要降级数据存储。",
+        "Upgrade gridmap to the version that upgraded the store (`git pull`, then `pip install -r requirements.txt`) and restart the app. Do not downgrade the store.",
+    ),
     "store.empty": ("数据存储中还没有任何县的数据。", "The data store holds no county yet."),
     "store.empty_hint": (
         "可运行 `python -m gridmap demo --scale small` 生成演示数据，或在“数据管理”中导入。",

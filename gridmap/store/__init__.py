@@ -3,13 +3,13 @@
 - :func:`open_store` -- open the store named by a URL (``sqlite:///path`` or
   ``postgresql://...``), or by ``GRIDMAP_DB``, or the embedded default file.
 - :class:`Store`, :class:`Transaction` -- the interface.
-- :class:`StoreError`, :class:`ScopeError`, :class:`NotFound` -- refusals.
+- :class:`StoreError`, :class:`ScopeError`, :class:`NotFound`, :class:`SchemaTooNew` -- refusals.
 """
 
 from __future__ import annotations
 
 from gridmap.settings import Settings, get_settings
-from gridmap.store.base import NotFound, ScopeError, Store, StoreError, Transaction
+from gridmap.store.base import NotFound, SchemaTooNew, ScopeError, Store, StoreError, Transaction
 
 
 def default_url(settings: Settings | None = None) -> str:
@@ -39,4 +39,4 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     return store
 
 
-__all__ = ["NotFound", "ScopeError", "Store", "StoreError", "Transaction", "default_url", "open_store"]
+__all__ = ["NotFound", "SchemaTooNew", "ScopeError", "Store", "StoreError", "Transaction", "default_url", "open_store"]

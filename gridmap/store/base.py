@@ -41,6 +41,16 @@ class StoreError(Exception):
     """A store operation was refused; the message says why, in words for a user."""
 
 
+class SchemaTooNew(StoreError):
+    """The store was migrated by a newer gridmap: its schema version is above :data:`SCHEMA_VERSION`."""
+
+    def __init__(self, where: str, found: int, supported: int) -> None:
+        super().__init__(f"{where} has schema version {found}, newer than this program ({supported}); "
+                         "upgrade gridmap")
+        self.found = found
+        self.supported = supported
+
+
 class ScopeError(StoreError):
     """A row or query reaches outside the caller's jurisdiction."""
 

@@ -45,6 +45,7 @@ from gridmap.store.base import (
     AuditFilter,
     BBox,
     Frame,
+    SchemaTooNew,
     ScopeError,
     Store,
     StoreError,
@@ -404,8 +405,7 @@ class PostgisStore(Store):
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
                     current = schema_version(conn)
                     if current > SCHEMA_VERSION:
-                        raise StoreError(f"the database {self._display} has schema version {current}, newer "
-                                         f"than this program ({SCHEMA_VERSION}); upgrade gridmap")
+                        raise SchemaTooNew(f"the database {self._display}", current, SCHEMA_VERSION)
                     if current < SCHEMA_VERSION:  # DDL only when needed: the app role may not create
                         require_postgis(conn)
                         conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version integer "

@@ -29,6 +29,7 @@ from gridmap.store.base import (
     AuditFilter,
     BBox,
     Frame,
+    SchemaTooNew,
     ScopeError,
     Store,
     StoreError,
@@ -294,8 +295,7 @@ class SqliteStore(Store):
                          "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
             current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
             if current > SCHEMA_VERSION:
-                raise StoreError(f"the store {self.path} has schema version {current}, newer than this "
-                                 f"program ({SCHEMA_VERSION}); upgrade gridmap")
+                raise SchemaTooNew(f"the store {self.path}", current, SCHEMA_VERSION)
             for version in range(current + 1, target + 1):
                 for number, statement in enumerate(MIGRATIONS[version], 1):
                     try:

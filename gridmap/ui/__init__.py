@@ -1,8 +1,8 @@
 """Streamlit helpers shared by the pages. The only part of gridmap that imports Streamlit.
 
 - :func:`current_language`, :func:`language_switch` -- the 中文 / English choice.
-- :func:`cached_store`, :func:`store_or_stop` -- one store handle per URL, or a clear
-  error on the page.
+- :func:`cached_store`, :func:`store_or_stop`, :func:`show_store_error` -- one store
+  handle per URL, or a clear error on the page.
 - :func:`current_session`, :func:`page_session`, :func:`sign_in_form`, :func:`user_box` --
   sign-in state and the guard each page calls first.
 - :func:`escape_markdown`, :func:`escape_html` -- stored text made safe (both from
@@ -24,6 +24,7 @@ from gridmap.ui.context import (
     cached_store,
     current_language,
     language_switch,
+    show_store_error,
     store_box,
     store_or_stop,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "language_switch",
     "page_session",
     "refuse_insecure_production",
+    "show_store_error",
     "sign_in_form",
     "sign_out",
     "store_box",

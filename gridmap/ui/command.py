@@ -6,9 +6,11 @@ KPIs and sends new feature groups to the SAME map component. The base map is bui
 from the user's home unit only, so it never changes and the iframe never remounts:
 the user's zoom and pan survive every tick.
 
-Caches are shared by all sessions, so every cached function takes the store URL, the
-scope's cache key and the department as parameters (``st.cache_resource`` hashes
-them; arguments starting with ``_`` are not hashed and never decide what is returned).
+Caches are shared by all sessions, so every cached function takes
+:meth:`gridmap.access.Session.cache_key` (store, scope, role, department: everything
+that decides what the session may read) as a parameter (``st.cache_resource`` hashes
+it; arguments starting with ``_`` are not hashed and never decide what is returned).
+Two sessions share a cached snapshot only when the store would give both the same rows.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ from gridmap.command import (
 from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
 from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
 from gridmap.i18n import label, t
-from gridmap.maps import TileSource, base_map, bounded, from_display
+from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
 from gridmap.settings import get_settings
+from gridmap.store import StoreError
 from gridmap.text import escape_markdown
+from gridmap.ui.context import show_store_error
 from gridmap.ui.text import fmt_count, fmt_datetime
 
 UNIT_KEY = "cmd_unit"
@@ -70,18 +74,15 @@ class _Shared:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _scope_key(session: Session) -> tuple[str, str, str]:
-    return (session.store.url, session.scope.cache_key(), session.user.department or "")
-
-
 @st.cache_resource(max_entries=32, ttl=6 * 3600, show_spinner=False)
-def _shared(url: str, scope_key: str, department: str, _session: Session) -> _Shared:
+def _shared(cache_key: str, _session: Session) -> _Shared:
+    """The snapshot of everyone whose :meth:`~gridmap.access.Session.cache_key` is ``cache_key``."""
     return _Shared(load_snapshot(_session))
 
 
 def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
     """The jurisdiction's snapshot, refreshed at most once per ``interval`` seconds."""
-    shared = _shared(*_scope_key(session), session)
+    shared = _shared(session.cache_key(), session)
     if time.monotonic() - shared.refreshed >= interval and shared.lock.acquire(blocking=False):
         try:
             shared.snapshot = refresh_snapshot(session, shared.snapshot)
@@ -93,9 +94,20 @@ def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def _points(url: str, scope_key: str, department: str, code: str, version: int, _session: Session,
-            _snapshot: Snapshot) -> ViewPoints:
+def _points(cache_key: str, code: str, version: int, _session: Session, _snapshot: Snapshot) -> ViewPoints:
     return load_points(_session, _snapshot, code)
+
+
+def warm_snapshot(session: Session) -> None:
+    """Put ``session``'s snapshot and its home unit's points into the shared caches.
+
+    The start-up warm-up (:mod:`gridmap.ui.warm`) calls it for each commander, so the
+    first commander after a server start finds both cached under their own
+    :meth:`~gridmap.access.Session.cache_key`, exactly where :func:`shared_snapshot`
+    and the live panel look.
+    """
+    shared = _shared(session.cache_key(), session)
+    _points(session.cache_key(), shared.snapshot.home_code, shared.version, session, shared.snapshot)
 
 
 # --------------------------------------------------------------------------- widgets
@@ -221,13 +233,24 @@ def live_panel(args: PanelArgs) -> None:
 
 
 def _panel(args: PanelArgs) -> None:
+    """One tick. A fragment shows its own errors as Streamlit's redacted box, so the
+    problems a user can fix are caught here and shown in words."""
+    try:
+        _tick(args)
+    except AssetsMissing:
+        st.error(t("map.assets_missing", args.lang), icon=":material/error:")
+    except StoreError as exc:
+        show_store_error(exc, args.lang, args.session.store_url)
+
+
+def _tick(args: PanelArgs) -> None:
     session, lang = args.session, args.lang
     snapshot, version = shared_snapshot(session, args.interval)
     now = data_now(session)
     code = selected_unit(snapshot)
     fresh = _new_ids(snapshot, now)
     kpi_row(kpis(snapshot, code, args.filters, now), lang)
-    points = _points(*_scope_key(session), code, version, session, snapshot)
+    points = _points(session.cache_key(), code, version, session, snapshot)
     view = build_view(session, snapshot, code, args.filters, args.measure, now, tiles=args.tiles, lang=lang,
                       new_ids=fresh, points=points)
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)

@@ -2,7 +2,9 @@
 
 The store handle is cached per URL with ``st.cache_resource`` and shared by every
 session (both backends are safe to use from several threads). A store that cannot
-be opened is shown as an ``st.error`` in the page's language, never as a traceback.
+be opened (unreachable, or migrated by a newer gridmap), or that fails while a page
+reads it, is shown as an ``st.error`` in the page's language with what to do, never
+as a traceback or Streamlit's redacted error box.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import streamlit as st
 
 from gridmap.access import Session
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
-from gridmap.store import Store, default_url, open_store
+from gridmap.store import SchemaTooNew, Store, StoreError, default_url, open_store
 from gridmap.summary import mask_url
 from gridmap.ui.text import escape_markdown, fmt_datetime
 
@@ -62,6 +64,11 @@ def store_or_stop(lang: str, url: str | None = None) -> Store:
         return cached_store(url)
     except Exception as exc:  # any failure to open is shown to the user, not raised
         shown = escape_markdown(mask_url(url))
+        if isinstance(exc, SchemaTooNew):
+            st.error("\n\n".join([t("store.open_failed", lang, url=shown),
+                                   t("store.schema_too_new", lang, found=exc.found, supported=exc.supported),
+                                   t("store.schema_too_new_hint", lang)]), icon=":material/error:")
+            st.stop()
         detail = escape_markdown(_redact(str(exc) or type(exc).__name__, url))
         st.error(
             "\n\n".join([
@@ -72,6 +79,19 @@ def store_or_stop(lang: str, url: str | None = None) -> Store:
             icon=":material/error:",
         )
         st.stop()
+
+
+def show_store_error(exc: StoreError, lang: str, url: str) -> None:
+    """A store that failed while a page read it (the server went away, ...), as an ``st.error``.
+
+    Args:
+        exc: The store's error; its message names what failed.
+        lang: Language of the message.
+        url: The store URL (masked and redacted in the message).
+    """
+    detail = escape_markdown(_redact(str(exc) or type(exc).__name__, url))
+    st.error("\n\n".join([t("store.read_failed", lang, detail=detail), t("store.open_failed_hint", lang)]),
+             icon=":material/error:")
 
 
 def _redact(text: str, url: str) -> str:

@@ -1,9 +1,14 @@
 """Script payloads in every user text field never run, on any page, for any reader.
 
 The store holds payloads in a unit name, a station name, an issue description, a
-household address and a user's display name; the test signs in, opens every page in
-the menu and checks that no payload ran (``window.__xss`` stays unset, no dialog)
-while the payload text itself is shown, as typed, somewhere.
+hazard type, a household address and a user's display name; the test signs in, opens
+every page in the menu and checks that no payload ran (``window.__xss`` stays unset, no
+dialog) while the payload text itself is shown, as typed, somewhere.
+
+Jinja's ``{{``, ``{%`` and ``{#`` are payloads too (issue 8, defect 9): branca compiles
+each rendered map script as a template, so one of them in stored text took the
+command map down. The map must still be drawn, with its tooltips, and no page may show
+Streamlit's error box.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ PAYLOADS = (
     "[点我](javascript:window.__xss=4)",
     "<svg onload=window.__xss=5>",
     "\"'><iframe srcdoc=\"<script>parent.__xss=6</script>\">",
+    "垃圾堆放 {{ 请尽快处理",
+    "{% if %}",
+    "{# x",
 )
 ALL = " ".join(PAYLOADS)
 
@@ -61,6 +69,10 @@ def xss_app_url(streamlit_server: Callable[[str], StreamlitServer], tmp_path_fac
                 "department": auth.DEMO_DEPARTMENT, "status": "reported",
                 "reported_at": dt.datetime(2026, 11, 23, 9), "deadline": dt.datetime(2026, 11, 23, 10),
                 **_codes(M1)}], geometry=[point], crs="EPSG:4326"))
+            tx.insert("inspections", gpd.GeoDataFrame([{
+                "id": "k1", "place_type": "shop", "hazard_types": ["flying_wire", ALL], "severity": "high",
+                "status": "found", "found_at": dt.datetime(2026, 11, 23, 8), **_codes(M1)}],
+                geometry=[point], crs="EPSG:4326"))
             tx.insert("households", gpd.GeoDataFrame([{"id": "h1", "address": f"地址 {ALL}", "residents": 3,
                                                        **_codes(M1)}], geometry=[point], crs="EPSG:4326"))
         auth.add_user(Session.system(store, SCOPE), "xadmin", TEST_PASSWORD, role=Role.ADMIN,
@@ -103,8 +115,10 @@ def test_no_payload_runs_on_any_page(page: Page, xss_app_url: str, offsite_reque
         wait_for_app(page)
         page.wait_for_timeout(1500)  # let maps and iframes render their content
         opened = sum(_open_every_tooltip(f) for f in page.frames if "streamlit_folium" in f.url)
+        assert page.get_by_test_id("stException").count() == 0, title
         if "指挥一张图" in title:
             assert opened >= 3, "the map's unit, station and issue tooltips must have been shown"
+            expect(page.get_by_text("{% if %}", exact=False).first).to_be_visible()  # names shown as typed
         page.wait_for_timeout(500)
         frames_ran = [f.evaluate("() => window.__xss === undefined ? null : window.__xss")
                       for f in page.frames if not f.is_detached()]
