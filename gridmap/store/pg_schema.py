@@ -17,7 +17,7 @@ from __future__ import annotations
 import psycopg
 
 from gridmap.domain import LAYERS
-from gridmap.store.base import StoreError
+from gridmap.store.errors import StoreError
 
 SRID = 4326
 _PG_TYPES: dict[str, str] = {

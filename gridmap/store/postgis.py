@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,20 +43,20 @@ from gridmap.store.base import (
     AUDIT_COLUMNS,
     SCHEMA_VERSION,
     AuditFilter,
+    Store,
+    Transaction,
+)
+from gridmap.store.codec import (
     BBox,
     Frame,
-    ScopeError,
-    Store,
-    StoreError,
-    Transaction,
     coerce_geoms,
-    decode_frame,
-    empty_frame,
+    column_type,
     encode_column,
     encode_values,
     now,
     scope_column,
 )
+from gridmap.store.errors import ScopeError, StoreError
 from gridmap.store.pg_pool import _conninfo, _db_errors, _first_line, _mask, _Pool
 from gridmap.store.pg_schema import (
     _PG_TYPES,
@@ -79,14 +79,6 @@ _ANALYZE_AFTER = 10_000
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _column_type(spec: LayerSpec, name: str) -> str:
-    """The domain field type of any stored column, including id and assignment columns."""
-    f = spec.field(name)
-    if f is not None:
-        return f.type
-    return "bool" if name == "outside" else "text"
 
 
 def _finish(ftype: str, values: pd.Series) -> list[Any]:
@@ -120,7 +112,7 @@ def _param(spec: LayerSpec, name: str, value: Any) -> Any:
     """One value for a query parameter on column ``name``."""
     if spec.field(name) is not None:
         value = encode_values(spec, {name: value})[name]
-    return _finish(_column_type(spec, name), pd.Series([value], dtype=object))[0]
+    return _finish(column_type(spec, name), pd.Series([value], dtype=object))[0]
 
 
 def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -> list[Any]:
@@ -136,7 +128,7 @@ def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -
     f = spec.field(name)
     if f is not None and not encoded:
         col = encode_column(f.type, col)
-    values = _finish(_column_type(spec, name), col)
+    values = _finish(column_type(spec, name), col)
     if name == "county_code":
         return [None if v is None else v[:6] for v in values]
     return values
@@ -197,7 +189,7 @@ def _where_filter(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[list[sql.C
             if not values:
                 parts.append(sql.SQL("FALSE"))
                 continue
-            cast = sql.SQL(_PG_TYPES[_column_type(spec, name)])
+            cast = sql.SQL(_PG_TYPES[column_type(spec, name)])
             parts.append(sql.SQL("{} = ANY(%s::{}[])").format(col, cast))
             params.append(values)
         elif value is None:
@@ -206,14 +198,6 @@ def _where_filter(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[list[sql.C
             parts.append(sql.SQL("{} = %s").format(col))
             params.append(_param(spec, name, value))
     return parts, params
-
-
-def _check_columns(spec: LayerSpec, want: Sequence[str]) -> None:
-    unknown = [c for c in want if c not in spec.columns and c != "geometry"]
-    if unknown:
-        raise StoreError(f"{spec.name}: unknown column(s) {', '.join(map(str, unknown))}")
-    if "geometry" in want and spec.geom is None:
-        raise StoreError(f"{spec.name} has no geometry")
 
 
 # --------------------------------------------------------------------------- transaction
@@ -235,6 +219,22 @@ class PostgisTransaction(Transaction):
             _copy_rows(cur, statement, data)
             if len(rows) >= _ANALYZE_AFTER:
                 cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(spec.name)))
+
+    def _insert_records(self, spec: LayerSpec, records: list[dict[str, Any]]) -> None:
+        names = list(spec.columns)
+        targets = [sql.Identifier(n) for n in names]
+        casts = [sql.SQL("%s::{}").format(sql.SQL(_PG_TYPES[column_type(spec, n)])) for n in names]
+        if spec.geom:
+            targets.append(sql.Identifier("geom"))
+            casts.append(_geom_param())
+        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            sql.Identifier(spec.name), sql.SQL(", ").join(targets), sql.SQL(", ").join(casts))
+        rows = [[r[n] for n in names] + ([shapely.to_wkb(r["geometry"])] if spec.geom else []) for r in records]
+        with _db_errors(spec.name), self._connection.transaction(), self._connection.cursor() as cur:
+            if len(rows) == 1:
+                cur.execute(statement, rows[0])
+            else:
+                cur.executemany(statement, rows)
 
     def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None:
         sets: list[sql.Composable] = []
@@ -449,12 +449,9 @@ class PostgisStore(Store):
 
     # -- reads ----------------------------------------------------------------------
 
-    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
-              for_update: bool = False) -> Frame:
-        spec = layer(layer_name)
-        want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
-        _check_columns(spec, want)
+    def _fetch(self, conn: Any, spec: LayerSpec, scope: Scope, want: list[str], *,
+               where: Mapping[str, Any] | None, bbox: BBox | None, limit: int | None,
+               for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
         parts, params = self._filter(spec, scope, where, bbox)
         return self._select(spec, want, parts, params, limit, conn, for_update=for_update)
 
@@ -469,7 +466,9 @@ class PostgisStore(Store):
     def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                      predicate: str = "intersects") -> Frame:
         spec, parts, params = self._spatial_filter(layer_name, scope, geom, predicate)
-        return self._select(spec, [*spec.columns, "geometry"], parts, params, None, None, for_update=False)
+        want = [*spec.columns, "geometry"]
+        names, rows = self._select(spec, want, parts, params, None, None, for_update=False)
+        return self._frame(spec, want, names, rows)
 
     def explain(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                 predicate: str = "intersects") -> str:
@@ -566,28 +565,20 @@ class PostgisStore(Store):
         return spec, parts, params
 
     def _select(self, spec: LayerSpec, want: list[str], parts: list[sql.Composable], params: list[Any],
-                limit: int | None, conn: psycopg.Connection | None, *, for_update: bool) -> Frame:
-        attrs = [c for c in want if c != "geometry"]
-        with_geom = spec.geom is not None and "geometry" in want
-        select = [sql.SQL("t.{}").format(sql.Identifier(c)) for c in attrs]
-        if with_geom:
-            select.append(sql.SQL("ST_AsBinary(t.geom)"))
+                limit: int | None, conn: psycopg.Connection | None, *,
+                for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
+        names = [c for c in want if c != "geometry"] + (["geom"] if "geometry" in want else [])
+        select = [sql.SQL("ST_AsBinary(t.geom)") if c == "geom" else sql.SQL("t.{}").format(sql.Identifier(c))
+                  for c in names]
         statement = sql.SQL("SELECT {} FROM {} AS t WHERE {} ORDER BY t.seq").format(
-            sql.SQL(", ").join(select or [sql.SQL("t.id")]), sql.Identifier(spec.name),
-            sql.SQL(" AND ").join(parts))
+            sql.SQL(", ").join(select), sql.Identifier(spec.name), sql.SQL(" AND ").join(parts))
         if limit is not None:
             statement = sql.SQL("{} LIMIT {}").format(statement, sql.Literal(int(limit)))
         if for_update:
             statement = sql.SQL("{} FOR UPDATE OF t").format(statement)
         with self._connection(conn) as c, c.cursor() as cur:
             cur.execute(statement, params)
-            rows = cur.fetchall()
-        if not rows:
-            return empty_frame(spec, want)
-        names = [*attrs, *(["geom"] if with_geom else [])] if select else ["id"]
-        df = pd.DataFrame.from_records(rows, columns=names)
-        geometry = shapely.from_wkb(df.pop("geom").to_numpy()) if with_geom else None
-        return decode_frame(spec, df, geometry)
+            return names, cur.fetchall()
 
 
 __all__ = ["PostgisStore", "PostgisTransaction"]

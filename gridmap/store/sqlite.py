@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,18 +28,17 @@ from gridmap.store.base import (
     AUDIT_COLUMNS,
     SCHEMA_VERSION,
     AuditFilter,
+    Store,
+    Transaction,
+)
+from gridmap.store.codec import (
     BBox,
     Frame,
-    ScopeError,
-    Store,
-    StoreError,
-    Transaction,
-    decode_frame,
-    empty_frame,
     encode_column,
     now,
     scope_column,
 )
+from gridmap.store.errors import ScopeError, StoreError
 from gridmap.store.sqlite_schema import MIGRATIONS, verify_schema
 
 _PREDICATES = ("intersects", "within", "contains")
@@ -89,9 +89,22 @@ def _to_sql(ftype: str, value: Any) -> Any:
     if ftype == "bool" or isinstance(value, bool | np.bool_):
         return int(bool(value))
     if ftype in ("datetime", "date"):
+        if isinstance(value, dt.date) and not isinstance(value, pd.Timestamp):
+            return _value_to_sql(value.date() if ftype == "date" and isinstance(value, dt.datetime) else value)
         return _time_text(ftype, pd.Series([value], dtype=object))[0]
     if isinstance(value, np.generic):
         return value.item()
+    return value
+
+
+def _value_to_sql(value: Any) -> Any:
+    """One encoded value (:func:`gridmap.store.codec.encode_value`) for sqlite3: times as sortable text."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
     return value
 
 
@@ -131,6 +144,23 @@ class SqliteTransaction(Transaction):
         sql = f"INSERT INTO {spec.name} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
         try:
             self._connection.executemany(sql, zip(*data, strict=True))
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{spec.name}: {exc} (an id already exists?)") from exc
+
+    def _insert_records(self, spec: LayerSpec, records: list[dict[str, Any]]) -> None:
+        cols = list(spec.columns)
+        rows: list[list[Any]] = []
+        for record in records:
+            values = [_value_to_sql(record[c]) for c in cols]
+            if spec.geom:
+                geom = record["geometry"]
+                values += [shapely.to_wkb(geom), *shapely.bounds(geom).tolist()]
+            rows.append(values)
+        if spec.geom:
+            cols = [*cols, "geom", "minx", "miny", "maxx", "maxy"]
+        sql = f"INSERT INTO {spec.name} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+        try:
+            self._connection.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"{spec.name}: {exc} (an id already exists?)") from exc
 
@@ -316,31 +346,16 @@ class SqliteStore(Store):
 
     # -- reads ----------------------------------------------------------------------
 
-    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
-              for_update: bool = False) -> Frame:
+    def _fetch(self, conn: Any, spec: LayerSpec, scope: Scope, want: list[str], *,
+               where: Mapping[str, Any] | None, bbox: BBox | None, limit: int | None,
+               for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
         # for_update needs nothing: a transaction holds SQLite's write lock from BEGIN IMMEDIATE.
-        spec = layer(layer_name)
-        want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
-        unknown = [c for c in want if c not in spec.columns and c != "geometry"]
-        if unknown:
-            raise StoreError(f"{spec.name}: unknown column(s) {', '.join(unknown)}")
-        attrs = [c for c in want if c != "geometry"]
-        with_geom = spec.geom is not None and "geometry" in want
-        select = ", ".join([*attrs, *(["geom"] if with_geom else [])]) or "id"
+        names = [c for c in want if c != "geometry"] + (["geom"] if "geometry" in want else [])
         sql, params = self._filter_sql(spec, scope, where, bbox)
-        query = f"SELECT {select} FROM {spec.name} t WHERE {sql} ORDER BY t.rowid"
+        query = f"SELECT {', '.join(names)} FROM {spec.name} t WHERE {sql} ORDER BY t.rowid"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        conn = conn or self._connect()
-        rows = conn.execute(query, params).fetchall()
-        if not rows:
-            return empty_frame(spec, want)
-        df = pd.DataFrame.from_records(rows, columns=[*attrs, *(["geom"] if with_geom else [])])
-        geometry = None
-        if with_geom:
-            geometry = shapely.from_wkb(df.pop("geom").to_numpy())
-        return decode_frame(spec, df, geometry)
+        return names, (conn or self._connect()).execute(query, params).fetchall()
 
     def _filter_sql(self, spec: LayerSpec, scope: Scope, where: Mapping[str, Any] | None,
                     bbox: BBox | None) -> tuple[str, list[Any]]:
