@@ -14,6 +14,8 @@ fetched by code, so the chain never depends on boundaries nesting to the last me
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -57,6 +59,19 @@ def place(tx: Transaction, frame: Frame) -> Frame:
         raise StoreError(f"{exc}") from None
 
 
+def place_records(tx: Transaction, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`place` for a few rows given as dicts (one report): the same codes, no frame.
+
+    Each dict gets ``town_code``, ``village_code``, ``grid_code``, ``micro_code`` and
+    ``outside`` from its ``geometry`` (a new dict; the input is left alone).
+    """
+    if not records:
+        return []
+    geoms = np.array([r.get("geometry") for r in records], dtype=object)
+    _check_points(geoms, list(range(len(records))))
+    return [{**r, **codes} for r, codes in zip(records, _codes_of(tx, geoms), strict=True)]
+
+
 def _place_few(tx: Transaction, frame: Frame) -> Frame:
     """:func:`place` for a handful of points, with the rule of :func:`gridmap.spatial.assign.assign`
     (the closed micro-grid; on a shared edge the smallest code), without building frames."""
@@ -64,17 +79,32 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
     if crs is not None and not crs.equals(STORE_CRS):
         raise StoreError(f"points are in {crs.to_string()}, the store takes {STORE_CRS}")
     geoms = np.asarray(frame["geometry"].values, dtype=object)
+    _check_points(geoms, list(frame.index))
+    found = _codes_of(tx, geoms)
+    out = frame.copy()
+    for column in ASSIGN_COLUMNS[:-1]:
+        out[column] = np.array([f[column] for f in found], dtype=object)
+    out["outside"] = np.array([f["outside"] for f in found], dtype=bool)
+    return out
+
+
+def _check_points(geoms: np.ndarray, labels: list[Any]) -> None:
     for i, g in enumerate(geoms):
         if not isinstance(g, shapely.Point) or g.is_empty or not np.isfinite(shapely.get_coordinates(g)).all():
             what = "no geometry" if g is None else f"a {getattr(g, 'geom_type', type(g).__name__)}"
-            raise StoreError(f"row {frame.index[i]!r} has {what}; expected a Point with finite coordinates")
+            raise StoreError(f"row {labels[i]!r} has {what}; expected a Point with finite coordinates")
+
+
+def _codes_of(tx: Transaction, geoms: np.ndarray) -> list[dict[str, object]]:
+    """The assignment columns of each point (the closed micro-grid; on a shared edge the
+    smallest code; ancestors from the parent chain)."""
     units = _unit_records_around(tx, geoms)
     micro = sorted((u for u in units if u["level"] == "micro"), key=lambda u: str(u["code"]))
     codes = np.array([str(u["code"]) for u in micro], dtype=object)
     shapes = np.array([u["geometry"] for u in micro], dtype=object)
     chain = {str(u["code"]): (str(u["level"]), u["parent_code"] if isinstance(u["parent_code"], str) else None)
              for u in units}
-    found: dict[str, list[object]] = {c: [] for c in ASSIGN_COLUMNS}
+    found: list[dict[str, object]] = []
     for g in geoms:
         hits = sorted(codes[shapely.intersects(shapes, g)]) if len(codes) else []
         row: dict[str, object] = dict.fromkeys(ASSIGN_COLUMNS[:-1])
@@ -92,13 +122,8 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
                 if level in _ANCESTOR_COLUMN:
                     row[_ANCESTOR_COLUMN[level]] = parent
                 parent = up
-        for column in ASSIGN_COLUMNS:
-            found[column].append(row[column])
-    out = frame.copy()
-    for column in ASSIGN_COLUMNS[:-1]:
-        out[column] = np.array(found[column], dtype=object)
-    out["outside"] = np.array(found["outside"], dtype=bool)
-    return out
+        found.append(row)
+    return found
 
 
 def _unit_records_around(tx: Transaction, geoms: np.ndarray) -> list[dict[str, object]]:
@@ -171,4 +196,4 @@ def _outside(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-__all__ = ["place"]
+__all__ = ["place", "place_records"]
