@@ -405,12 +405,31 @@ class Store(abc.ABC):
         """A county setting (``plan_version``, ``as_of``) as committed."""
         return self._get_meta(None, county_code, key)
 
-    @abc.abstractmethod
-    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None: ...
+    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+        p = self._placeholder
+        rows = self._query(conn, f"SELECT value FROM meta WHERE county_code = {p} AND key = {p}",
+                           [county_code[:6], key])
+        return rows[0][0] if rows else None
 
-    @abc.abstractmethod
     def counties(self) -> list[str]:
         """County codes that have any unit stored."""
+        return [r[0] for r in self._query(None, "SELECT DISTINCT county_code FROM units ORDER BY county_code", [])]
+
+    # -- what a backend provides for the plain SQL reads above and below ----------------
+
+    _placeholder: str  # the driver's parameter marker ("?" or "%s")
+
+    @abc.abstractmethod
+    def _query(self, conn: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Run one plain SELECT on ``conn`` (or any connection when None); all rows."""
+
+    @abc.abstractmethod
+    def _prefix_sql(self, column: str, prefix: str) -> tuple[str, list[Any]]:
+        """A condition "``column`` starts with ``prefix``" that the column's index serves."""
+
+    def _time_param(self, value: dt.datetime) -> Any:
+        """A time as a query parameter (SQLite compares ISO text; PostgreSQL takes a datetime)."""
+        return value
 
     def audit_log(self, scope: Scope, *, limit: int = 200, filters: AuditFilter | None = None) -> pd.DataFrame:
         """The newest audit rows written inside ``scope`` (newest first).
@@ -426,8 +445,32 @@ class Store(abc.ABC):
         """
         return self._read_audit(scope, int(limit), filters or AuditFilter())
 
-    @abc.abstractmethod
-    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame: ...
+    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
+        p = self._placeholder
+        clauses, params = [f"county_code = {p}"], [scope.county_code[:6]]
+        if not scope.whole_county:
+            prefix_sql, prefix_params = self._prefix_sql("scope", scope.prefix)
+            clauses.append(prefix_sql)
+            params += prefix_params
+        for column in ("actor", "action", "layer"):
+            value = getattr(filters, column)
+            if value:
+                clauses.append(f"{column} = {p}")
+                params.append(value)
+        if filters.since is not None:
+            clauses.append(f"at >= {p}")
+            params.append(self._time_param(filters.since))
+        if filters.until is not None:
+            clauses.append(f"at < {p}")
+            params.append(self._time_param(filters.until))
+        rows = self._query(None, f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
+                                 f"ORDER BY seq DESC LIMIT {p}", [*params, limit])
+        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
+        df["at"] = pd.to_datetime(df["at"], format="ISO8601")  # stored text may lack the fraction
+        for column in ("before", "after"):  # jsonb comes back decoded; keep the text form of SQLite
+            df[column] = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                          for v in df[column]]
+        return df
 
     def account(self, username: str) -> dict[str, Any] | None:
         """The ``users`` row named ``username`` in any county, or None.
@@ -442,13 +485,14 @@ class Store(abc.ABC):
             raise StoreError(f"user name {username!r} exists in {len(rows)} counties; sign-in needs it unique")
         return rows[0] if rows else None
 
-    @abc.abstractmethod
     def _account_counties(self, username: str) -> list[str]:
         """The counties that have a ``users`` row named ``username``."""
+        return [r[0] for r in self._query(
+            None, f"SELECT DISTINCT county_code FROM users WHERE id = {self._placeholder}", [username])]
 
-    @abc.abstractmethod
     def has_accounts(self) -> bool:
         """Whether any user account exists (the sign-in page explains how to create one)."""
+        return bool(self._query(None, "SELECT 1 FROM users LIMIT 1", []))
 
     # -- convenience: single-statement writes --------------------------------------
 
@@ -473,6 +517,30 @@ class Store(abc.ABC):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+PREDICATES: tuple[str, ...] = ("intersects", "within", "contains")
+
+
+def check_filter(spec: LayerSpec, where: Mapping[str, Any] | None, bbox: BBox | None) -> None:
+    """Refuse a filter on a column the layer does not have, or an area filter without geometry."""
+    for name in where or {}:
+        if name not in spec.columns:
+            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
+    if bbox is not None and spec.geom is None:
+        raise StoreError(f"{spec.name} has no geometry to filter by area")
+
+
+def check_spatial_query(layer_name: str, geom: Any, predicate: str) -> LayerSpec:
+    """The layer of an :meth:`Store.intersecting` query, once predicate, layer and geometry are checked."""
+    if predicate not in PREDICATES:
+        raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(PREDICATES)}")
+    spec = layer(layer_name)
+    if spec.geom is None:
+        raise StoreError(f"{spec.name} has no geometry to test against")
+    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+        raise StoreError("the query geometry is empty or not a geometry")
+    return spec
 
 
 def _wanted(layer_name: str, columns: Sequence[str] | None) -> tuple[LayerSpec, list[str]]:
@@ -509,7 +577,29 @@ def _mask_secrets(value: Any, secret: tuple[str, ...]) -> Any:
 
 
 # The codec's names that library code and tests import from here (gridmap.store.codec is their home).
-__all__ = ["AUDIT_ACTIONS", "AUDIT_COLUMNS", "AUDIT_PAYLOAD_LIMIT", "CRS", "FEW_ROWS", "SCHEMA_VERSION",
-           "SECRET_COLUMNS", "WRITE_ACTIONS", "AuditFilter", "BBox", "Frame", "NotFound", "ScopeError", "Store",
-           "StoreError", "Transaction", "empty_frame", "jsonable", "new_id", "now", "prepare_records",
-           "prepare_rows", "scope_column"]
+__all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_COLUMNS",
+    "AUDIT_PAYLOAD_LIMIT",
+    "CRS",
+    "FEW_ROWS",
+    "PREDICATES",
+    "SCHEMA_VERSION",
+    "SECRET_COLUMNS",
+    "WRITE_ACTIONS",
+    "AuditFilter",
+    "BBox",
+    "Frame",
+    "NotFound",
+    "ScopeError",
+    "Store",
+    "StoreError",
+    "Transaction",
+    "empty_frame",
+    "jsonable",
+    "new_id",
+    "now",
+    "prepare_records",
+    "prepare_rows",
+    "scope_column",
+]

@@ -25,9 +25,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,9 +41,10 @@ from gridmap.domain import LAYERS, LayerSpec, Scope, layer
 from gridmap.store.base import (
     AUDIT_COLUMNS,
     SCHEMA_VERSION,
-    AuditFilter,
     Store,
     Transaction,
+    check_filter,
+    check_spatial_query,
 )
 from gridmap.store.codec import (
     BBox,
@@ -178,11 +178,10 @@ def _scope_filter(spec: LayerSpec, scope: Scope, alias: str = "t") -> tuple[list
 
 
 def _where_filter(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[list[sql.Composable], list[Any]]:
+    check_filter(spec, where, None)
     parts: list[sql.Composable] = []
     params: list[Any] = []
     for name, value in where.items():
-        if name not in spec.columns:
-            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
         col = sql.SQL("t.{}").format(sql.Identifier(name))
         if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series | pd.Index):
             values = [_param(spec, name, v) for v in value]
@@ -483,52 +482,16 @@ class PostgisStore(Store):
         with self._connection() as conn:
             return "\n".join(r[0] for r in conn.execute(statement, params).fetchall())
 
-    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+    # -- plain SQL for the shared reads (Store._read_audit, account, meta) ------------------
+
+    _placeholder = "%s"
+
+    def _query(self, conn: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._connection(conn) as c:
-            row = c.execute("SELECT value FROM meta WHERE county_code = %s AND key = %s",
-                            [county_code[:6], key]).fetchone()
-        return row[0] if row else None
+            return c.execute(statement.encode(), list(params)).fetchall()
 
-    def counties(self) -> list[str]:
-        with self._connection() as conn:
-            rows = conn.execute("SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()
-        return [r[0] for r in rows]
-
-    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
-        clauses, params = ["county_code = %s"], [scope.county_code[:6]]
-        if not scope.whole_county:
-            clauses.append("scope LIKE %s")
-            params.append(_like_prefix(scope.prefix))
-        for column in ("actor", "action", "layer"):
-            value = getattr(filters, column)
-            if value:
-                clauses.append(f"{column} = %s")
-                params.append(value)
-        if filters.since is not None:
-            clauses.append("at >= %s")
-            params.append(filters.since)
-        if filters.until is not None:
-            clauses.append("at < %s")
-            params.append(filters.until)
-        query = (f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
-                 "ORDER BY seq DESC LIMIT %s")
-        with self._connection() as conn:
-            rows = conn.execute(query, [*params, limit]).fetchall()  # type: ignore[arg-type]
-        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
-        df["at"] = pd.to_datetime(df["at"])
-        for column in ("before", "after"):  # jsonb comes back decoded; keep the text form of SQLite
-            df[column] = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                          for v in df[column]]
-        return df
-
-    def has_accounts(self) -> bool:
-        with self._connection() as conn:
-            return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
-
-    def _account_counties(self, username: str) -> list[str]:
-        with self._connection() as conn:
-            return [r[0] for r in conn.execute(
-                "SELECT DISTINCT county_code FROM users WHERE id = %s", [username]).fetchall()]
+    def _prefix_sql(self, column: str, prefix: str) -> tuple[str, list[Any]]:
+        return f"{column} LIKE %s", [_like_prefix(prefix)]
 
     # -- query building -------------------------------------------------------------
 
@@ -539,8 +502,7 @@ class PostgisStore(Store):
             wparts, wparams = _where_filter(spec, where)
             parts, params = parts + wparts, params + wparams
         if bbox is not None:
-            if spec.geom is None:
-                raise StoreError(f"{spec.name} has no geometry to filter by area")
+            check_filter(spec, None, bbox)
             minx, miny, maxx, maxy = (float(v) for v in bbox)
             # && compares float4-rounded boxes (so does the GiST index): it finds the
             # candidates; the exact double-precision extent test then decides.
@@ -552,13 +514,7 @@ class PostgisStore(Store):
 
     def _spatial_filter(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                         predicate: str) -> tuple[LayerSpec, list[sql.Composable], list[Any]]:
-        if predicate not in _PREDICATES:
-            raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(_PREDICATES)}")
-        spec = layer(layer_name)
-        if spec.geom is None:
-            raise StoreError(f"{spec.name} has no geometry to test against")
-        if not isinstance(geom, shapely.Geometry) or geom.is_empty:
-            raise StoreError("the query geometry is empty or not a geometry")
+        spec = check_spatial_query(layer_name, geom, predicate)
         parts, params = _scope_filter(spec, scope)
         parts.append(sql.SQL("{}(t.geom, {})").format(sql.SQL(_PREDICATES[predicate]), _geom_param()))
         params.append(shapely.to_wkb(geom))

@@ -21,7 +21,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,11 @@ import shapely
 
 from gridmap.domain import LayerSpec, Scope, layer
 from gridmap.store.base import (
-    AUDIT_COLUMNS,
     SCHEMA_VERSION,
-    AuditFilter,
     Store,
     Transaction,
+    check_filter,
+    check_spatial_query,
 )
 from gridmap.store.codec import (
     BBox,
@@ -47,8 +47,6 @@ from gridmap.store.codec import (
 )
 from gridmap.store.errors import ScopeError, StoreError
 from gridmap.store.sqlite_schema import MIGRATIONS, verify_schema
-
-_PREDICATES = ("intersects", "within", "contains")
 
 
 def _upper_bound(prefix: str) -> str:
@@ -69,11 +67,10 @@ def _scope_sql(spec: LayerSpec, scope: Scope, alias: str = "") -> tuple[str, lis
 
 
 def _where_sql(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    check_filter(spec, where, None)
     parts: list[str] = []
     params: list[Any] = []
     for name, value in where.items():
-        if name not in spec.columns:
-            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
         ftype = spec.field(name).type if spec.field(name) else "text"
         if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
             values = [_to_sql(ftype, v) for v in value]
@@ -286,7 +283,9 @@ class SqliteTransaction(Transaction):
         ).rowcount
 
     def _append_audit(self, record: dict[str, Any]) -> None:
-        record = {**record, "at": record["at"].isoformat(sep=" ")}
+        # Always with the fraction: isoformat() drops it when it is zero, and a column of
+        # mixed formats broke the audit page's time parsing (1 row in a million).
+        record = {**record, "at": record["at"].isoformat(sep=" ", timespec="microseconds")}
         cols = list(record)
         self._connection.execute(
             f"INSERT INTO audit_log ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
@@ -439,8 +438,7 @@ class SqliteStore(Store):
             wsql, wparams = _where_sql(spec, where)
             sql, params = f"{sql} AND {wsql}", params + wparams
         if bbox is not None:
-            if spec.geom is None:
-                raise StoreError(f"{spec.name} has no geometry to filter by area")
+            check_filter(spec, None, bbox)
             minx, miny, maxx, maxy = (float(v) for v in bbox)
             if spec.geom == "Point":
                 sql += " AND t.minx BETWEEN ? AND ? AND t.miny BETWEEN ? AND ?"
@@ -461,54 +459,23 @@ class SqliteStore(Store):
 
     def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                      predicate: str = "intersects") -> Frame:
-        if predicate not in _PREDICATES:
-            raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(_PREDICATES)}")
-        spec = layer(layer_name)
-        if not isinstance(geom, shapely.Geometry) or geom.is_empty:
-            raise StoreError("the query geometry is empty or not a geometry")
+        check_spatial_query(layer_name, geom, predicate)
         candidates = self.read(layer_name, scope, bbox=tuple(shapely.bounds(geom).tolist()))
         if candidates.empty:
             return candidates
         test = getattr(shapely, predicate)
         keep = test(candidates.geometry.to_numpy(), geom)
-        return candidates[np.asarray(keep, dtype=bool)].reset_index(drop=True) if spec.geom else candidates
+        return candidates[np.asarray(keep, dtype=bool)].reset_index(drop=True)
 
-    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
-        row = (conn or self._connect()).execute("SELECT value FROM meta WHERE county_code = ? AND key = ?",
-                                      [county_code[:6], key]).fetchone()
-        return row[0] if row else None
+    # -- plain SQL for the shared reads (Store._read_audit, account, meta) ------------------
 
-    def counties(self) -> list[str]:
-        return [r[0] for r in self._connect().execute(
-            "SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()]
+    _placeholder = "?"
 
-    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
-        clauses, params = ["county_code = ?"], [scope.county_code[:6]]
-        if not scope.whole_county:
-            clauses.append("scope >= ? AND scope < ?")
-            params += [scope.prefix, _upper_bound(scope.prefix)]
-        for column in ("actor", "action", "layer"):
-            value = getattr(filters, column)
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if filters.since is not None:
-            clauses.append("at >= ?")
-            params.append(filters.since.isoformat(sep=" "))
-        if filters.until is not None:
-            clauses.append("at < ?")
-            params.append(filters.until.isoformat(sep=" "))
-        rows = self._connect().execute(
-            f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
-            "ORDER BY seq DESC LIMIT ?", [*params, limit]
-        ).fetchall()
-        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
-        df["at"] = pd.to_datetime(df["at"])
-        return df
+    def _query(self, conn: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return (conn or self._connect()).execute(statement, list(params)).fetchall()
 
-    def has_accounts(self) -> bool:
-        return self._connect().execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+    def _prefix_sql(self, column: str, prefix: str) -> tuple[str, list[Any]]:
+        return f"{column} >= ? AND {column} < ?", [prefix, _upper_bound(prefix)]
 
-    def _account_counties(self, username: str) -> list[str]:
-        return [r[0] for r in self._connect().execute(
-            "SELECT DISTINCT county_code FROM users WHERE id = ?", [username]).fetchall()]
+    def _time_param(self, value: dt.datetime) -> Any:
+        return value.isoformat(sep=" ")
