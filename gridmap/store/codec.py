@@ -378,8 +378,10 @@ def encode_column(ftype: str, col: pd.Series) -> pd.Series:
         ts = _to_timestamps(col)
         values = ts.to_numpy().astype("datetime64[us]").astype(object) if ftype == "datetime" \
             else ts.dt.date.to_numpy(dtype=object)
-        out = np.where(ts.isna().to_numpy(), None, np.asarray(values, dtype=object))
-        return pd.Series(out, index=col.index, dtype=object)
+        stamps = np.array(values, dtype=object)
+        stamps[ts.isna().to_numpy()] = None
+        return pd.Series(stamps, index=col.index, dtype=object)
+    out: list[Any]
     try:
         if ftype == "json":
             out = [json_text(v) for v in col.astype(object)]

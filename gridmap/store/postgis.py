@@ -140,7 +140,7 @@ def _ewkb_hex(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> list[str]:
     return list(shapely.to_wkb(shapely.set_srid(geoms, SRID), hex=True, include_srid=True))
 
 
-def _copy_rows(cur: psycopg.Cursor, statement: sql.Composable, columns: list[list[Any]]) -> None:
+def _copy_rows(cur: psycopg.Cursor, statement: sql.Composed, columns: list[list[Any]]) -> None:
     """Stream rows (given column-wise) through COPY.
 
     A writer thread sends while this thread formats, so the server's index work
@@ -222,7 +222,7 @@ class PostgisTransaction(Transaction):
     def _insert_records(self, spec: LayerSpec, records: list[dict[str, Any]]) -> None:
         names = list(spec.columns)
         targets = [sql.Identifier(n) for n in names]
-        casts = [sql.SQL("%s::{}").format(sql.SQL(_PG_TYPES[column_type(spec, n)])) for n in names]
+        casts: list[sql.Composable] = [sql.SQL("%s::{}").format(sql.SQL(_PG_TYPES[column_type(spec, n)])) for n in names]
         if spec.geom:
             targets.append(sql.Identifier("geom"))
             casts.append(_geom_param())
@@ -299,7 +299,7 @@ class PostgisTransaction(Transaction):
                 sql.Identifier(spec.name), staging, col),
             [self.scope.county_code[:6], _like_prefix(self.scope.prefix)],
         )
-        outside = cur.fetchone()[0]
+        outside = (cur.fetchone() or (0,))[0]
         if outside:
             raise ScopeError(f"{spec.name}: {outside} rows would be outside your jurisdiction "
                              f"{self.scope.unit_code}")
@@ -439,7 +439,7 @@ class PostgisStore(Store):
         r = sql.Identifier(role)
         writable = sql.SQL(", ").join(sql.Identifier(n) for n in [*LAYERS, "meta"])
         with self._pool.connection() as conn, conn.transaction():
-            schema = conn.execute("SELECT current_schema()").fetchone()[0]
+            schema = (conn.execute("SELECT current_schema()").fetchone() or ("public",))[0]
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), r))
             conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(writable, r))
             conn.execute(sql.SQL("GRANT SELECT, INSERT ON audit_log TO {}").format(r))
@@ -460,7 +460,7 @@ class PostgisStore(Store):
         statement = sql.SQL("SELECT count(*) FROM {} AS t WHERE {}").format(
             sql.Identifier(spec.name), sql.SQL(" AND ").join(parts))
         with self._connection() as conn:
-            return int(conn.execute(statement, params).fetchone()[0])
+            return int((conn.execute(statement, params).fetchone() or (0,))[0])
 
     def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                      predicate: str = "intersects") -> Frame:

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from gridmap.store.base import (
 from gridmap.store.codec import (
     BBox,
     Frame,
+    column_type,
     encode_column,
     now,
     scope_column,
@@ -71,7 +72,7 @@ def _where_sql(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[str, list[Any
     parts: list[str] = []
     params: list[Any] = []
     for name, value in where.items():
-        ftype = spec.field(name).type if spec.field(name) else "text"
+        ftype = column_type(spec, name)
         if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
             values = [_to_sql(ftype, v) for v in value]
             if not values:
@@ -115,9 +116,11 @@ def _value_to_sql(value: Any) -> Any:
 def _time_text(ftype: str, col: pd.Series) -> list[str | None]:
     """ISO text that sorts like the time: 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD' (vectorised)."""
     ts = pd.to_datetime(col.astype(object).where(col.notna(), None)).dt.floor("s")
-    unit = "s" if ftype == "datetime" else "D"
+    unit: Literal["s", "D"] = "s" if ftype == "datetime" else "D"
     text = np.char.replace(np.datetime_as_string(ts.to_numpy(dtype="datetime64[s]"), unit=unit), "T", " ")
-    return np.where(ts.isna().to_numpy(), None, text.astype(object)).tolist()
+    out = text.astype(object)
+    out[ts.isna().to_numpy()] = None
+    return list(out)
 
 
 def _column_to_sql(ftype: str, col: pd.Series) -> list[Any]:
@@ -224,12 +227,11 @@ class SqliteTransaction(Transaction):
         )
 
     def _update_rows(self, spec: LayerSpec, data: pd.DataFrame, columns: list[str]) -> int:
-        encoded = [
-            _column_to_sql(spec.field(c).type if spec.field(c) else ("bool" if c == "outside" else "text"),
-                           encode_column(spec.field(c).type, data[c]) if spec.field(c)
-                           else data[c].astype(object).where(data[c].notna(), None))
-            for c in columns
-        ]
+        encoded = []
+        for c in columns:
+            f = spec.field(c)
+            values = encode_column(f.type, data[c]) if f else data[c].astype(object).where(data[c].notna(), None)
+            encoded.append(_column_to_sql(column_type(spec, c), values))
         county = self.scope.county_code[:6]
         sets = ", ".join(f"{c} = ?" for c in columns)
         rows = [(*vals, county, rid) for *vals, rid in zip(*encoded, data["id"].tolist(), strict=True)]
