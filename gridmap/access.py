@@ -49,6 +49,7 @@ from gridmap.store.base import (
     Transaction,
     empty_frame,
 )
+from gridmap.store.codec import is_missing
 
 
 class PermissionDenied(StoreError):
@@ -469,6 +470,14 @@ class GuardedTransaction:
 
         return place(self._tx, frame)
 
+    def place_records(self, layer_name: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """:meth:`place` for a few rows as dicts (the light path of one report)."""
+        if not layer(layer_name).assigned:
+            return records
+        from gridmap.workflow.place import place_records
+
+        return place_records(self._tx, records)
+
     # -- the lifecycle's door (gridmap.workflow only) ----------------------------------
 
     def _step(self, lifecycle: Lifecycle, row_id: str, changes: Mapping[str, Any],
@@ -492,14 +501,18 @@ class GuardedTransaction:
             self._reroute_history(lifecycle, row_id, after.get(routing))
         return after
 
-    def _create(self, lifecycle: Lifecycle, rows: Frame, event: Mapping[str, Any]) -> None:
-        """Insert one new, already placed row in its first status, with its first history row."""
+    def _create(self, lifecycle: Lifecycle, rows: Frame | list[dict[str, Any]], event: Mapping[str, Any]) -> None:
+        """Insert one new, already placed row in its first status, with its first history row.
+
+        ``rows`` may be a one-row frame or a list of one dict (the light path: no frame is
+        built for a report).
+        """
         self._rule(lifecycle.layer, "insert")
         self._check_new_rows(lifecycle.layer, rows)
         self._tx.insert(lifecycle.layer, rows)
-        row = rows.iloc[0]
-        history = pd.DataFrame([{**event, lifecycle.key: str(row["id"]), "micro_code": row.get("micro_code"),
-                                 **({lifecycle.routing: row.get(lifecycle.routing)} if lifecycle.routing else {})}])
+        row = rows[0] if isinstance(rows, list) else rows.iloc[0].to_dict()
+        history = [{**event, lifecycle.key: str(row["id"]), "micro_code": row.get("micro_code"),
+                    **({lifecycle.routing: row.get(lifecycle.routing)} if lifecycle.routing else {})}]
         self._tx.insert(lifecycle.history, history, note=f"-> {event.get('to_status')}")
 
     def _reroute_history(self, lifecycle: Lifecycle, row_id: str, value: Any) -> None:
@@ -549,19 +562,26 @@ class GuardedTransaction:
                                                         crs="EPSG:4326"))
         return {**changes, **{c: moved[c].iloc[0] for c in ASSIGN_COLUMNS}}
 
-    def _check_new_rows(self, layer_name: str, rows: Frame) -> None:
+    def _check_new_rows(self, layer_name: str, rows: Frame | list[dict[str, Any]]) -> None:
         """A new issue or hazard starts in its first status, with none of a step's times."""
         lifecycle = LIFECYCLES.get(layer(layer_name).name)
-        if lifecycle is None or self.op in (Op.IMPORT_POINTS,) or not len(rows) or "status" not in rows.columns:
+        if lifecycle is None or self.op in (Op.IMPORT_POINTS,) or not len(rows):
             return
         from gridmap.workflow.errors import Coded, StepNotPermitted, Words
 
-        stamped = sorted({c for stamps in lifecycle.stamps.values() for c in stamps} & set(rows.columns))
-        wrong = rows["status"].astype(str) != lifecycle.initial
-        for column in stamped:
-            wrong |= rows[column].notna()
-        if wrong.any():
-            status = str(rows.loc[wrong, "status"].iloc[0])
+        stamps = {c for stamps in lifecycle.stamps.values() for c in stamps}
+        if isinstance(rows, list):
+            bad = [r for r in rows if "status" in r and (str(r["status"]) != lifecycle.initial or any(
+                not is_missing(r.get(c)) for c in stamps))]
+            status = str(bad[0]["status"]) if bad else None
+        else:
+            if "status" not in rows.columns:
+                return
+            wrong = rows["status"].astype(str) != lifecycle.initial
+            for column in sorted(stamps & set(rows.columns)):
+                wrong |= rows[column].notna()
+            status = str(rows.loc[wrong, "status"].iloc[0]) if wrong.any() else None
+        if status is not None:
             raise StepNotPermitted("workflow.new_row_status", thing=Words(f"workflow.thing.{lifecycle.layer}"),
                                    initial=Coded(lifecycle.label_kind, lifecycle.initial),
                                    status=Coded(lifecycle.label_kind, status))

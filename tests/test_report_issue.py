@@ -82,17 +82,20 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_written(tiny_store: Store
 
 @pytest.fixture
 def unit_reads(tiny_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    """Every read of ``units`` the store runs: its bbox and how many rows it returned."""
+    """Every read of ``units`` the store runs: its bbox and how many rows it returned.
+
+    Counted at ``Store._fetch``, the one query every read (frame or records) goes through.
+    """
     seen: list[dict[str, Any]] = []
-    original = type(tiny_store)._read
+    original = type(tiny_store)._fetch
 
-    def counted(self: Store, conn: Any, layer_name: str, scope: Any, **kwargs: Any) -> Any:
-        found = original(self, conn, layer_name, scope, **kwargs)
-        if layer_name == "units":
-            seen.append({"bbox": kwargs.get("bbox"), "rows": len(found), "county": scope.whole_county})
-        return found
+    def counted(self: Store, conn: Any, spec: Any, scope: Any, want: Any, **kwargs: Any) -> Any:
+        names, rows = original(self, conn, spec, scope, want, **kwargs)
+        if spec.name == "units":
+            seen.append({"bbox": kwargs.get("bbox"), "rows": len(rows), "county": scope.whole_county})
+        return names, rows
 
-    monkeypatch.setattr(type(tiny_store), "_read", counted)
+    monkeypatch.setattr(type(tiny_store), "_fetch", counted)
     yield seen
 
 

@@ -18,51 +18,46 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import ASSIGN_COLUMNS, LayerSpec, Scope, layer
+from gridmap.domain import LayerSpec, Scope, layer
+from gridmap.store.codec import (
+    CRS,
+    BBox,
+    Frame,
+    check_row_scope,
+    check_value,
+    check_values,
+    decode_frame,
+    decode_record,
+    empty_frame,
+    encode_values,
+    jsonable,
+    new_id,
+    now,
+    prepare_records,
+    prepare_rows,
+    scope_column,
+)
+from gridmap.store.errors import NotFound, SchemaTooNew, ScopeError, StoreError
 
 SCHEMA_VERSION = 4
-CRS = "EPSG:4326"
-
-Frame: TypeAlias = pd.DataFrame | gpd.GeoDataFrame
-
-
-class StoreError(Exception):
-    """A store operation was refused; the message says why, in words for a user."""
-
-
-class SchemaTooNew(StoreError):
-    """The store was migrated by a newer gridmap: its schema version is above :data:`SCHEMA_VERSION`."""
-
-    def __init__(self, where: str, found: int, supported: int) -> None:
-        super().__init__(f"{where} has schema version {found}, newer than this program ({supported}); "
-                         "upgrade gridmap")
-        self.found = found
-        self.supported = supported
-
-
-class ScopeError(StoreError):
-    """A row or query reaches outside the caller's jurisdiction."""
-
-
-class NotFound(StoreError):
-    """No row with that key in the caller's scope."""
-
-
-BBox: TypeAlias = tuple[float, float, float, float]
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "action", "layer", "target",
                                   "before", "after")
+# What the layer writes record (only the store appends these: Transaction._audit).
+WRITE_ACTIONS: frozenset[str] = frozenset({"insert", "replace", "update", "update_many", "delete", "set_meta"})
+# What a caller may record through Transaction.audit (sign-in, gridmap/auth.py).
+AUDIT_ACTIONS: frozenset[str] = frozenset({"sign_in", "sign_in_failed", "sign_in_refused"})
+AUDIT_PAYLOAD_LIMIT = 64 * 1024  # bytes of layer + target + before + after JSON in one audit row
+# Rows inserted one by one (prepare_records + INSERT) rather than as a frame (prepare_rows + bulk).
+FEW_ROWS = 16
 # Columns whose values never reach the audit trail (it is readable by admins).
 SECRET_COLUMNS: dict[str, tuple[str, ...]] = {"users": ("password_hash",)}
 
@@ -89,15 +84,29 @@ class Transaction(abc.ABC):
 
     # -- public writes ------------------------------------------------------------
 
-    def insert(self, layer_name: str, frame: Frame, *, note: str | None = None) -> int:
-        """Insert rows; ids are generated where missing. Returns the row count."""
+    def insert(self, layer_name: str, frame: Frame | Sequence[Mapping[str, Any]], *,
+               note: str | None = None) -> int:
+        """Insert rows; ids are generated where missing. Returns the row count.
+
+        Up to :data:`FEW_ROWS` rows (a report: one issue and one history row) take the
+        light path: checked and encoded value by value (:func:`prepare_records`) and
+        written with a plain ``INSERT``; larger frames are prepared column-wise and
+        bulk-loaded. ``frame`` may also be a list of dicts.
+        """
         spec = layer(layer_name)
-        rows = prepare_rows(spec, frame, self.scope)
-        if rows.empty:
-            return 0
-        self._insert_rows(spec, rows)
-        self.audit("insert", spec.name, target=f"{len(rows)} rows", after={"count": len(rows), "note": note})
-        return len(rows)
+        if len(frame) <= FEW_ROWS:
+            records = prepare_records(spec, frame, self.scope)
+            if not records:
+                return 0
+            self._insert_records(spec, records)
+            n = len(records)
+        else:
+            rows = prepare_rows(spec, pd.DataFrame(frame) if not isinstance(frame, pd.DataFrame) else frame,
+                                self.scope)
+            self._insert_rows(spec, rows)
+            n = len(rows)
+        self._audit("insert", spec.name, target=f"{n} rows", after={"count": n, "note": note})
+        return n
 
     def replace(self, layer_name: str, frame: Frame, *, where: Mapping[str, Any] | None = None,
                 note: str | None = None) -> int:
@@ -107,7 +116,7 @@ class Transaction(abc.ABC):
         removed = self._delete_where(spec, self.scope, where or {})
         if not rows.empty:
             self._insert_rows(spec, rows)
-        self.audit("replace", spec.name, target=json.dumps(dict(where or {}), default=str),
+        self._audit("replace", spec.name, target=json.dumps(dict(where or {}), default=str),
                    before={"count": removed}, after={"count": len(rows), "note": note})
         return len(rows)
 
@@ -118,12 +127,12 @@ class Transaction(abc.ABC):
         if bad:
             raise StoreError(f"{spec.name}: cannot change column(s) {', '.join(bad)}")
         for name, value in changes.items():
-            check_values(spec, name, pd.Series([value], dtype=object), [row_id])
+            check_value(spec, name, value, row_id)
         before = self._get(spec, row_id)
         after = {**before, **changes}
         check_row_scope(spec, after, self.scope)
         self._update_row(spec, row_id, encode_values(spec, dict(changes)))
-        self.audit("update", spec.name, target=row_id, before=jsonable(before), after=jsonable(after))
+        self._audit("update", spec.name, target=row_id, before=jsonable(before), after=jsonable(after))
         return after
 
     def update_many(self, layer_name: str, frame: Frame, columns: Sequence[str]) -> int:
@@ -150,7 +159,7 @@ class Transaction(abc.ABC):
             missing = [i for i in ids if i not in found]
             raise NotFound(f"{spec.name}: {len(missing)} of the rows are not in your jurisdiction "
                            f"(e.g. {missing[0] if missing else '?'!r}); nothing was changed")
-        self.audit("update_many", spec.name, target=f"{n} rows", after={"columns": list(columns), "count": n})
+        self._audit("update_many", spec.name, target=f"{n} rows", after={"columns": list(columns), "count": n})
         return n
 
     def delete(self, layer_name: str, ids: Iterable[str]) -> int:
@@ -158,11 +167,38 @@ class Transaction(abc.ABC):
         ids = list(ids)
         before = [jsonable(self._get(spec, i)) for i in ids]
         n = self._delete_ids(spec, ids)
-        self.audit("delete", spec.name, target=",".join(ids[:20]), before={"rows": before[:100]})
+        self._audit("delete", spec.name, target=",".join(ids[:20]), before={"rows": before[:100]})
         return n
 
     def audit(self, action: str, layer_name: str, *, target: str = "", before: Any = None,
               after: Any = None) -> None:
+        """Append one audit row for something done outside the layer writes (a sign-in).
+
+        ``action`` must be one of :data:`AUDIT_ACTIONS`; the layer writes (insert,
+        update, ...) append their own rows and cannot be claimed here, so no caller can
+        forge a ``delete`` that never happened. ``before`` and ``after`` together are at
+        most :data:`AUDIT_PAYLOAD_LIMIT` bytes of JSON.
+
+        Raises:
+            StoreError: an unknown or reserved action, or a payload over the limit.
+        """
+        if action not in AUDIT_ACTIONS:
+            raise StoreError(f"audit action {action!r} is not one the store records by request; use one of "
+                             f"{', '.join(sorted(AUDIT_ACTIONS))} (layer writes audit themselves)")
+        before_text, after_text = _audit_json(layer_name, before), _audit_json(layer_name, after)
+        size = sum(len(t.encode()) for t in (str(layer_name), str(target), before_text or "", after_text or ""))
+        if size > AUDIT_PAYLOAD_LIMIT:
+            raise StoreError(f"audit row of {size:,} bytes refused: at most {AUDIT_PAYLOAD_LIMIT:,} bytes "
+                             f"({AUDIT_PAYLOAD_LIMIT // 1024} KiB) of layer, target, before and after")
+        self._audit(action, layer_name, target=target, before=before, after=after)
+
+    def _audit(self, action: str, layer_name: str, *, target: str = "", before: Any = None,
+               after: Any = None) -> None:
+        """Append the audit row of a write (any action of :data:`WRITE_ACTIONS` or :data:`AUDIT_ACTIONS`)."""
+        if action not in WRITE_ACTIONS and action not in AUDIT_ACTIONS:
+            raise StoreError(f"unknown audit action {action!r}")
+        layer_text, target_text = str(layer_name), str(target)
+        before_text, after_text = _audit_json(layer_name, before), _audit_json(layer_name, after)
         self._append_audit({
             "id": new_id(),
             "county_code": self.scope.county_code,
@@ -170,10 +206,10 @@ class Transaction(abc.ABC):
             "actor": self.actor,
             "scope": self.scope.prefix,
             "action": action,
-            "layer": layer_name,
-            "target": target,
-            "before": _audit_json(layer_name, before),
-            "after": _audit_json(layer_name, after),
+            "layer": layer_text,
+            "target": target_text,
+            "before": before_text,
+            "after": after_text,
         })
 
     def set_meta(self, key: str, value: str) -> None:
@@ -181,7 +217,7 @@ class Transaction(abc.ABC):
         data's time), audited like every other write."""
         before = self.get_meta(key)
         self._set_meta(self.scope.county_code, key, str(value))
-        self.audit("set_meta", "meta", target=key, before={"value": before}, after={"value": str(value)})
+        self._audit("set_meta", "meta", target=key, before={"value": before}, after={"value": str(value)})
 
     # -- reads inside the transaction -------------------------------------------------
 
@@ -208,6 +244,21 @@ class Transaction(abc.ABC):
                              f"{scope.county_code}")
         return self.store._read(self._connection, layer_name, scope, where=where, bbox=bbox,
                                 columns=columns, limit=limit, for_update=for_update)
+
+    def records(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
+                columns: Sequence[str] | None = None, limit: int | None = None,
+                scope: Scope | None = None) -> list[dict[str, Any]]:
+        """:meth:`read` as a list of dicts (geometry as shapely), without building a frame.
+
+        For the light write path (placing one report reads a handful of units); values
+        have the Python types of :func:`gridmap.store.codec.decode_record`.
+        """
+        scope = scope or self.scope
+        if scope.county_code != self.scope.county_code:
+            raise ScopeError(f"a transaction in county {self.scope.county_code} cannot read county "
+                             f"{scope.county_code}")
+        return self.store._records(self._connection, layer_name, scope, where=where, bbox=bbox,
+                                   columns=columns, limit=limit)
 
     def get_meta(self, key: str) -> str | None:
         """A county setting of this transaction's county as the transaction sees it."""
@@ -242,6 +293,10 @@ class Transaction(abc.ABC):
     @abc.abstractmethod
     def _insert_rows(self, spec: LayerSpec, rows: pd.DataFrame) -> None:
         """Insert encoded rows (columns = spec.columns + optional 'geometry' as shapely)."""
+
+    @abc.abstractmethod
+    def _insert_records(self, spec: LayerSpec, records: list[dict[str, Any]]) -> None:
+        """Insert a few rows from :func:`prepare_records` (a plain INSERT, no bulk machinery)."""
 
     @abc.abstractmethod
     def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None: ...
@@ -299,11 +354,42 @@ class Store(abc.ABC):
         """
         return self._read(None, layer_name, scope, where=where, bbox=bbox, columns=columns, limit=limit)
 
-    @abc.abstractmethod
     def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
               bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
               for_update: bool = False) -> Frame:
         """:meth:`read` on ``conn`` (a transaction's connection), or on any when None."""
+        spec, want = _wanted(layer_name, columns)
+        names, rows = self._fetch(conn, spec, scope, want, where=where, bbox=bbox, limit=limit,
+                                  for_update=for_update)
+        return self._frame(spec, want, names, rows)
+
+    @staticmethod
+    def _frame(spec: LayerSpec, want: list[str], names: list[str], rows: list[tuple[Any, ...]]) -> Frame:
+        """Fetched rows as the frame :meth:`read` returns."""
+        if not rows:
+            return empty_frame(spec, want)
+        df = pd.DataFrame.from_records(rows, columns=names)
+        geometry = shapely.from_wkb(df.pop("geom").to_numpy()) if "geom" in names else None
+        return decode_frame(spec, df, geometry)
+
+    def _records(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
+                 bbox: BBox | None = None, columns: Sequence[str] | None = None,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+        """:meth:`_read` as decoded dicts (see :meth:`Transaction.records`)."""
+        spec, want = _wanted(layer_name, columns)
+        names, rows = self._fetch(conn, spec, scope, want, where=where, bbox=bbox, limit=limit, for_update=False)
+        return [decode_record(spec, names, row) for row in rows]
+
+    @abc.abstractmethod
+    def _fetch(self, conn: Any, spec: LayerSpec, scope: Scope, want: list[str], *,
+               where: Mapping[str, Any] | None, bbox: BBox | None, limit: int | None,
+               for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The raw rows of ``want`` (checked columns) in ``scope``, in insertion order.
+
+        Returns:
+            The column names (``geom`` last, as WKB, when ``geometry`` is wanted) and the
+            rows as the driver gives them.
+        """
 
     @abc.abstractmethod
     def count(self, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None) -> int: ...
@@ -319,12 +405,31 @@ class Store(abc.ABC):
         """A county setting (``plan_version``, ``as_of``) as committed."""
         return self._get_meta(None, county_code, key)
 
-    @abc.abstractmethod
-    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None: ...
+    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+        p = self._placeholder
+        rows = self._query(conn, f"SELECT value FROM meta WHERE county_code = {p} AND key = {p}",
+                           [county_code[:6], key])
+        return rows[0][0] if rows else None
 
-    @abc.abstractmethod
     def counties(self) -> list[str]:
         """County codes that have any unit stored."""
+        return [r[0] for r in self._query(None, "SELECT DISTINCT county_code FROM units ORDER BY county_code", [])]
+
+    # -- what a backend provides for the plain SQL reads above and below ----------------
+
+    _placeholder: str  # the driver's parameter marker ("?" or "%s")
+
+    @abc.abstractmethod
+    def _query(self, conn: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Run one plain SELECT on ``conn`` (or any connection when None); all rows."""
+
+    @abc.abstractmethod
+    def _prefix_sql(self, column: str, prefix: str) -> tuple[str, list[Any]]:
+        """A condition "``column`` starts with ``prefix``" that the column's index serves."""
+
+    def _time_param(self, value: dt.datetime) -> Any:
+        """A time as a query parameter (SQLite compares ISO text; PostgreSQL takes a datetime)."""
+        return value
 
     def audit_log(self, scope: Scope, *, limit: int = 200, filters: AuditFilter | None = None) -> pd.DataFrame:
         """The newest audit rows written inside ``scope`` (newest first).
@@ -340,8 +445,32 @@ class Store(abc.ABC):
         """
         return self._read_audit(scope, int(limit), filters or AuditFilter())
 
-    @abc.abstractmethod
-    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame: ...
+    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
+        p = self._placeholder
+        clauses, params = [f"county_code = {p}"], [scope.county_code[:6]]
+        if not scope.whole_county:
+            prefix_sql, prefix_params = self._prefix_sql("scope", scope.prefix)
+            clauses.append(prefix_sql)
+            params += prefix_params
+        for column in ("actor", "action", "layer"):
+            value = getattr(filters, column)
+            if value:
+                clauses.append(f"{column} = {p}")
+                params.append(value)
+        if filters.since is not None:
+            clauses.append(f"at >= {p}")
+            params.append(self._time_param(filters.since))
+        if filters.until is not None:
+            clauses.append(f"at < {p}")
+            params.append(self._time_param(filters.until))
+        rows = self._query(None, f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
+                                 f"ORDER BY seq DESC LIMIT {p}", [*params, limit])
+        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
+        df["at"] = pd.to_datetime(df["at"], format="ISO8601")  # stored text may lack the fraction
+        for column in ("before", "after"):  # jsonb comes back decoded; keep the text form of SQLite
+            df[column] = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                          for v in df[column]]
+        return df
 
     def account(self, username: str) -> dict[str, Any] | None:
         """The ``users`` row named ``username`` in any county, or None.
@@ -356,13 +485,14 @@ class Store(abc.ABC):
             raise StoreError(f"user name {username!r} exists in {len(rows)} counties; sign-in needs it unique")
         return rows[0] if rows else None
 
-    @abc.abstractmethod
     def _account_counties(self, username: str) -> list[str]:
         """The counties that have a ``users`` row named ``username``."""
+        return [r[0] for r in self._query(
+            None, f"SELECT DISTINCT county_code FROM users WHERE id = {self._placeholder}", [username])]
 
-    @abc.abstractmethod
     def has_accounts(self) -> bool:
         """Whether any user account exists (the sign-in page explains how to create one)."""
+        return bool(self._query(None, "SELECT 1 FROM users LIMIT 1", []))
 
     # -- convenience: single-statement writes --------------------------------------
 
@@ -389,11 +519,51 @@ class Store(abc.ABC):
 # --------------------------------------------------------------------------- helpers
 
 
+PREDICATES: tuple[str, ...] = ("intersects", "within", "contains")
+
+
+def check_filter(spec: LayerSpec, where: Mapping[str, Any] | None, bbox: BBox | None) -> None:
+    """Refuse a filter on a column the layer does not have, or an area filter without geometry."""
+    for name in where or {}:
+        if name not in spec.columns:
+            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
+    if bbox is not None and spec.geom is None:
+        raise StoreError(f"{spec.name} has no geometry to filter by area")
+
+
+def check_spatial_query(layer_name: str, geom: Any, predicate: str) -> LayerSpec:
+    """The layer of an :meth:`Store.intersecting` query, once predicate, layer and geometry are checked."""
+    if predicate not in PREDICATES:
+        raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(PREDICATES)}")
+    spec = layer(layer_name)
+    if spec.geom is None:
+        raise StoreError(f"{spec.name} has no geometry to test against")
+    if not isinstance(geom, shapely.Geometry) or geom.is_empty:
+        raise StoreError("the query geometry is empty or not a geometry")
+    return spec
+
+
+def _wanted(layer_name: str, columns: Sequence[str] | None) -> tuple[LayerSpec, list[str]]:
+    """The layer and the columns a read asks for (default all), refused if unknown."""
+    spec = layer(layer_name)
+    want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
+    unknown = [c for c in want if c not in spec.columns and c != "geometry"]
+    if unknown:
+        raise StoreError(f"{spec.name}: unknown column(s) {', '.join(map(str, unknown))}")
+    if "geometry" in want and spec.geom is None:
+        raise StoreError(f"{spec.name} has no geometry")
+    return spec, want
+
+
 def _audit_json(layer_name: str, value: Any) -> str | None:
     """``value`` as audit JSON, with secret columns (password hashes) masked."""
     if value is None:
         return None
-    return json.dumps(_mask_secrets(value, SECRET_COLUMNS.get(layer_name, ())), ensure_ascii=False, default=str)
+    try:
+        return json.dumps(_mask_secrets(jsonable(value), SECRET_COLUMNS.get(layer_name, ())), ensure_ascii=False,
+                          default=str)
+    except (RecursionError, ValueError) as exc:
+        raise StoreError(f"audit payload cannot be written as JSON: {exc}") from None
 
 
 def _mask_secrets(value: Any, secret: tuple[str, ...]) -> Any:
@@ -406,284 +576,31 @@ def _mask_secrets(value: Any, secret: tuple[str, ...]) -> Any:
     return value
 
 
-def audit_scope_matches(row_scope: str | None, scope: Scope) -> bool:
-    """Whether an audit row written in ``row_scope`` is visible to ``scope``."""
-    if row_scope is None:
-        return scope.whole_county
-    return str(row_scope).startswith(scope.prefix)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:16]
-
-
-def now() -> dt.datetime:
-    """Beijing time, without zone: the product stores local time (UTC+8, no DST)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)
-
-
-def scope_column(spec: LayerSpec) -> str | None:
-    """The column whose code prefix decides whether a row is inside a scope."""
-    if spec.name == "units":
-        return "code"
-    if spec.name == "users":
-        return "unit_code"
-    if spec.assigned:
-        return "micro_code"
-    if "micro_code" in spec.columns:
-        return "micro_code"
-    return None
-
-
-def check_row_scope(spec: LayerSpec, row: Mapping[str, Any], scope: Scope) -> None:
-    if str(row.get("county_code", ""))[:6] != scope.county_code[:6]:
-        raise ScopeError(f"{spec.name}: row {row.get('id')!r} belongs to county "
-                         f"{row.get('county_code')!r}, outside {scope.county_code}")
-    col = scope_column(spec)
-    if scope.whole_county:
-        return
-    if col is None:
-        raise ScopeError(f"{spec.name}: a county-wide table; only a whole-county jurisdiction may write it")
-    value = row.get(col)
-    if not isinstance(value, str) or not value.startswith(scope.prefix):
-        raise ScopeError(f"{spec.name}: row {row.get('id')!r} ({col}={value!r}) is outside "
-                         f"your jurisdiction {scope.unit_code}")
-
-
-def check_values(spec: LayerSpec, name: str, col: pd.Series, ids: Sequence[str]) -> None:
-    """Refuse a missing required value or a value outside the field's choices."""
-    f = spec.field(name)
-    if f is None:
-        return
-    missing = col.isna().to_numpy()
-    if f.required and missing.any():
-        raise StoreError(f"{spec.name}: row {ids[int(np.flatnonzero(missing)[0])]!r} has no {f.name!r}")
-    if f.choices is not None:
-        wrong = ~missing & ~col.astype(str).isin(f.choices).to_numpy()
-        if wrong.any():
-            i = int(np.flatnonzero(wrong)[0])
-            raise StoreError(f"{spec.name}: row {ids[i]!r} has {f.name}={col.iloc[i]!r}; "
-                             f"expected one of {', '.join(f.choices)}")
-
-
-def prepare_rows(spec: LayerSpec, frame: Frame, scope: Scope) -> pd.DataFrame:
-    """Validate and encode a frame for insertion; raises StoreError naming the problem."""
-    df = pd.DataFrame(frame).copy()
-    if "county_code" not in df.columns:
-        df["county_code"] = scope.county_code[:6]
-    df["county_code"] = df["county_code"].astype(str).str[:6]
-    if "id" not in df.columns:
-        df["id"] = [new_id() for _ in range(len(df))]
-    else:
-        missing = df["id"].isna()
-        if missing.any():
-            df.loc[missing, "id"] = [new_id() for _ in range(int(missing.sum()))]
-        df["id"] = df["id"].astype(str)
-    if df["id"].duplicated().any():
-        dup = df.loc[df["id"].duplicated(), "id"].iloc[0]
-        raise StoreError(f"{spec.name}: id {dup!r} appears twice")
-    if spec.assigned:
-        absent = [c for c in ASSIGN_COLUMNS if c not in df.columns]
-        if absent:
-            raise StoreError(f"{spec.name}: rows are not assigned to units (missing {', '.join(absent)}); "
-                             "run gridmap.spatial.assign first")
-    for f in spec.fields:
-        if f.name not in df.columns:
-            if f.required:
-                raise StoreError(f"{spec.name}: required column {f.name!r} is missing")
-            df[f.name] = None
-        elif f.required and df[f.name].isna().any():
-            bad = df.loc[df[f.name].isna(), "id"].iloc[0]
-            raise StoreError(f"{spec.name}: row {bad!r} has no {f.name!r}")
-        if f.choices is not None:
-            present = df[f.name].dropna()
-            wrong = present[~present.astype(str).isin(f.choices)]
-            if len(wrong):
-                raise StoreError(f"{spec.name}: row {df.loc[wrong.index[0], 'id']!r} has {f.name}="
-                                 f"{wrong.iloc[0]!r}; expected one of {', '.join(f.choices)}")
-    if spec.geom is not None:
-        if "geometry" not in df.columns:
-            raise StoreError(f"{spec.name}: rows have no geometry")
-        geoms = np.asarray(df["geometry"].values, dtype=object)
-        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and not frame.crs.equals(CRS):
-            raise StoreError(f"{spec.name}: geometry is in {frame.crs.to_string()}, the store takes {CRS}")
-        df["geometry"] = coerce_geoms(spec, geoms, df["id"].to_numpy())
-    wrong_county = df["county_code"].astype(str).str[:6] != scope.county_code[:6]
-    if wrong_county.any():
-        raise ScopeError(f"{spec.name}: row {df.loc[wrong_county, 'id'].iloc[0]!r} belongs to another county")
-    col = scope_column(spec)
-    if col is not None and not scope.whole_county:
-        inside = df[col].astype("string").str.startswith(scope.prefix).fillna(False)
-        if not inside.all():
-            raise ScopeError(f"{spec.name}: row {df.loc[~inside, 'id'].iloc[0]!r} is outside your "
-                             f"jurisdiction {scope.unit_code}")
-    keep = spec.columns + (["geometry"] if spec.geom else [])
-    df = df[keep]
-    for f in spec.fields:
-        df[f.name] = encode_column(f.type, df[f.name])
-    if spec.assigned:
-        df["outside"] = df["outside"].fillna(False).astype(bool)
-    return df.reset_index(drop=True)
-
-
-def coerce_geoms(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    if len(geoms) == 0:
-        return geoms
-    is_geom = np.array([isinstance(g, shapely.Geometry) for g in geoms])
-    if not is_geom.all():
-        raise StoreError(f"{spec.name}: row {ids[~is_geom][0]!r} has no geometry")
-    types = shapely.get_type_id(geoms)
-    if spec.geom == "Point":
-        ok = types == 0
-        want = "Point"
-    else:
-        polys = types == 3
-        if polys.any():
-            geoms = geoms.copy()
-            geoms[polys] = np.array([shapely.MultiPolygon([g]) for g in geoms[polys]], dtype=object)
-        ok = shapely.get_type_id(geoms) == 6
-        want = "Polygon/MultiPolygon"
-    if not ok.all():
-        i = int(np.flatnonzero(~ok)[0])
-        raise StoreError(f"{spec.name}: row {ids[i]!r} has a {shapely.get_type_id(geoms[i])} geometry "
-                         f"({geoms[i].geom_type}); expected {want}")
-    empty = shapely.is_empty(geoms)
-    if empty.any():
-        raise StoreError(f"{spec.name}: row {ids[np.flatnonzero(empty)[0]]!r} has an empty geometry")
-    coords = shapely.get_coordinates(geoms)
-    if not np.isfinite(coords).all():
-        raise StoreError(f"{spec.name}: a geometry has NaN or infinite coordinates")
-    if len(coords) and (np.abs(coords[:, 0]).max() > 180 or np.abs(coords[:, 1]).max() > 90):
-        raise StoreError(f"{spec.name}: coordinates outside longitude/latitude range; the store takes {CRS}")
-    return geoms
-
-
-def _json_text(v: Any) -> str | None:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    if isinstance(v, str):  # text is taken as JSON already encoded: it must parse
-        try:
-            json.loads(v)
-        except ValueError:
-            raise ValueError(f"{v[:40]!r} is not valid JSON text") from None
-        return v
-    return json.dumps(jsonable(v), ensure_ascii=False)
-
-
-def _to_int(v: Any) -> int:
-    if isinstance(v, float | np.floating) and not float(v).is_integer():
-        raise ValueError(f"{v!r} is not a whole number")
-    return int(v)
-
-
-def _to_bool(v: Any) -> bool:
-    if isinstance(v, bool | np.bool_) or (isinstance(v, int | float | np.number) and v in (0, 1)):
-        return bool(v)
-    raise ValueError(f"{v!r} is not true/false")
-
-
-_CONVERTERS: dict[str, Any] = {"int": _to_int, "float": float, "bool": _to_bool}
-
-
-def _to_timestamps(col: pd.Series) -> pd.Series:
-    """Naive Beijing-time timestamps, whole seconds, NaT for missing (vectorised)."""
-    try:
-        ts = pd.to_datetime(col.astype(object).where(col.notna(), None))
-    except (ValueError, TypeError) as exc:
-        raise StoreError(f"column {col.name!r}: not a date/time ({exc})") from None
-    if ts.dt.tz is not None:
-        ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
-    return ts.dt.floor("s")
-
-
-def encode_column(ftype: str, col: pd.Series) -> pd.Series:
-    """To Python values a DB-API driver accepts (None for missing), as an object Series.
-
-    Built from arrays/lists, not with ``Series.map``: ``map`` re-infers the dtype,
-    which turned ints with a missing value into floats and NaN, and datetimes into
-    Timestamp/NaT (SQLite then stored the text 'NaT'). Times keep whole seconds in
-    both backends.
-    """
-    if ftype in ("datetime", "date"):
-        ts = _to_timestamps(col)
-        values = ts.to_numpy().astype("datetime64[us]").astype(object) if ftype == "datetime" \
-            else ts.dt.date.to_numpy(dtype=object)
-        out = np.where(ts.isna().to_numpy(), None, np.asarray(values, dtype=object))
-        return pd.Series(out, index=col.index, dtype=object)
-    try:
-        if ftype == "json":
-            out = [_json_text(v) for v in col.astype(object)]
-        else:
-            convert = _CONVERTERS.get(ftype, str)
-            out = [None if v is None else convert(v) for v in col.astype(object).where(col.notna(), None)]
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"column {col.name!r}: {exc}") from None
-    return pd.Series(out, index=col.index, dtype=object)
-
-
-def encode_values(spec: LayerSpec, values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        f = spec.field(name)
-        if name == "geometry":
-            if spec.geom is None:
-                raise StoreError(f"{spec.name} has no geometry")
-            out[name] = coerce_geoms(spec, np.array([value], dtype=object), np.array(["(update)"]))[0]
-        elif f is None:
-            out[name] = value
-        else:
-            out[name] = encode_column(f.type, pd.Series([value], dtype=object, name=name)).iloc[0]
-    return out
-
-
-def decode_frame(spec: LayerSpec, df: pd.DataFrame, geometry: np.ndarray | None) -> Frame:
-    """Give both backends' results the same pandas types."""
-    for f in spec.fields:
-        if f.name not in df.columns:
-            continue
-        col = df[f.name]
-        if f.type == "int":
-            df[f.name] = pd.array(pd.to_numeric(col), dtype="Int64")
-        elif f.type == "float":
-            df[f.name] = pd.to_numeric(col).astype(float)
-        elif f.type == "bool":
-            df[f.name] = col.map(lambda v: None if v is None or v is pd.NA else bool(v)).astype("boolean")
-        elif f.type == "datetime":
-            df[f.name] = pd.to_datetime(col).astype("datetime64[ns]")
-        elif f.type == "date":
-            df[f.name] = pd.to_datetime(col).dt.date.where(col.notna(), None)
-        elif f.type == "json":
-            df[f.name] = col.map(lambda v: json.loads(v) if isinstance(v, str) else v)
-        else:
-            df[f.name] = col.astype(object)
-    if "outside" in df.columns:
-        df["outside"] = df["outside"].astype(bool)
-    if geometry is None:
-        return df
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, index=df.index, crs=CRS), crs=CRS)
-
-
-def empty_frame(spec: LayerSpec, columns: Sequence[str] | None = None) -> Frame:
-    cols = list(columns) if columns else spec.columns
-    df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    geometry = np.array([], dtype=object) if spec.geom else None
-    return decode_frame(spec, df, geometry)
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as plain JSON types: numpy scalars, times, geometry (WKT), NA -> None."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [jsonable(v) for v in value]
-    if isinstance(value, shapely.Geometry):
-        return shapely.to_wkt(value, rounding_precision=7)
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    return value
+# The codec's names that library code and tests import from here (gridmap.store.codec is their home).
+__all__ = [
+    "AUDIT_ACTIONS",
+    "AUDIT_COLUMNS",
+    "AUDIT_PAYLOAD_LIMIT",
+    "CRS",
+    "FEW_ROWS",
+    "PREDICATES",
+    "SCHEMA_VERSION",
+    "SECRET_COLUMNS",
+    "WRITE_ACTIONS",
+    "AuditFilter",
+    "BBox",
+    "Frame",
+    "NotFound",
+    "SchemaTooNew",
+    "ScopeError",
+    "Store",
+    "StoreError",
+    "Transaction",
+    "empty_frame",
+    "jsonable",
+    "new_id",
+    "now",
+    "prepare_records",
+    "prepare_rows",
+    "scope_column",
+]

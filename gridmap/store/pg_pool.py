@@ -18,7 +18,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
-from gridmap.store.base import StoreError
+from gridmap.store.errors import StoreError
 
 # A pooled connection idle for longer than this is pinged before it is reused.
 _PING_AFTER_S = 30.0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import psycopg
 
 from gridmap.domain import LAYERS
-from gridmap.store.base import StoreError
+from gridmap.store.errors import StoreError
 
 SRID = 4326
 _PG_TYPES: dict[str, str] = {
@@ -35,9 +35,9 @@ MIGRATION_LOCK = 0x67726964  # "grid"
 
 def schema_version(conn: psycopg.Connection) -> int:
     """The newest applied migration, 0 for an empty database."""
-    if conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+    if (conn.execute("SELECT to_regclass('schema_migrations')").fetchone() or (None,))[0] is None:
         return 0
-    return int(conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0])
+    return int((conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone() or (0,))[0])
 
 
 def require_postgis(conn: psycopg.Connection) -> None:

@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,22 +41,22 @@ from gridmap.domain import LAYERS, LayerSpec, Scope, layer
 from gridmap.store.base import (
     AUDIT_COLUMNS,
     SCHEMA_VERSION,
-    AuditFilter,
+    Store,
+    Transaction,
+    check_filter,
+    check_spatial_query,
+)
+from gridmap.store.codec import (
     BBox,
     Frame,
-    SchemaTooNew,
-    ScopeError,
-    Store,
-    StoreError,
-    Transaction,
     coerce_geoms,
-    decode_frame,
-    empty_frame,
+    column_type,
     encode_column,
     encode_values,
     now,
     scope_column,
 )
+from gridmap.store.errors import SchemaTooNew, ScopeError, StoreError
 from gridmap.store.pg_pool import _conninfo, _db_errors, _first_line, _mask, _Pool
 from gridmap.store.pg_schema import (
     _PG_TYPES,
@@ -80,14 +79,6 @@ _ANALYZE_AFTER = 10_000
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _column_type(spec: LayerSpec, name: str) -> str:
-    """The domain field type of any stored column, including id and assignment columns."""
-    f = spec.field(name)
-    if f is not None:
-        return f.type
-    return "bool" if name == "outside" else "text"
 
 
 def _finish(ftype: str, values: pd.Series) -> list[Any]:
@@ -121,7 +112,7 @@ def _param(spec: LayerSpec, name: str, value: Any) -> Any:
     """One value for a query parameter on column ``name``."""
     if spec.field(name) is not None:
         value = encode_values(spec, {name: value})[name]
-    return _finish(_column_type(spec, name), pd.Series([value], dtype=object))[0]
+    return _finish(column_type(spec, name), pd.Series([value], dtype=object))[0]
 
 
 def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -> list[Any]:
@@ -137,7 +128,7 @@ def _copy_column(spec: LayerSpec, name: str, col: pd.Series, *, encoded: bool) -
     f = spec.field(name)
     if f is not None and not encoded:
         col = encode_column(f.type, col)
-    values = _finish(_column_type(spec, name), col)
+    values = _finish(column_type(spec, name), col)
     if name == "county_code":
         return [None if v is None else v[:6] for v in values]
     return values
@@ -149,7 +140,7 @@ def _ewkb_hex(spec: LayerSpec, geoms: np.ndarray, ids: np.ndarray) -> list[str]:
     return list(shapely.to_wkb(shapely.set_srid(geoms, SRID), hex=True, include_srid=True))
 
 
-def _copy_rows(cur: psycopg.Cursor, statement: sql.Composable, columns: list[list[Any]]) -> None:
+def _copy_rows(cur: psycopg.Cursor, statement: sql.Composed, columns: list[list[Any]]) -> None:
     """Stream rows (given column-wise) through COPY.
 
     A writer thread sends while this thread formats, so the server's index work
@@ -187,18 +178,17 @@ def _scope_filter(spec: LayerSpec, scope: Scope, alias: str = "t") -> tuple[list
 
 
 def _where_filter(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[list[sql.Composable], list[Any]]:
+    check_filter(spec, where, None)
     parts: list[sql.Composable] = []
     params: list[Any] = []
     for name, value in where.items():
-        if name not in spec.columns:
-            raise StoreError(f"{spec.name}: unknown column {name!r} in filter")
         col = sql.SQL("t.{}").format(sql.Identifier(name))
         if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series | pd.Index):
             values = [_param(spec, name, v) for v in value]
             if not values:
                 parts.append(sql.SQL("FALSE"))
                 continue
-            cast = sql.SQL(_PG_TYPES[_column_type(spec, name)])
+            cast = sql.SQL(_PG_TYPES[column_type(spec, name)])
             parts.append(sql.SQL("{} = ANY(%s::{}[])").format(col, cast))
             params.append(values)
         elif value is None:
@@ -207,14 +197,6 @@ def _where_filter(spec: LayerSpec, where: Mapping[str, Any]) -> tuple[list[sql.C
             parts.append(sql.SQL("{} = %s").format(col))
             params.append(_param(spec, name, value))
     return parts, params
-
-
-def _check_columns(spec: LayerSpec, want: Sequence[str]) -> None:
-    unknown = [c for c in want if c not in spec.columns and c != "geometry"]
-    if unknown:
-        raise StoreError(f"{spec.name}: unknown column(s) {', '.join(map(str, unknown))}")
-    if "geometry" in want and spec.geom is None:
-        raise StoreError(f"{spec.name} has no geometry")
 
 
 # --------------------------------------------------------------------------- transaction
@@ -236,6 +218,22 @@ class PostgisTransaction(Transaction):
             _copy_rows(cur, statement, data)
             if len(rows) >= _ANALYZE_AFTER:
                 cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(spec.name)))
+
+    def _insert_records(self, spec: LayerSpec, records: list[dict[str, Any]]) -> None:
+        names = list(spec.columns)
+        targets = [sql.Identifier(n) for n in names]
+        casts: list[sql.Composable] = [sql.SQL("%s::{}").format(sql.SQL(_PG_TYPES[column_type(spec, n)])) for n in names]
+        if spec.geom:
+            targets.append(sql.Identifier("geom"))
+            casts.append(_geom_param())
+        statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            sql.Identifier(spec.name), sql.SQL(", ").join(targets), sql.SQL(", ").join(casts))
+        rows = [[r[n] for n in names] + ([shapely.to_wkb(r["geometry"])] if spec.geom else []) for r in records]
+        with _db_errors(spec.name), self._connection.transaction(), self._connection.cursor() as cur:
+            if len(rows) == 1:
+                cur.execute(statement, rows[0])
+            else:
+                cur.executemany(statement, rows)
 
     def _update_row(self, spec: LayerSpec, row_id: str, values: dict[str, Any]) -> None:
         sets: list[sql.Composable] = []
@@ -301,7 +299,7 @@ class PostgisTransaction(Transaction):
                 sql.Identifier(spec.name), staging, col),
             [self.scope.county_code[:6], _like_prefix(self.scope.prefix)],
         )
-        outside = cur.fetchone()[0]
+        outside = (cur.fetchone() or (0,))[0]
         if outside:
             raise ScopeError(f"{spec.name}: {outside} rows would be outside your jurisdiction "
                              f"{self.scope.unit_code}")
@@ -440,7 +438,7 @@ class PostgisStore(Store):
         r = sql.Identifier(role)
         writable = sql.SQL(", ").join(sql.Identifier(n) for n in [*LAYERS, "meta"])
         with self._pool.connection() as conn, conn.transaction():
-            schema = conn.execute("SELECT current_schema()").fetchone()[0]
+            schema = (conn.execute("SELECT current_schema()").fetchone() or ("public",))[0]
             conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), r))
             conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(writable, r))
             conn.execute(sql.SQL("GRANT SELECT, INSERT ON audit_log TO {}").format(r))
@@ -449,12 +447,9 @@ class PostgisStore(Store):
 
     # -- reads ----------------------------------------------------------------------
 
-    def _read(self, conn: Any, layer_name: str, scope: Scope, *, where: Mapping[str, Any] | None = None,
-              bbox: BBox | None = None, columns: Sequence[str] | None = None, limit: int | None = None,
-              for_update: bool = False) -> Frame:
-        spec = layer(layer_name)
-        want = list(columns) if columns else [*spec.columns, *(["geometry"] if spec.geom else [])]
-        _check_columns(spec, want)
+    def _fetch(self, conn: Any, spec: LayerSpec, scope: Scope, want: list[str], *,
+               where: Mapping[str, Any] | None, bbox: BBox | None, limit: int | None,
+               for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
         parts, params = self._filter(spec, scope, where, bbox)
         return self._select(spec, want, parts, params, limit, conn, for_update=for_update)
 
@@ -464,12 +459,14 @@ class PostgisStore(Store):
         statement = sql.SQL("SELECT count(*) FROM {} AS t WHERE {}").format(
             sql.Identifier(spec.name), sql.SQL(" AND ").join(parts))
         with self._connection() as conn:
-            return int(conn.execute(statement, params).fetchone()[0])
+            return int((conn.execute(statement, params).fetchone() or (0,))[0])
 
     def intersecting(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                      predicate: str = "intersects") -> Frame:
         spec, parts, params = self._spatial_filter(layer_name, scope, geom, predicate)
-        return self._select(spec, [*spec.columns, "geometry"], parts, params, None, None, for_update=False)
+        want = [*spec.columns, "geometry"]
+        names, rows = self._select(spec, want, parts, params, None, None, for_update=False)
+        return self._frame(spec, want, names, rows)
 
     def explain(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                 predicate: str = "intersects") -> str:
@@ -484,52 +481,16 @@ class PostgisStore(Store):
         with self._connection() as conn:
             return "\n".join(r[0] for r in conn.execute(statement, params).fetchall())
 
-    def _get_meta(self, conn: Any, county_code: str, key: str) -> str | None:
+    # -- plain SQL for the shared reads (Store._read_audit, account, meta) ------------------
+
+    _placeholder = "%s"
+
+    def _query(self, conn: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._connection(conn) as c:
-            row = c.execute("SELECT value FROM meta WHERE county_code = %s AND key = %s",
-                            [county_code[:6], key]).fetchone()
-        return row[0] if row else None
+            return c.execute(statement.encode(), list(params)).fetchall()
 
-    def counties(self) -> list[str]:
-        with self._connection() as conn:
-            rows = conn.execute("SELECT DISTINCT county_code FROM units ORDER BY county_code").fetchall()
-        return [r[0] for r in rows]
-
-    def _read_audit(self, scope: Scope, limit: int, filters: AuditFilter) -> pd.DataFrame:
-        clauses, params = ["county_code = %s"], [scope.county_code[:6]]
-        if not scope.whole_county:
-            clauses.append("scope LIKE %s")
-            params.append(_like_prefix(scope.prefix))
-        for column in ("actor", "action", "layer"):
-            value = getattr(filters, column)
-            if value:
-                clauses.append(f"{column} = %s")
-                params.append(value)
-        if filters.since is not None:
-            clauses.append("at >= %s")
-            params.append(filters.since)
-        if filters.until is not None:
-            clauses.append("at < %s")
-            params.append(filters.until)
-        query = (f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE {' AND '.join(clauses)} "
-                 "ORDER BY seq DESC LIMIT %s")
-        with self._connection() as conn:
-            rows = conn.execute(query, [*params, limit]).fetchall()  # type: ignore[arg-type]
-        df = pd.DataFrame.from_records(rows, columns=list(AUDIT_COLUMNS))
-        df["at"] = pd.to_datetime(df["at"])
-        for column in ("before", "after"):  # jsonb comes back decoded; keep the text form of SQLite
-            df[column] = [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                          for v in df[column]]
-        return df
-
-    def has_accounts(self) -> bool:
-        with self._connection() as conn:
-            return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
-
-    def _account_counties(self, username: str) -> list[str]:
-        with self._connection() as conn:
-            return [r[0] for r in conn.execute(
-                "SELECT DISTINCT county_code FROM users WHERE id = %s", [username]).fetchall()]
+    def _prefix_sql(self, column: str, prefix: str) -> tuple[str, list[Any]]:
+        return f"{column} LIKE %s", [_like_prefix(prefix)]
 
     # -- query building -------------------------------------------------------------
 
@@ -540,8 +501,7 @@ class PostgisStore(Store):
             wparts, wparams = _where_filter(spec, where)
             parts, params = parts + wparts, params + wparams
         if bbox is not None:
-            if spec.geom is None:
-                raise StoreError(f"{spec.name} has no geometry to filter by area")
+            check_filter(spec, None, bbox)
             minx, miny, maxx, maxy = (float(v) for v in bbox)
             # && compares float4-rounded boxes (so does the GiST index): it finds the
             # candidates; the exact double-precision extent test then decides.
@@ -553,41 +513,27 @@ class PostgisStore(Store):
 
     def _spatial_filter(self, layer_name: str, scope: Scope, geom: shapely.Geometry,
                         predicate: str) -> tuple[LayerSpec, list[sql.Composable], list[Any]]:
-        if predicate not in _PREDICATES:
-            raise StoreError(f"unknown spatial predicate {predicate!r}; use one of {', '.join(_PREDICATES)}")
-        spec = layer(layer_name)
-        if spec.geom is None:
-            raise StoreError(f"{spec.name} has no geometry to test against")
-        if not isinstance(geom, shapely.Geometry) or geom.is_empty:
-            raise StoreError("the query geometry is empty or not a geometry")
+        spec = check_spatial_query(layer_name, geom, predicate)
         parts, params = _scope_filter(spec, scope)
         parts.append(sql.SQL("{}(t.geom, {})").format(sql.SQL(_PREDICATES[predicate]), _geom_param()))
         params.append(shapely.to_wkb(geom))
         return spec, parts, params
 
     def _select(self, spec: LayerSpec, want: list[str], parts: list[sql.Composable], params: list[Any],
-                limit: int | None, conn: psycopg.Connection | None, *, for_update: bool) -> Frame:
-        attrs = [c for c in want if c != "geometry"]
-        with_geom = spec.geom is not None and "geometry" in want
-        select = [sql.SQL("t.{}").format(sql.Identifier(c)) for c in attrs]
-        if with_geom:
-            select.append(sql.SQL("ST_AsBinary(t.geom)"))
+                limit: int | None, conn: psycopg.Connection | None, *,
+                for_update: bool) -> tuple[list[str], list[tuple[Any, ...]]]:
+        names = [c for c in want if c != "geometry"] + (["geom"] if "geometry" in want else [])
+        select = [sql.SQL("ST_AsBinary(t.geom)") if c == "geom" else sql.SQL("t.{}").format(sql.Identifier(c))
+                  for c in names]
         statement = sql.SQL("SELECT {} FROM {} AS t WHERE {} ORDER BY t.seq").format(
-            sql.SQL(", ").join(select or [sql.SQL("t.id")]), sql.Identifier(spec.name),
-            sql.SQL(" AND ").join(parts))
+            sql.SQL(", ").join(select), sql.Identifier(spec.name), sql.SQL(" AND ").join(parts))
         if limit is not None:
             statement = sql.SQL("{} LIMIT {}").format(statement, sql.Literal(int(limit)))
         if for_update:
             statement = sql.SQL("{} FOR UPDATE OF t").format(statement)
         with self._connection(conn) as c, c.cursor() as cur:
             cur.execute(statement, params)
-            rows = cur.fetchall()
-        if not rows:
-            return empty_frame(spec, want)
-        names = [*attrs, *(["geom"] if with_geom else [])] if select else ["id"]
-        df = pd.DataFrame.from_records(rows, columns=names)
-        geometry = shapely.from_wkb(df.pop("geom").to_numpy()) if with_geom else None
-        return decode_frame(spec, df, geometry)
+            return names, cur.fetchall()
 
 
 __all__ = ["PostgisStore", "PostgisTransaction"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 
 from gridmap.domain import LAYERS
-from gridmap.store.base import StoreError
+from gridmap.store.errors import StoreError
 
 # Version 1: one table per layer, meta, and the append-only audit log.
 _V1: tuple[str, ...] = (

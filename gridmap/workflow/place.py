@@ -14,6 +14,8 @@ fetched by code, so the chain never depends on boundaries nesting to the last me
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -57,6 +59,19 @@ def place(tx: Transaction, frame: Frame) -> Frame:
         raise StoreError(f"{exc}") from None
 
 
+def place_records(tx: Transaction, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`place` for a few rows given as dicts (one report): the same codes, no frame.
+
+    Each dict gets ``town_code``, ``village_code``, ``grid_code``, ``micro_code`` and
+    ``outside`` from its ``geometry`` (a new dict; the input is left alone).
+    """
+    if not records:
+        return []
+    geoms = np.array([r.get("geometry") for r in records], dtype=object)
+    _check_points(geoms, list(range(len(records))))
+    return [{**r, **codes} for r, codes in zip(records, _codes_of(tx, geoms), strict=True)]
+
+
 def _place_few(tx: Transaction, frame: Frame) -> Frame:
     """:func:`place` for a handful of points, with the rule of :func:`gridmap.spatial.assign.assign`
     (the closed micro-grid; on a shared edge the smallest code), without building frames."""
@@ -64,19 +79,32 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
     if crs is not None and not crs.equals(STORE_CRS):
         raise StoreError(f"points are in {crs.to_string()}, the store takes {STORE_CRS}")
     geoms = np.asarray(frame["geometry"].values, dtype=object)
+    _check_points(geoms, list(frame.index))
+    found = _codes_of(tx, geoms)
+    out = frame.copy()
+    for column in ASSIGN_COLUMNS[:-1]:
+        out[column] = np.array([f[column] for f in found], dtype=object)
+    out["outside"] = np.array([f["outside"] for f in found], dtype=bool)
+    return out
+
+
+def _check_points(geoms: np.ndarray, labels: list[Any]) -> None:
     for i, g in enumerate(geoms):
         if not isinstance(g, shapely.Point) or g.is_empty or not np.isfinite(shapely.get_coordinates(g)).all():
             what = "no geometry" if g is None else f"a {getattr(g, 'geom_type', type(g).__name__)}"
-            raise StoreError(f"row {frame.index[i]!r} has {what}; expected a Point with finite coordinates")
-    units = _units_around(tx, geoms)
-    all_codes = units["code"].to_numpy(dtype=object)
-    levels = units["level"].to_numpy(dtype=object)
-    is_micro = levels == "micro"
-    codes = all_codes[is_micro].astype(str)
-    shapes = np.asarray(units.geometry.values, dtype=object)[is_micro]
-    chain = {str(c): (str(lv), p if isinstance(p, str) else None)
-             for c, lv, p in zip(all_codes, levels, units["parent_code"].to_numpy(dtype=object), strict=True)}
-    found: dict[str, list[object]] = {c: [] for c in ASSIGN_COLUMNS}
+            raise StoreError(f"row {labels[i]!r} has {what}; expected a Point with finite coordinates")
+
+
+def _codes_of(tx: Transaction, geoms: np.ndarray) -> list[dict[str, object]]:
+    """The assignment columns of each point (the closed micro-grid; on a shared edge the
+    smallest code; ancestors from the parent chain)."""
+    units = _unit_records_around(tx, geoms)
+    micro = sorted((u for u in units if u["level"] == "micro"), key=lambda u: str(u["code"]))
+    codes = np.array([str(u["code"]) for u in micro], dtype=object)
+    shapes = np.array([u["geometry"] for u in micro], dtype=object)
+    chain = {str(u["code"]): (str(u["level"]), u["parent_code"] if isinstance(u["parent_code"], str) else None)
+             for u in units}
+    found: list[dict[str, object]] = []
     for g in geoms:
         hits = sorted(codes[shapely.intersects(shapes, g)]) if len(codes) else []
         row: dict[str, object] = dict.fromkeys(ASSIGN_COLUMNS[:-1])
@@ -94,28 +122,51 @@ def _place_few(tx: Transaction, frame: Frame) -> Frame:
                 if level in _ANCESTOR_COLUMN:
                     row[_ANCESTOR_COLUMN[level]] = parent
                 parent = up
-        for column in ASSIGN_COLUMNS:
-            found[column].append(row[column])
-    out = frame.copy()
-    for column in ASSIGN_COLUMNS[:-1]:
-        out[column] = np.array(found[column], dtype=object)
-    out["outside"] = np.array(found["outside"], dtype=bool)
-    return out
+        found.append(row)
+    return found
+
+
+def _unit_records_around(tx: Transaction, geoms: np.ndarray) -> list[dict[str, object]]:
+    """:func:`_units_around` as records (no frames): the light path of one report."""
+    box = _box(geoms)
+    if box is None:
+        return []
+    county = Scope.county(tx.scope.county_code)
+    plan = tx.current_plan()
+    columns = list(UNIT_COLUMNS)
+    units = tx.records("units", scope=county, bbox=box, where={"plan_version": plan}, columns=columns)
+    for _ in range(_MAX_PARENT_HOPS):
+        known = {str(u["code"]) for u in units}
+        parents = {str(u["parent_code"]) for u in units if isinstance(u["parent_code"], str)} - known
+        if not parents:
+            break
+        more = tx.records("units", scope=county, where={"code": sorted(parents), "plan_version": plan},
+                          columns=columns)
+        if not more:
+            break
+        units += more
+    return units
+
+
+def _box(geoms: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The bounding box of the usable points among ``geoms``, None if there is none."""
+    usable = np.array([isinstance(g, shapely.Point) and not g.is_empty for g in geoms], dtype=bool)
+    if not usable.any():
+        return None
+    bounds = shapely.bounds(geoms[usable])
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    if not len(bounds):
+        return None
+    return (float(bounds[:, 0].min()), float(bounds[:, 1].min()), float(bounds[:, 2].max()),
+            float(bounds[:, 3].max()))
 
 
 def _units_around(tx: Transaction, points: gpd.GeoDataFrame | np.ndarray) -> gpd.GeoDataFrame:
     """The current plan's units whose box holds a point, plus any missing ancestors."""
     geoms = points.geometry.to_numpy() if isinstance(points, gpd.GeoDataFrame) else points
-    usable = np.array([isinstance(g, shapely.Point) and not g.is_empty for g in geoms], dtype=bool)
-    if not usable.any():
+    box = _box(np.asarray(geoms, dtype=object))
+    if box is None:
         return gpd.GeoDataFrame({c: [] for c in UNIT_COLUMNS[:-1]}, geometry=[], crs=STORE_CRS)
-    bounds = shapely.bounds(geoms[usable])
-    finite = np.isfinite(bounds).all(axis=1)
-    if not finite.any():
-        return gpd.GeoDataFrame({c: [] for c in UNIT_COLUMNS[:-1]}, geometry=[], crs=STORE_CRS)
-    bounds = bounds[finite]
-    box = (float(bounds[:, 0].min()), float(bounds[:, 1].min()), float(bounds[:, 2].max()),
-           float(bounds[:, 3].max()))
     county = Scope.county(tx.scope.county_code)
     plan = tx.current_plan()
     units = tx.read("units", scope=county, bbox=box, where={"plan_version": plan}, columns=list(UNIT_COLUMNS))
@@ -145,4 +196,4 @@ def _outside(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-__all__ = ["place"]
+__all__ = ["place", "place_records"]

@@ -16,7 +16,6 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-import pandas as pd
 import shapely
 
 from gridmap.access import GuardedTransaction, Op, Session
@@ -29,7 +28,7 @@ from gridmap.domain import (
     PlaceType,
     Severity,
 )
-from gridmap.store.base import Frame, new_id, now
+from gridmap.store.base import new_id, now
 from gridmap.workflow.clock import hazard_deadline, issue_deadline
 from gridmap.workflow.errors import BadInput, Coded, OutsideJurisdiction, Words, listed
 from gridmap.workflow.routing import route
@@ -114,18 +113,17 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
 
 def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row: dict[str, Any],
             point: shapely.Point, at: Any, *, note: str | None) -> dict[str, Any]:
-    # A plain frame with a shapely column: the store takes it as EPSG:4326 without geopandas' set-up.
-    placed = tx.place(lifecycle.layer, pd.DataFrame([{**row, "geometry": point}]))
-    _inside_jurisdiction(session, placed, point)
-    tx._create(lifecycle, placed, {"at": at, "actor": session.user.username, "from_status": None,
-                                   "to_status": lifecycle.initial, "note": note})
-    out = placed.iloc[0].drop(labels=["geometry"]).to_dict()
+    # Plain dicts all the way to the store's INSERT: no frame is built for one row.
+    (placed,) = tx.place_records(lifecycle.layer, [{**row, "geometry": point}])
+    _inside_jurisdiction(session, placed.get("micro_code"), point)
+    tx._create(lifecycle, [placed], {"at": at, "actor": session.user.username, "from_status": None,
+                                     "to_status": lifecycle.initial, "note": note})
+    out = {k: v for k, v in placed.items() if k != "geometry"}
     out["lon"], out["lat"] = point.x, point.y
     return out
 
 
-def _inside_jurisdiction(session: Session, placed: Frame, point: shapely.Point) -> None:
-    micro = placed["micro_code"].iloc[0]
+def _inside_jurisdiction(session: Session, micro: Any, point: shapely.Point) -> None:
     scope = session.scope
     if micro is None:
         if scope.whole_county:
