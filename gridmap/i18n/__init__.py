@@ -6,11 +6,7 @@
 
 Every string a user sees is looked up here; code and stored data use English codes.
 The words live in one module per area (:mod:`gridmap.i18n.frame`, ``.command``,
-<<<<<<< HEAD
-``.access``, ``.uploads``, ``.io``, ``.check``, ``.codes``, ``.maps``, ...), each a ``TEXTS``
-=======
-``.access``, ``.uploads``, ``.check``, ``.codes``, ``.maps``, ``.workflow``, ...), each a ``TEXTS``
->>>>>>> workflow
+``.access``, ``.uploads``, ``.io``, ``.check``, ``.codes``, ``.maps``, ``.workflow``), each a ``TEXTS``
 table that writes a key once as ``key: (Chinese, English)``; a new page adds its
 words in one module of its own and lists it in :data:`AREAS`.
 Domain codes are keyed ``<kind>.<code>`` (``issue_status.reported``); the kinds are
