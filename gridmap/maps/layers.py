@@ -205,17 +205,21 @@ def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series
     if colour_by == "value":
         series = by_code(values)
         vals = [number(series.get(c)) for c in codes]
-        breaks = style.classify(v for v in vals if v is not None)
-        colours = style.class_colours(len(breaks))
-        if not higher_is_worse:
-            colours = colours[::-1]
+        if scale == "count":
+            breaks, colours = _count_classes(vals, higher_is_worse)
+        else:
+            breaks = style.classify(v for v in vals if v is not None)
+            colours = style.class_colours(len(breaks))
+            if not higher_is_worse:
+                colours = colours[::-1]
         fills = [style.NO_DATA_COLOUR if (k := style.class_of(v, breaks)) is None else colours[k] for v in vals]
         for p, v in zip(props, vals, strict=True):
             p["v"] = format_value(v, scale, lang)
         title = measure or t("map.field.value", lang)
         fields.append("v")
         aliases.append(title)
-        entries = _class_entries(breaks, colours, scale, lang)
+        entries = (_count_entries(breaks, colours, lang) if scale == "count"
+                   else _class_entries(breaks, colours, scale, lang))
     elif colour_by == "risk":
         if values is not None:
             risks = [by_code(values, numeric=False).get(c) for c in codes]
@@ -268,6 +272,36 @@ def _class_entries(breaks: list[float], colours: list[str], scale: str, lang: st
     for b, c in zip(breaks, colours, strict=True):
         text = f"≤ {format_value(b, scale, lang)}" if low is None else \
             f"{format_value(low, scale, lang)} – {format_value(b, scale, lang)}"
+        entries.append(LegendEntry("fill", c, text))
+        low = b
+    entries.append(LegendEntry("fill", style.NO_DATA_COLOUR, t("map.legend.no_data", lang)))
+    return entries
+
+
+def _count_classes(vals: list[float | None], higher_is_worse: bool) -> tuple[list[float], list[str]]:
+    """Whole-number classes for counts (:func:`style.count_breaks`) and their colours.
+
+    Zero is its own class: neutral (:data:`style.ZERO_COLOUR`) when more is worse (no
+    open issues is nothing to act on); when more is better, zero is the worst class.
+    """
+    breaks = style.count_breaks(v for v in vals if v is not None)
+    if not breaks:
+        return breaks, []
+    ramp = style.count_colours(len(breaks) - 1)
+    if higher_is_worse:
+        return breaks, [style.ZERO_COLOUR, *ramp]
+    return breaks, [style.SEQUENTIAL[-1], *ramp[::-1]] if ramp else [style.SEQUENTIAL[-1]]
+
+
+def _count_entries(breaks: list[float], colours: list[str], lang: str) -> list[LegendEntry]:
+    """Legend rows for whole-number classes: ``0``, ``1–3``, ``4–8``: no bound twice."""
+    entries = []
+    low = None
+    for b, c in zip(breaks, colours, strict=True):
+        first = 0 if low is None else int(low) + 1
+        last = int(b)
+        text = format_number(last, lang) if first >= last else \
+            f"{format_number(first, lang)}–{format_number(last, lang)}"
         entries.append(LegendEntry("fill", c, text))
         low = b
     entries.append(LegendEntry("fill", style.NO_DATA_COLOUR, t("map.legend.no_data", lang)))
