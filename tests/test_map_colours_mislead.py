@@ -80,7 +80,9 @@ def test_count_legends_are_integer_and_do_not_overlap(values: list[int]) -> None
     assert covered == sorted(set(covered)), f"classes overlap: {rows}"
     assert covered == list(range(covered[0], covered[-1] + 1)), f"classes leave gaps: {rows}"
     assert covered[0] == 0 and covered[-1] == max(values), rows
-    # Every unit's colour is the colour of the row its value falls in.
+    box = next(c for c in group._children.values() if c._name == "Legend").html
+    swatches = re.findall(r"background:(#[0-9A-Fa-f]{6})", box)
+    assert len(swatches) == len(set(swatches)), f"two classes share a colour: {rows} {swatches}"
     colour = fills(group)
     assert len({colour[c] for c, v in zip(units["code"], values, strict=True) if v == 0}) <= 1
 

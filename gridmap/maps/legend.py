@@ -25,7 +25,8 @@ class LegendEntry:
 
     ``kind`` is ``"fill"`` (a square), ``"point"`` (a dot), ``"ring"`` (a ringed dot,
     overdue), ``"diamond"`` / ``"diamond_ring"`` (a hazard, an overdue hazard),
-    ``"cluster"`` / ``"cluster_late"`` (a cluster bubble, one with overdue points),
+    ``"cluster"`` / ``"cluster_late"`` (a cluster bubble, one with overdue points;
+    ``icon="square"`` for the hazards' square bubbles),
     ``"new"`` (the dashed ring around an item new since the last tick), ``"icon"`` (a Font Awesome icon on a coloured disc; ``icon`` names it) or
     ``"gradient"`` (``colour`` is a CSS gradient).
     """
@@ -100,7 +101,8 @@ def _legend_html(title: str, entries: Sequence[LegendEntry]) -> str:
                       '</span>')
         elif e.kind in ("cluster", "cluster_late"):
             ring = style.OVERDUE_STYLE.fill if e.kind == "cluster_late" else style.CLUSTER_COLOURS["halo"]
-            swatch = (f'<span style="display:inline-block;width:16px;height:16px;border-radius:50%;'
+            radius = "3px" if e.icon == "square" else "50%"
+            swatch = (f'<span style="display:inline-block;width:16px;height:16px;border-radius:{radius};'
                       f'background:{colour};color:{style.CLUSTER_COLOURS["text"]};font-size:9px;'
                       f'line-height:16px;text-align:center;box-shadow:0 0 0 2px {ring};margin:0 2px">n</span>')
         elif e.kind == "new":

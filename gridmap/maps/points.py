@@ -214,10 +214,12 @@ def _status_points(points: gpd.GeoDataFrame, late: pd.Series, *, kind: str, colo
             entries.append(LegendEntry("ring" if shape == style.ISSUE_SHAPE else "diamond_ring",
                                        style.OVERDUE_STYLE.fill, t("map.legend.overdue", lang)))
         if mode == "cluster":
-            entries.append(LegendEntry("cluster", style.CLUSTER_COLOURS["fill"], t("map.legend.cluster", lang)))
+            square = "" if shape == style.ISSUE_SHAPE else "square"
+            entries.append(LegendEntry("cluster", style.CLUSTER_COLOURS["fill"], t("map.legend.cluster", lang),
+                                       square))
             if frame["_late"].any():
                 entries.append(LegendEntry("cluster_late", style.CLUSTER_COLOURS["fill"],
-                                           t("map.legend.cluster_late", lang)))
+                                           t("map.legend.cluster_late", lang), square))
         group.add_child(legend(layer_name, entries, key=f"{key}_legend", position="bottomleft"),
                         name=f"{key}_legend")
     return group
@@ -268,19 +270,22 @@ _CLUSTER_ICON = """function (cluster) {
     var kids = cluster.getAllChildMarkers(), late = 0;
     for (var i = 0; i < kids.length; i++) { if (kids[i].options.gridmapLate) { late++; } }
     var n = cluster.getChildCount();
-    var d = n < 10 ? 30 : (n < 100 ? 36 : 44);
+    var d = n < 10 ? 28 : (n < 100 ? 34 : 42);
     var ring = late ? '0 0 0 4px LATE' : '0 0 0 3px HALO';
     return L.divIcon({html: '<div style="width:' + d + 'px;height:' + d + 'px;line-height:' + d + 'px;'
-                            + 'border-radius:50%;background:FILL;color:TEXT;font-weight:600;font-size:12px;'
+                            + 'border-radius:RADIUS;background:FILL;color:TEXT;font-weight:600;font-size:12px;'
                             + 'text-align:center;opacity:0.92;box-shadow:' + ring + '">' + n + '</div>',
                       className: 'gm-cluster', iconSize: new L.Point(d, d)});
 }"""
 
 
-def _cluster_icon() -> str:
-    """The bubbles' JavaScript: one neutral colour; red only as the overdue ring."""
+def _cluster_icon(shape: str) -> str:
+    """The bubbles' JavaScript: one neutral colour; red only as the overdue ring. Issue
+    clusters are round, hazard clusters square, like their markers."""
     c = style.CLUSTER_COLOURS
-    return (_CLUSTER_ICON.replace("LATE", style.OVERDUE_STYLE.fill).replace("HALO", c["halo"])
+    radius = "4px" if shape == style.HAZARD_SHAPE else "50%"
+    return (_CLUSTER_ICON.replace("RADIUS", radius).replace("LATE", style.OVERDUE_STYLE.fill)
+            .replace("HALO", c["halo"])
             .replace("FILL", c["fill"]).replace("TEXT", c["text"]))
 
 
@@ -318,7 +323,7 @@ def _cluster(frame: gpd.GeoDataFrame, statuses: list[str], colours: Mapping[str,
         " return marker; }")
     cluster = folium.plugins.FastMarkerCluster(
         rows, callback=callback, control=False, maxClusterRadius=50, disableClusteringAtZoom=17,
-        icon_create_function=_cluster_icon())
+        icon_create_function=_cluster_icon(shape))
     cluster._id = element_id(f"{key}cluster")
     return cluster
 

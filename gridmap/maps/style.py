@@ -182,7 +182,7 @@ def classify(values: Iterable[float], k: int = len(SEQUENTIAL)) -> list[float]:
     return breaks
 
 
-def count_breaks(values: Iterable[float], k: int = len(SEQUENTIAL)) -> list[float]:
+def count_breaks(values: Iterable[float], k: int = len(SEQUENTIAL) - 1) -> list[float]:
     """Upper class breaks for counts: whole numbers, and 0 always a class of its own.
 
     The first break is 0 (a unit with nothing to count is shown neutral, not as the
@@ -193,7 +193,8 @@ def count_breaks(values: Iterable[float], k: int = len(SEQUENTIAL)) -> list[floa
 
     Args:
         values: Counts; NaN and missing values are ignored, fractions are rounded up.
-        k: The wanted number of classes above zero.
+        k: The wanted number of classes above zero (default: one per colour of
+            :func:`count_colours`).
 
     Returns:
         ``[0, b1, b2, ...]`` increasing whole numbers, the last the largest count; just
