@@ -11,7 +11,8 @@ feature groups a page passes to ``st_folium(feature_group_to_add=...)``:
   reported or found in the date range;
 - stations of the selected types, from village level down (at county and town view
   their number is in the KPI line; 1,500 icons would hide the colours);
-- the items new since the previous live tick, ringed.
+- the items new since the previous live tick, in a dashed, pulsing blue ring
+  (:func:`gridmap.maps.new_items_layer`).
 
 The selection's outline and a zoom that fits it come back too, so the page can move the
 map without rebuilding the base map (which would remount it).
@@ -23,7 +24,6 @@ import datetime as dt
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -40,9 +40,9 @@ from gridmap.maps import (
     MAX_MARKERS,
     inspection_layer,
     issue_layer,
+    new_items_layer,
     point_to_display,
     station_layer,
-    to_display,
     unit_layer,
     units_at_level,
 )
@@ -55,7 +55,6 @@ STATION_POINT_COLUMNS = ("id", "name", "station_type", "opened", "closes")
 OPEN_ISSUES: tuple[str, ...] = tuple(s for s in ISSUE_LIFECYCLE.statuses if s in ISSUE_LIFECYCLE.open)
 OPEN_HAZARDS: tuple[str, ...] = tuple(s for s in HAZARD_LIFECYCLE.statuses if s in HAZARD_LIFECYCLE.open)
 DENSE_MARKERS = 150  # above this many points at county or town view, cluster them
-NEW_RING: dict[str, Any] = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
         station_layer(stations, tiles=tiles, lang=lang, key="stations"),
     ]
     fresh = _new_points(issues, hazards, new_ids)
-    layers.append(_new_layer(fresh, tiles, lang))
+    layers.append(new_items_layer(fresh, tiles=tiles, lang=lang, key="new"))
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     lon, lat = _display_point(cx, cy, tiles)
     return MapView(layers, bounds, (lat, lon), fit_zoom(bounds), level, um,
@@ -249,22 +248,6 @@ def _new_points(issues: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, new_ids: Co
     if not parts:
         return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-
-
-def _new_layer(points: gpd.GeoDataFrame, tiles: TileSource, lang: str) -> folium.FeatureGroup:
-    """A ring around each item that arrived since the last tick (ids only, no user text)."""
-    group = folium.FeatureGroup(name=t("map.layer.new", lang), show=True)
-    group._id = "new"  # a fixed id keeps the layer's JavaScript identical between ticks
-    if points.empty:
-        return group
-    shown = to_display(points.sort_values("id").reset_index(drop=True), tiles)
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "Point", "coordinates": [round(float(g.x), 6), round(float(g.y), 6)]}}
-        for g in shown.geometry]}
-    folium.GeoJson(data, name=t("map.layer.new", lang),
-                   marker=folium.CircleMarker(**NEW_RING), style_function=lambda _: NEW_RING).add_to(group)
-    return group
 
 
 def _display_point(lon: float, lat: float, tiles: TileSource) -> tuple[float, float]:

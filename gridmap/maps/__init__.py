@@ -15,7 +15,7 @@ Level of detail (:mod:`gridmap.maps.lod`)
 Layers (:mod:`gridmap.maps.layers`, :mod:`gridmap.maps.points`, :mod:`gridmap.maps.legend`)
     :func:`base_map`, :func:`unit_layer`, :func:`station_layer`,
     :func:`inspection_layer`, :func:`issue_layer`, :func:`heat_layer`,
-    :func:`points_per_unit`, :func:`issue_overdue`, :func:`hazard_overdue`,
+    :func:`points_per_unit`, :func:`new_items_layer`, :func:`issue_overdue`, :func:`hazard_overdue`,
     :func:`legend`, :class:`LegendEntry`
 Colours (:mod:`gridmap.maps.style`)
     imported as a module: ``from gridmap.maps import style``
@@ -51,6 +51,7 @@ from gridmap.maps.points import (
     inspection_layer,
     issue_layer,
     issue_overdue,
+    new_items_layer,
     points_per_unit,
 )
 from gridmap.maps.tiles import OFFLINE, TileConfigError, TileSource, tile_layers, tile_source
@@ -76,6 +77,7 @@ __all__ = [
     "issue_overdue",
     "legend",
     "missing_assets",
+    "new_items_layer",
     "offsite_assets",
     "point_to_display",
     "points_per_unit",

@@ -99,6 +99,35 @@ class _PluginAssets(JSCSSMixin):
         self.default_css = [pair for cls in self._plugins for pair in cls.default_css]
 
 
+class _NoLeafletPrefix(folium.MacroElement):
+    """Switches off Leaflet's attribution prefix (its link and flag): a county
+    government's map credits only its data and its tiles."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "NoLeafletPrefix"
+        self._id = "gmnoprefix"
+
+
+# Items new since the last tick (gridmap.maps.points.new_items_layer): a pulsing halo.
+_NEW_CSS = (" @keyframes gm-new-pulse { 0% { box-shadow: 0 0 0 0 rgba(59,91,219,0.6); }"
+            " 70% { box-shadow: 0 0 0 12px rgba(59,91,219,0); } 100% { box-shadow: 0 0 0 0 rgba(59,91,219,0); } }"
+            " .gm-new { animation: gm-new-pulse 1.6s ease-out infinite; }")
+# Unit names on the map (unit_layer(labels=True)): dark text on a white halo, never in
+# the way of a click on the unit under it.
+_LABEL_CSS = (" .gm-label { pointer-events: none !important; }"
+              " .gm-label div { transform: translate(-50%, -50%); white-space: nowrap; font-size: 12px;"
+              " font-weight: 600; color: #212529; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }")
+
+
 def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource | None = None,
              check_assets: bool = True, min_zoom: int = 6) -> folium.Map:
     """The map everything else is drawn on; build it once per view, never per rerun.
@@ -136,9 +165,10 @@ def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource |
     for layer in tile_layers(tiles):
         layer.add_to(m)
     m.add_child(_PluginAssets(), name="plugin_assets")
+    m.add_child(_NoLeafletPrefix(), name="no_leaflet_prefix")
     # A heat map's canvas lies over the vector canvas (prefer_canvas) and would swallow
     # the mouse: no tooltips, no clicks on units. It only paints, so let events through.
-    css = ".leaflet-heatmap-layer { pointer-events: none; }"
+    css = ".leaflet-heatmap-layer { pointer-events: none; }" + _NEW_CSS + _LABEL_CSS
     if tiles.offline:
         css += f" .leaflet-container {{ background: {style.OFFLINE_BACKGROUND} !important; }}"
     cast(Figure, m.get_root()).header.add_child(Element(f"<style>{css}</style>"), name="gridmap_css")

@@ -8,6 +8,7 @@
   one legend row.
 - :func:`issue_overdue`, :func:`hazard_overdue` -- what counts as overdue: the one
   definition in :mod:`gridmap.workflow.clock` (the KPIs use it too).
+- :func:`new_items_layer` -- a dashed, pulsing blue ring around items new since the last tick.
 - :func:`heat_layer` -- the density (or a weighted sum) of any points.
 - :func:`points_per_unit` -- counts per unit, for a count map instead of points.
 
@@ -152,6 +153,45 @@ def heat_layer(points: gpd.GeoDataFrame, *, name: str, tiles: TileSource | None 
         gradient = "linear-gradient(to right, blue, cyan, lime, yellow, red)"
         group.add_child(legend(name, [LegendEntry("gradient", gradient, t("map.legend.heat", lang))],
                                key=f"{key}_legend", position="bottomleft"), name=f"{key}_legend")
+    return group
+
+
+def new_items_layer(points: gpd.GeoDataFrame, *, tiles: TileSource | None = None, lang: str = DEFAULT_LANGUAGE,
+                    key: str = "new", show_legend: bool = True) -> folium.FeatureGroup:
+    """A thick, dashed, pulsing blue ring around each item new since the last live tick.
+
+    Unmistakable next to the red overdue rings: another colour (one no status uses),
+    another line (dashed), and it pulses; the legend says what it means. Only positions
+    are sent (no text). The group's id is fixed, so its JavaScript stays the same
+    between ticks when nothing arrived.
+
+    Args:
+        points: Rows with ``id`` and a point geometry in EPSG:4326.
+        tiles: The tile source.
+        lang: The language of the layer's name and legend.
+        key: A fixed id for the group.
+        show_legend: Add a legend row when something is new.
+    """
+    tiles = tile_source() if tiles is None else tiles
+    group = feature_group(key, t("map.layer.new", lang))
+    frame = prepare_points(points, tiles)
+    if frame.empty:
+        return group
+    size = 26
+    ring = (f'<div class="gm-new" style="width:{size}px;height:{size}px;border-radius:50%;'
+            f'border:4px dashed {style.NEW_COLOUR};box-sizing:border-box"></div>')
+    marker = folium.Marker(location=None, icon=folium.DivIcon(html=ring, icon_size=(size, size),
+                                                              icon_anchor=(size // 2, size // 2),
+                                                              class_name="gm-new-icon"))
+    props: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    layer = folium.GeoJson(feature_collection(np.asarray(frame.geometry.values, dtype=object), props),
+                           marker=marker, control=False)
+    layer._id = element_id(f"{key}rings")
+    group.add_child(layer, name=layer._id)
+    if show_legend:
+        group.add_child(legend(t("map.layer.new", lang), [LegendEntry("new", style.NEW_COLOUR,
+                                                                        t("map.legend.new", lang))],
+                               key=f"{key}_legend", position="topleft"), name=f"{key}_legend")
     return group
 
 
@@ -385,5 +425,6 @@ __all__ = [
     "inspection_layer",
     "issue_layer",
     "issue_overdue",
+    "new_items_layer",
     "points_per_unit",
 ]
