@@ -14,8 +14,10 @@ feature groups a page passes to ``st_folium(feature_group_to_add=...)``:
 - the items new since the previous live tick, in a dashed, pulsing blue ring
   (:func:`gridmap.maps.new_items_layer`).
 
-The selection's outline and a zoom that fits it come back too, so the page can move the
-map without rebuilding the base map (which would remount it).
+The units' group fits the map to the selection once per selection (:func:`gridmap.maps.fit_once`:
+a live tick keeps the user's zoom) and names the units shown. The selection's outline
+and a zoom that fits it come back too, so the page can move the map without rebuilding
+the base map (which would remount it).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from gridmap.domain import HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, Level
 from gridmap.i18n import t
 from gridmap.maps import (
     MAX_MARKERS,
+    fit_once,
     inspection_layer,
     issue_layer,
     new_items_layer,
@@ -155,10 +158,16 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     um = unit_measure(snapshot, sel.code, level, measure, filters, now)
     units = units_at_level(view, level, columns=["name", "level", "households", "risk_colour"])
     categorical = um.kind == "categorical"
-    layers = [unit_layer(units, values=um.values["value"], measure=t(um.label_key, lang),
-                         colour_by="risk" if categorical else "value", scale=um.scale,  # type: ignore[arg-type]
-                         higher_is_worse=um.higher_is_worse, tiles=tiles, lang=lang, key="units")]
     bounds = _bounds(view, sel.code, units)
+    zoom = fit_zoom(bounds)
+    # Names of the units shown (a generated partition means nothing without them),
+    # hidden two zooms out from the fit, where they would pile up.
+    unit_group = unit_layer(units, values=um.values["value"], measure=t(um.label_key, lang),
+                            colour_by="risk" if categorical else "value", scale=um.scale,  # type: ignore[arg-type]
+                            higher_is_worse=um.higher_is_worse, tiles=tiles, lang=lang, key="units",
+                            labels=True, label_min_zoom=zoom - 2)
+    unit_group.add_child(fit_once(bounds, key=f"{sel.code}:{_bounds_key(bounds)}", tiles=tiles), name="fit")
+    layers = [unit_group]
     issues = _issues(points.issues, filters, now, open_only=points.whole)
     hazards = _hazards(points.hazards, filters, now, open_only=points.whole)
     # Above village level, points cluster early and stations are left to the numbers:
@@ -175,7 +184,7 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     layers.append(new_items_layer(fresh, tiles=tiles, lang=lang, key="new"))
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     lon, lat = _display_point(cx, cy, tiles)
-    return MapView(layers, bounds, (lat, lon), fit_zoom(bounds), level, um,
+    return MapView(layers, bounds, (lat, lon), zoom, level, um,
                    {"units": len(units), "issues": len(issues), "hazards": len(hazards),
                     "stations": len(stations), "new": len(fresh)})
 
@@ -248,6 +257,10 @@ def _new_points(issues: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, new_ids: Co
     if not parts:
         return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+
+
+def _bounds_key(bounds: tuple[float, float, float, float]) -> str:
+    return ",".join(f"{b:.5f}" for b in bounds)
 
 
 def _display_point(lon: float, lat: float, tiles: TileSource) -> tuple[float, float]:

@@ -11,6 +11,8 @@ groups in place.
   plain; every feature carries its unit ``code``, so a click's
   ``last_active_drawing["properties"]["code"]`` names the unit.
 - :func:`station_layer` -- one icon per station type.
+- :func:`fit_once` -- fit the map to a selection once per selection (not on every tick).
+- ``unit_layer(labels=True)`` -- the units' names on the map (:class:`UnitLabels`).
 
 Points (issues, inspections, heat maps) are in :mod:`gridmap.maps.points`, legends in
 :mod:`gridmap.maps.legend`. Every builder is deterministic (same frames, same HTML:
@@ -35,6 +37,7 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 from folium.template import Template
@@ -181,7 +184,8 @@ def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource |
 def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series | None = None,
                measure: str | None = None, colour_by: ColourBy | None = None, scale: Scale = "count",
                higher_is_worse: bool = True, tiles: TileSource | None = None, lang: str = DEFAULT_LANGUAGE,
-               key: str = "units", show_legend: bool = True) -> folium.FeatureGroup:
+               key: str = "units", show_legend: bool = True, labels: bool = False,
+               label_min_zoom: int = 0) -> folium.FeatureGroup:
     """Unit boundaries with a tooltip, coloured by a measure, by risk, or plain.
 
     With a :class:`gridmap.command.UnitMeasure` ``um``::
@@ -206,6 +210,9 @@ def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series
         lang: The language of labels.
         key: A fixed id for the group, unique on the page (letters and digits).
         show_legend: Add a legend to the group (not for ``"none"``).
+        labels: Write each unit's name on the map at its representative point (text
+            that never takes a click; see :class:`UnitLabels`).
+        label_min_zoom: Hide the names below this zoom (they would pile up).
 
     Returns:
         A feature group holding one ``GeoJson`` (and the legend). Features carry
@@ -284,6 +291,12 @@ def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series
                            tooltip=geojson_tooltip(fields, aliases, f"{key}tooltip"), control=False)
     layer._id = element_id(f"{key}geojson")
     group.add_child(layer, name=layer._id)
+    if labels:
+        spots = shapely.point_on_surface(geoms)
+        xy = np.round(shapely.get_coordinates(spots), 5)
+        names = [escape_html(n) for n in frame["name"]]
+        group.add_child(UnitLabels([(float(y), float(x), n) for (x, y), n in zip(xy, names, strict=True)],
+                                   key=f"{key}labels", min_zoom=label_min_zoom), name=f"{key}labels")
     if show_legend and entries:
         group.add_child(legend(title, entries, key=f"{key}_legend"), name=f"{key}_legend")
     return group
@@ -345,6 +358,96 @@ def _risk_text(code: Any, lang: str) -> str:
         f"{label('risk', str(code), lang)} ({label('risk_meaning', str(code), lang)})"
 
 
+class UnitLabels(folium.MacroElement):
+    """Unit names on the map, shown while their feature group is.
+
+    Each name is a Leaflet ``divIcon`` marker that is not interactive and lets the
+    mouse through (``.gm-label``, set in :func:`base_map`), so the unit under it still
+    gets the click and the tooltip. Names hide below ``min_zoom``. ``labels`` are
+    ``(lat, lon, escaped name)`` in the display datum; the names must already be
+    escaped (:func:`gridmap.text.escape_html`).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var owner = {{ this._parent.get_name() }}, minZoom = {{ this.min_zoom|tojson }};
+            var rows = {{ this.labels|tojson }}, markers = [];
+            for (var i = 0; i < rows.length; i++) {
+                markers.push(L.marker([rows[i][0], rows[i][1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'gm-label', html: '<div>' + rows[i][2] + '</div>', iconSize: null})}));
+            }
+            var show = function () {
+                var map = owner._map;
+                if (!map) { return; }
+                var on = map.getZoom() >= minZoom;
+                for (var j = 0; j < markers.length; j++) {
+                    if (on && !owner.hasLayer(markers[j])) { owner.addLayer(markers[j]); }
+                    if (!on && owner.hasLayer(markers[j])) { owner.removeLayer(markers[j]); }
+                }
+            };
+            var watched = null;
+            owner.on('add', function () { watched = owner._map; watched.on('zoomend', show); show(); });
+            owner.on('remove', function () { if (watched) { watched.off('zoomend', show); watched = null; } });
+            if (owner._map) { watched = owner._map; watched.on('zoomend', show); show(); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: list[tuple[float, float, str]], *, key: str = "labels", min_zoom: int = 0) -> None:
+        super().__init__()
+        self._name = "UnitLabels"
+        self._id = element_id(key)
+        self.labels = [list(row) for row in labels]
+        self.min_zoom = int(min_zoom)
+
+
+class FitOnce(folium.MacroElement):
+    """Fits the map to ``bounds`` when its feature group is added, once per ``key``.
+
+    A page sends the same groups again on every live tick; fitting each time would
+    undo the user's zoom. The key of the last fit is kept in the map's window, so a new
+    selection fits and a tick of the same selection does not. The fit runs after
+    streamlit-folium's own ``setView`` (a zero timeout), so it wins.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var owner = {{ this._parent.get_name() }}, key = {{ this.key|tojson }};
+            var fit = function () {
+                var map = owner._map;
+                if (!map || window.__gmFitted === key) { return; }
+                window.__gmFitted = key;
+                setTimeout(function () {
+                    map.fitBounds({{ this.bounds|tojson }}, {animate: false, padding: [16, 16]});
+                }, 0);
+            };
+            owner.on('add', fit);
+            if (owner._map) { fit(); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: tuple[float, float, float, float], *, key: str, tiles: TileSource | None = None,
+                 element: str = "fit") -> None:
+        super().__init__()
+        tiles = tile_source() if tiles is None else tiles
+        minx, miny, maxx, maxy = bounds
+        south, west = point_to_display(miny, minx, tiles)
+        north, east = point_to_display(maxy, maxx, tiles)
+        self._name = "FitOnce"
+        self._id = element_id(element)
+        self.key = key
+        self.bounds = [[round(south, 6), round(west, 6)], [round(north, 6), round(east, 6)]]
+
+
+def fit_once(bounds: tuple[float, float, float, float], *, key: str, tiles: TileSource | None = None) -> FitOnce:
+    """An element that fits the map to ``bounds`` (WGS84 ``minx, miny, maxx, maxy``) once per
+    ``key`` (e.g. the selected unit's code); add it to a feature group the page sends."""
+    return FitOnce(bounds, key=key, tiles=tiles)
+
+
 # --------------------------------------------------------------------------- stations
 
 
@@ -389,7 +492,10 @@ def station_layer(stations: gpd.GeoDataFrame, *, tiles: TileSource | None = None
 
 
 __all__ = [
+    "FitOnce",
+    "UnitLabels",
     "base_map",
+    "fit_once",
     "station_layer",
     "unit_layer",
 ]
