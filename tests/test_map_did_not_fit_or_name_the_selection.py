@@ -81,3 +81,16 @@ def test_labels_are_escaped_and_shifted_with_the_units() -> None:
     assert (IMG not in html and escape_html(IMG).replace("&", "\\u0026") in html) or escape_html(IMG) in html
     gaode = render(unit_layer(micro, labels=True, tiles=tile_source({"GRIDMAP_TILES": "gaode"})))
     assert gaode != html, "labels move with GCJ-02 tiles"
+
+
+def test_labels_drop_the_selection_name_in_front() -> None:
+    from gridmap.command.view import _short_names
+
+    units = tiny_units()
+    micro = units[units["level"] == "micro"].reset_index(drop=True)
+    micro["name"] = ["严处村第1网格第3微网格", "严处村第1网格", "东跳村", "严处村第1网格第4微网格"]
+    short = _short_names(micro, "严处村第1网格")
+    assert list(short.values()) == ["第3微网格", "严处村第1网格", "东跳村", "第4微网格"]
+    group = unit_layer(micro, labels=short, tiles=OFFLINE)
+    (labels,) = [c for c in group._children.values() if c._name == "UnitLabels"]
+    assert sorted(row[2] for row in labels.labels) == sorted(escape_html(n) for n in short.values())

@@ -165,7 +165,8 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     unit_group = unit_layer(units, values=um.values["value"], measure=t(um.label_key, lang),
                             colour_by="risk" if categorical else "value", scale=um.scale,  # type: ignore[arg-type]
                             higher_is_worse=um.higher_is_worse, tiles=tiles, lang=lang, key="units",
-                            labels=True, label_min_zoom=zoom - 2)
+                            labels=_short_names(units, str(snapshot.units.at[sel.code, "name"])),
+                            label_min_zoom=zoom - 2)
     unit_group.add_child(fit_once(bounds, key=f"{sel.code}:{_bounds_key(bounds)}", tiles=tiles), name="fit")
     layers = [unit_group]
     issues = _issues(points.issues, filters, now, open_only=points.whole)
@@ -257,6 +258,14 @@ def _new_points(issues: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, new_ids: Co
     if not parts:
         return gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+
+
+def _short_names(units: gpd.GeoDataFrame, parent: str) -> dict[str, str]:
+    """Unit names without the selection's name in front (严处村第1网格第3微网格 -> 第3微网格)."""
+    out = {}
+    for code, name in zip(units["code"].astype(str), units["name"].astype(str), strict=True):
+        out[code] = name[len(parent):] if parent and name.startswith(parent) and len(name) > len(parent) else name
+    return out
 
 
 def _bounds_key(bounds: tuple[float, float, float, float]) -> str:

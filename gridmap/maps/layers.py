@@ -184,7 +184,7 @@ def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource |
 def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series | None = None,
                measure: str | None = None, colour_by: ColourBy | None = None, scale: Scale = "count",
                higher_is_worse: bool = True, tiles: TileSource | None = None, lang: str = DEFAULT_LANGUAGE,
-               key: str = "units", show_legend: bool = True, labels: bool = False,
+               key: str = "units", show_legend: bool = True, labels: bool | Mapping[str, str] = False,
                label_min_zoom: int = 0) -> folium.FeatureGroup:
     """Unit boundaries with a tooltip, coloured by a measure, by risk, or plain.
 
@@ -210,8 +210,9 @@ def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series
         lang: The language of labels.
         key: A fixed id for the group, unique on the page (letters and digits).
         show_legend: Add a legend to the group (not for ``"none"``).
-        labels: Write each unit's name on the map at its representative point (text
-            that never takes a click; see :class:`UnitLabels`).
+        labels: Write each unit's name on the map at a point inside it (text that
+            never takes a click; see :class:`UnitLabels`); a mapping gives the text
+            per unit code instead of the name (e.g. a shorter one).
         label_min_zoom: Hide the names below this zoom (they would pile up).
 
     Returns:
@@ -294,7 +295,8 @@ def unit_layer(units: gpd.GeoDataFrame, *, values: Mapping[str, Any] | pd.Series
     if labels:
         spots = shapely.point_on_surface(geoms)
         xy = np.round(shapely.get_coordinates(spots), 5)
-        names = [escape_html(n) for n in frame["name"]]
+        texts = labels if isinstance(labels, Mapping) else {}
+        names = [escape_html(texts.get(c, n)) for c, n in zip(codes, frame["name"], strict=True)]
         group.add_child(UnitLabels([(float(y), float(x), n) for (x, y), n in zip(xy, names, strict=True)],
                                    key=f"{key}labels", min_zoom=label_min_zoom), name=f"{key}labels")
     if show_legend and entries:
