@@ -26,6 +26,9 @@ _FIT_GAP_JS = """() => { let b = null;
       b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast()) } });
   return window.map.getBoundsZoom(b, false, L.point(32, 32)) - window.map.getZoom() }"""
 
+_CODES_JS = """() => { const c = []; window.map.eachLayer(l => { if (l.feature && l.feature.properties
+    && l.feature.properties.code && l.getLatLngs) c.push(l.feature.properties.code) }); return c.sort() }"""
+
 _LABELS_JS = """() => Array.from(document.querySelectorAll('.gm-label')).map(e => e.innerText)"""
 
 
@@ -60,8 +63,7 @@ def test_map_fits_and_names_the_selection(page: Page, demo_app_url: str, offsite
     assert len(labels) > 10 and all(name.endswith(("村", "社区", "居委会")) or name for name in labels)
 
     # A label lies over its village: the click still reaches the village.
-    villages = frame.evaluate("""() => { const c = []; window.map.eachLayer(l => { if (l.feature && l.feature.properties
-        && l.feature.properties.code && l.getLatLngs) c.push(l.feature.properties.code) }); return c.sort() }""")
+    villages = frame.evaluate(_CODES_JS)
     village = villages[len(villages) // 2]
     # The commander zooms in first: the drill-down must still fit the village.
     frame.evaluate("() => { window.map.setZoom(window.map.getZoom() + 1, {animate: false}); }")
@@ -70,4 +72,15 @@ def test_map_fits_and_names_the_selection(page: Page, demo_app_url: str, offsite
     while time.monotonic() < deadline and frame.evaluate(_FIT_GAP_JS) != 0:
         time.sleep(0.2)
     assert frame.evaluate(_FIT_GAP_JS) == 0, "the map does not fit the selected village"
+
+    # This village has one grid: the grid's fit zoom is the village's, and streamlit-folium
+    # ignores a zoom equal to the one it applied last. The commander zooms out, drills in:
+    # the map must still fit the grid.
+    grids = frame.evaluate(_CODES_JS)
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() - 1, {animate: false}); }")
+    frame = _drill(page, frame, grids[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and frame.evaluate(_FIT_GAP_JS) != 0:
+        time.sleep(0.2)
+    assert frame.evaluate(_FIT_GAP_JS) == 0, f"the map does not fit the selected grid (of {len(grids)})"
     assert offsite_requests == []
