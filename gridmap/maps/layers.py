@@ -164,6 +164,9 @@ def base_map(center: tuple[float, float], *, zoom: int = 11, tiles: TileSource |
     # would have no max zoom, and marker clusters refuse to work without one.
     m.options["max_zoom"] = tiles.max_zoom
     m.options["min_zoom"] = min_zoom
+    # Quarter zoom steps, so fitting a selection (fit_once) fills the map instead of
+    # leaving it up to half empty; the +/- buttons still step by one.
+    m.options["zoom_snap"] = 0.25
     m._id = "gridmap"
     for layer in tile_layers(tiles):
         layer.add_to(m)
@@ -365,7 +368,8 @@ class UnitLabels(folium.MacroElement):
 
     Each name is a Leaflet ``divIcon`` marker that is not interactive and lets the
     mouse through (``.gm-label``, set in :func:`base_map`), so the unit under it still
-    gets the click and the tooltip. Names hide below ``min_zoom``. ``labels`` are
+    gets the click and the tooltip. Names sit in their own pane above the point
+    markers and cluster bubbles (a bubble must not hide where you are). Names hide below ``min_zoom``. ``labels`` are
     ``(lat, lon, escaped name)`` in the display datum; the names must already be
     escaped (:func:`gridmap.text.escape_html`).
     """
@@ -376,7 +380,7 @@ class UnitLabels(folium.MacroElement):
             var owner = {{ this._parent.get_name() }}, minZoom = {{ this.min_zoom|tojson }};
             var rows = {{ this.labels|tojson }}, markers = [];
             for (var i = 0; i < rows.length; i++) {
-                markers.push(L.marker([rows[i][0], rows[i][1]], {interactive: false, keyboard: false,
+                markers.push(L.marker([rows[i][0], rows[i][1]], {interactive: false, keyboard: false, pane: 'gmlabels',
                     icon: L.divIcon({className: 'gm-label', html: '<div>' + rows[i][2] + '</div>', iconSize: null})}));
             }
             var show = function () {
@@ -388,10 +392,18 @@ class UnitLabels(folium.MacroElement):
                     if (!on && owner.hasLayer(markers[j])) { owner.removeLayer(markers[j]); }
                 }
             };
+            var pane = function (map) {
+                // Names above the point markers and cluster bubbles, below tooltips; never clickable.
+                if (!map.getPane('gmlabels')) {
+                    var p = map.createPane('gmlabels');
+                    p.style.zIndex = 640;
+                    p.style.pointerEvents = 'none';
+                }
+            };
             var watched = null;
-            owner.on('add', function () { watched = owner._map; watched.on('zoomend', show); show(); });
+            owner.on('add', function () { watched = owner._map; pane(watched); watched.on('zoomend', show); show(); });
             owner.on('remove', function () { if (watched) { watched.off('zoomend', show); watched = null; } });
-            if (owner._map) { watched = owner._map; watched.on('zoomend', show); show(); }
+            if (owner._map) { watched = owner._map; pane(watched); watched.on('zoomend', show); show(); }
         })();
         {% endmacro %}
     """)
@@ -410,7 +422,8 @@ class FitOnce(folium.MacroElement):
     A page sends the same groups again on every live tick; fitting each time would
     undo the user's zoom. The key of the last fit is kept in the map's window, so a new
     selection fits and a tick of the same selection does not. The fit runs after
-    streamlit-folium's own ``setView`` (a zero timeout), so it wins.
+    streamlit-folium's own ``setView`` (a zero timeout, and after its zoom animation
+    when it started one: the animation's end would restore its zoom), so it wins.
     """
 
     _template = Template("""
@@ -421,8 +434,14 @@ class FitOnce(folium.MacroElement):
                 var map = owner._map;
                 if (!map || window.__gmFitted === key) { return; }
                 window.__gmFitted = key;
-                setTimeout(function () {
+                var go = function () {
                     map.fitBounds({{ this.bounds|tojson }}, {animate: false, padding: [16, 16]});
+                };
+                // After streamlit-folium's setView; if that started a zoom animation, its
+                // end would put the zoom back, so fit once it is over.
+                setTimeout(function () {
+                    if (map._animatingZoom) { map.once('zoomend', function () { setTimeout(go, 0); }); }
+                    else { go(); }
                 }, 0);
             };
             owner.on('add', fit);
