@@ -4,6 +4,8 @@
   folium popups and tooltips, ``st.html``, tables rendered as HTML, map labels.
 - :func:`escape_markdown` -- for Streamlit markdown (``st.markdown``, captions,
   metric labels, ``st.error`` texts).
+- :func:`markdown_code` -- a value shown verbatim in code formatting inside markdown (a
+  store address): backslash escapes would show inside a code span, so none are added.
 
 Both turn any value into one line of inert text. No other module escapes on its own:
 the XSS tests (``tests/test_text.py`` and the browser test) rely on every path going
@@ -68,3 +70,25 @@ def escape_markdown(text: object) -> str:
         return ""
     one_line = " ".join(str(text).split())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+
+
+def markdown_code(text: object) -> str:
+    """``text`` as one inline code span for Streamlit markdown, shown exactly as typed.
+
+    Inside a code span markdown is not interpreted and backslashes are literal, so
+    :func:`escape_markdown` there would show its backslashes (``sqlite\\:///...``).
+    The only way out of a code span is a run of backticks as long as its fence: the
+    fence here is one backtick longer than any run in ``text`` (CommonMark), padded
+    with a space when ``text`` starts or ends with a backtick.
+
+    Args:
+        text: Any value; ``None`` becomes an empty span; line breaks become spaces.
+
+    Returns:
+        The code span, on one line.
+    """
+    one_line = " ".join(("" if text is None else str(text)).split())
+    runs = [len(r) for r in re.findall(r"`+", one_line)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if one_line.startswith("`") or one_line.endswith("`") else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"

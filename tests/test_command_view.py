@@ -57,7 +57,7 @@ def test_new_items_are_ringed(session: Session) -> None:
     fmap = base_map(view.center, zoom=view.zoom, tiles=OFFLINE)
     for layer in view.layers:
         layer.add_to(fmap)
-    assert "#C2185B" in fmap.get_root().render()
+    assert 'gm-new-icon' in fmap.get_root().render()
 
 
 def test_child_level_and_zoom() -> None:

@@ -111,7 +111,8 @@ def test_unit_colours_follow_the_measure_classes() -> None:
     colour = {f["properties"]["code"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
     assert colour[M4] == style.NO_DATA_COLOUR
     assert colour[M3] == style.SEQUENTIAL[-1], "the largest value gets the darkest colour"
-    assert colour[M1] != colour[M3] and colour[M1] in style.SEQUENTIAL
+    assert colour[M1] == style.ZERO_COLOUR, "a count of zero is neutral (issue 9)"
+    assert colour[M2] != colour[M3] and colour[M2] in style.SEQUENTIAL
     legends = [c for c in group._children.values() if c._name == "Legend"]
     assert len(legends) == 1 and "无数据" in legends[0].html
 
@@ -344,7 +345,8 @@ def test_inspections_by_status() -> None:
         "place_type": "rental", "hazard_types": [["gas", "flying_wire"]] * 3,
     }, geometry=gpd.points_from_xy([120.401, 120.402, 120.403], [27.51] * 3), crs="EPSG:4326")
     layers = geojson_children(inspection_layer(inspections, as_of=AS_OF, tiles=OFFLINE))
-    fills = [layer.marker.options["fillColor"] for layer in layers]
+    fills = [re.search(r"background:(#[0-9A-F]{6})", layer.marker.icon.options["html"]).group(1)
+             for layer in layers]  # hazards are diamonds (DivIcons), not dots
     assert fills == [style.HAZARD_STATUS_COLOURS["found"], style.HAZARD_STATUS_COLOURS["rectified"],
                      style.OVERDUE_STYLE.fill]
     assert layers[0].data["features"][0]["properties"]["z"] == "燃气使用隐患、飞线充电"

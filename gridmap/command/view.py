@@ -11,10 +11,13 @@ feature groups a page passes to ``st_folium(feature_group_to_add=...)``:
   reported or found in the date range;
 - stations of the selected types, from village level down (at county and town view
   their number is in the KPI line; 1,500 icons would hide the colours);
-- the items new since the previous live tick, ringed.
+- the items new since the previous live tick, in a dashed, pulsing blue ring
+  (:func:`gridmap.maps.new_items_layer`).
 
-The selection's outline and a zoom that fits it come back too, so the page can move the
-map without rebuilding the base map (which would remount it).
+The units' group fits the map to the selection once per selection (:func:`gridmap.maps.fit_once`:
+a live tick keeps the user's zoom) and names the units shown. The selection's outline
+and a zoom that fits it come back too, so the page can move the map without rebuilding
+the base map (which would remount it).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import datetime as dt
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -38,11 +40,12 @@ from gridmap.domain import HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, Level
 from gridmap.i18n import t
 from gridmap.maps import (
     MAX_MARKERS,
+    fit_once,
     inspection_layer,
     issue_layer,
+    new_items_layer,
     point_to_display,
     station_layer,
-    to_display,
     unit_layer,
     units_at_level,
 )
@@ -55,7 +58,6 @@ STATION_POINT_COLUMNS = ("id", "name", "station_type", "opened", "closes")
 OPEN_ISSUES: tuple[str, ...] = tuple(s for s in ISSUE_LIFECYCLE.statuses if s in ISSUE_LIFECYCLE.open)
 OPEN_HAZARDS: tuple[str, ...] = tuple(s for s in HAZARD_LIFECYCLE.statuses if s in HAZARD_LIFECYCLE.open)
 DENSE_MARKERS = 150  # above this many points at county or town view, cluster them
-NEW_RING: dict[str, Any] = {"color": "#C2185B", "weight": 3, "fill": False, "radius": 11}
 
 
 @dataclass(frozen=True)
@@ -156,10 +158,17 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     um = unit_measure(snapshot, sel.code, level, measure, filters, now)
     units = units_at_level(view, level, columns=["name", "level", "households", "risk_colour"])
     categorical = um.kind == "categorical"
-    layers = [unit_layer(units, values=um.values["value"], measure=t(um.label_key, lang),
-                         colour_by="risk" if categorical else "value", scale=um.scale,  # type: ignore[arg-type]
-                         higher_is_worse=um.higher_is_worse, tiles=tiles, lang=lang, key="units")]
     bounds = _bounds(view, sel.code, units)
+    zoom = fit_zoom(bounds)
+    # Names of the units shown (a generated partition means nothing without them),
+    # hidden two zooms out from the fit, where they would pile up.
+    unit_group = unit_layer(units, values=um.values["value"], measure=t(um.label_key, lang),
+                            colour_by="risk" if categorical else "value", scale=um.scale,  # type: ignore[arg-type]
+                            higher_is_worse=um.higher_is_worse, tiles=tiles, lang=lang, key="units",
+                            labels=_short_names(units, str(snapshot.units.at[sel.code, "name"])),
+                            label_min_zoom=zoom - 2)
+    unit_group.add_child(fit_once(bounds, key=f"{sel.code}:{_bounds_key(bounds)}", tiles=tiles), name="fit")
+    layers = [unit_group]
     issues = _issues(points.issues, filters, now, open_only=points.whole)
     hazards = _hazards(points.hazards, filters, now, open_only=points.whole)
     # Above village level, points cluster early and stations are left to the numbers:
@@ -173,10 +182,10 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
         station_layer(stations, tiles=tiles, lang=lang, key="stations"),
     ]
     fresh = _new_points(issues, hazards, new_ids)
-    layers.append(_new_layer(fresh, tiles, lang))
+    layers.append(new_items_layer(fresh, tiles=tiles, lang=lang, key="new"))
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     lon, lat = _display_point(cx, cy, tiles)
-    return MapView(layers, bounds, (lat, lon), fit_zoom(bounds), level, um,
+    return MapView(layers, bounds, (lat, lon), zoom, level, um,
                    {"units": len(units), "issues": len(issues), "hazards": len(hazards),
                     "stations": len(stations), "new": len(fresh)})
 
@@ -251,20 +260,16 @@ def _new_points(issues: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, new_ids: Co
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
-def _new_layer(points: gpd.GeoDataFrame, tiles: TileSource, lang: str) -> folium.FeatureGroup:
-    """A ring around each item that arrived since the last tick (ids only, no user text)."""
-    group = folium.FeatureGroup(name=t("map.layer.new", lang), show=True)
-    group._id = "new"  # a fixed id keeps the layer's JavaScript identical between ticks
-    if points.empty:
-        return group
-    shown = to_display(points.sort_values("id").reset_index(drop=True), tiles)
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "Point", "coordinates": [round(float(g.x), 6), round(float(g.y), 6)]}}
-        for g in shown.geometry]}
-    folium.GeoJson(data, name=t("map.layer.new", lang),
-                   marker=folium.CircleMarker(**NEW_RING), style_function=lambda _: NEW_RING).add_to(group)
-    return group
+def _short_names(units: gpd.GeoDataFrame, parent: str) -> dict[str, str]:
+    """Unit names without the selection's name in front (严处村第1网格第3微网格 -> 第3微网格)."""
+    out = {}
+    for code, name in zip(units["code"].astype(str), units["name"].astype(str), strict=True):
+        out[code] = name[len(parent):] if parent and name.startswith(parent) and len(name) > len(parent) else name
+    return out
+
+
+def _bounds_key(bounds: tuple[float, float, float, float]) -> str:
+    return ",".join(f"{b:.5f}" for b in bounds)
 
 
 def _display_point(lon: float, lat: float, tiles: TileSource) -> tuple[float, float]:

@@ -17,8 +17,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "command.all": ("全部（不筛选）", "All (no filter)"),
     "command.as_of": ("数据截至 {as_of}", "Data as of {as_of}"),
     "command.live": (
-        "实时刷新：每 {seconds} 秒 · 上次刷新 {time} · 本次新增 {n} 条（地图上以红圈标出）",
-        "Live: every {seconds} s · last refresh {time} · {n} new this tick (ringed in red on the map)",
+        "实时刷新：每 {seconds} 秒 · 上次刷新 {time} · 本次新增 {n} 条（地图上以蓝色虚线圈标出）",
+        "Live: every {seconds} s · last refresh {time} · new this tick: {n} (blue dashed rings on the map)",
     ),
     "command.click_hint": (
         "点击地图上的单元即可下钻；点上方路径中的单元可返回上级。",
@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "command.col.value": ("数值", "Value"),
     "command.sent": (
         "本视图发送到浏览器：{units} 个单元、{issues} 个事件、{hazards} 处隐患、{stations} 个站点",
-        "Sent to the browser for this view: {units} units, {issues} issues, {hazards} hazards, {stations} stations",
+        "Sent to the browser for this view: units {units}, issues {issues}, hazards {hazards}, stations {stations}",
     ),
     "command.no_data": ("您的辖区内还没有网格数据。", "Your jurisdiction holds no grid data yet."),
     "command.map_error": ("地图无法显示：{detail}", "The map cannot be shown: {detail}"),

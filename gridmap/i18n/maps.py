@@ -26,6 +26,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "map.legend.overdue": ("已超期", "Overdue"),
     "map.legend.no_data": ("无数据", "No data"),
     "map.legend.heat": ("密度：低 → 高", "Density: low → high"),
+    "map.legend.cluster": ("聚合：数字为点数", "Cluster: the number counts points"),
+    "map.legend.cluster_late": ("红圈：聚合中含超期", "Red ring: holds overdue points"),
+    "map.legend.new": ("本次刷新新增（蓝色虚线圈）", "New since the last refresh (blue dashed ring)"),
     "map.assets_missing": (
         "地图组件（Leaflet 及插件）尚未安装到 static/vendor，请先运行 `make assets`。",
         "The map components (Leaflet and plugins) are not installed in static/vendor; run `make assets` first.",

@@ -13,9 +13,9 @@ Tiles (:mod:`gridmap.maps.tiles`) and display datum (:mod:`gridmap.maps.display`
 Level of detail (:mod:`gridmap.maps.lod`)
     :func:`units_at_level`, :func:`simplify_units`, :data:`TOLERANCE_M`
 Layers (:mod:`gridmap.maps.layers`, :mod:`gridmap.maps.points`, :mod:`gridmap.maps.legend`)
-    :func:`base_map`, :func:`unit_layer`, :func:`station_layer`,
+    :func:`base_map`, :func:`unit_layer`, :func:`station_layer`, :func:`fit_once`,
     :func:`inspection_layer`, :func:`issue_layer`, :func:`heat_layer`,
-    :func:`points_per_unit`, :func:`issue_overdue`, :func:`hazard_overdue`,
+    :func:`points_per_unit`, :func:`new_items_layer`, :func:`issue_overdue`, :func:`hazard_overdue`,
     :func:`legend`, :class:`LegendEntry`
 Colours (:mod:`gridmap.maps.style`)
     imported as a module: ``from gridmap.maps import style``
@@ -40,7 +40,7 @@ from gridmap.maps.assets import (
     use_local_assets,
 )
 from gridmap.maps.display import from_display, point_to_display, to_display
-from gridmap.maps.layers import base_map, station_layer, unit_layer
+from gridmap.maps.layers import FitOnce, UnitLabels, base_map, fit_once, station_layer, unit_layer
 from gridmap.maps.legend import Legend, LegendEntry, legend
 from gridmap.maps.live import bounded
 from gridmap.maps.lod import TOLERANCE_M, GeometryCache, simplify_units, units_at_level
@@ -51,6 +51,7 @@ from gridmap.maps.points import (
     inspection_layer,
     issue_layer,
     issue_overdue,
+    new_items_layer,
     points_per_unit,
 )
 from gridmap.maps.tiles import OFFLINE, TileConfigError, TileSource, tile_layers, tile_source
@@ -60,13 +61,16 @@ __all__ = [
     "OFFLINE",
     "TOLERANCE_M",
     "AssetsMissing",
+    "FitOnce",
     "GeometryCache",
     "Legend",
     "LegendEntry",
     "TileConfigError",
     "TileSource",
+    "UnitLabels",
     "base_map",
     "bounded",
+    "fit_once",
     "from_display",
     "hazard_overdue",
     "heat_layer",
@@ -76,6 +80,7 @@ __all__ = [
     "issue_overdue",
     "legend",
     "missing_assets",
+    "new_items_layer",
     "offsite_assets",
     "point_to_display",
     "points_per_unit",

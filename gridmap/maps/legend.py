@@ -24,7 +24,10 @@ class LegendEntry:
     """One legend row: a swatch and its (unescaped) text.
 
     ``kind`` is ``"fill"`` (a square), ``"point"`` (a dot), ``"ring"`` (a ringed dot,
-    overdue), ``"icon"`` (a Font Awesome icon on a coloured disc; ``icon`` names it) or
+    overdue), ``"diamond"`` / ``"diamond_ring"`` (a hazard, an overdue hazard),
+    ``"cluster"`` / ``"cluster_late"`` (a cluster bubble, one with overdue points;
+    ``icon="square"`` for the hazards' square bubbles),
+    ``"new"`` (the dashed ring around an item new since the last tick), ``"icon"`` (a Font Awesome icon on a coloured disc; ``icon`` names it) or
     ``"gradient"`` (``colour`` is a CSS gradient).
     """
 
@@ -89,6 +92,22 @@ def _legend_html(title: str, entries: Sequence[LegendEntry]) -> str:
             o = style.OVERDUE_STYLE
             swatch = (f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
                       f'background:{o.fill};border:3px solid {o.stroke};box-sizing:border-box"></span>')
+        elif e.kind in ("diamond", "diamond_ring"):
+            o = style.OVERDUE_STYLE
+            border = f"3px solid {o.stroke}" if e.kind == "diamond_ring" else "1px solid #fff"
+            side = 11 if e.kind == "diamond_ring" else 9
+            swatch = (f'<span style="display:inline-block;width:{side}px;height:{side}px;margin:0 2px;'
+                      f'background:{colour};border:{border};box-sizing:border-box;transform:rotate(45deg)">'
+                      '</span>')
+        elif e.kind in ("cluster", "cluster_late"):
+            ring = style.OVERDUE_STYLE.fill if e.kind == "cluster_late" else style.CLUSTER_COLOURS["halo"]
+            radius = "3px" if e.icon == "square" else "50%"
+            swatch = (f'<span style="display:inline-block;width:16px;height:16px;border-radius:{radius};'
+                      f'background:{colour};color:{style.CLUSTER_COLOURS["text"]};font-size:9px;'
+                      f'line-height:16px;text-align:center;box-shadow:0 0 0 2px {ring};margin:0 2px">n</span>')
+        elif e.kind == "new":
+            swatch = (f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
+                      f'border:3px dashed {colour};box-sizing:border-box"></span>')
         elif e.kind == "icon":
             swatch = (f'<span style="display:inline-block;width:16px;height:16px;border-radius:50%;'
                       f'background:{colour};color:#fff;font-size:9px;line-height:16px;text-align:center">'

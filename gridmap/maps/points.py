@@ -1,11 +1,14 @@
 """Point layers: hazard inspections and issues by status, clusters, heat maps, counts.
 
 - :func:`issue_layer`, :func:`inspection_layer` -- one colour per status, overdue points
-  larger, red and ringed on top; above ``max_markers`` rows everything goes into one
-  marker cluster (clusters holding overdue points get a red ring) or, on request, a
-  heat map.
+  larger, red and ringed on top; issues are dots, hazards diamonds (never the same
+  marker); above ``max_markers`` rows everything goes into one marker cluster (neutral
+  slate bubbles whatever their size; clusters holding overdue points get a red ring;
+  both in the legend) or, on request, a heat map. Statuses that share a colour share
+  one legend row.
 - :func:`issue_overdue`, :func:`hazard_overdue` -- what counts as overdue: the one
   definition in :mod:`gridmap.workflow.clock` (the KPIs use it too).
+- :func:`new_items_layer` -- a dashed, pulsing blue ring around items new since the last tick.
 - :func:`heat_layer` -- the density (or a weighted sum) of any points.
 - :func:`points_per_unit` -- counts per unit, for a count map instead of points.
 
@@ -80,7 +83,7 @@ def inspection_layer(inspections: gpd.GeoDataFrame, *, as_of: dt.datetime | None
     return _status_points(
         inspections, late, kind="hazard_status", colours=style.HAZARD_STATUS_COLOURS,
         layer_name=label("layer", "inspections", lang), props=_inspection_props, lang=lang, tiles=tiles,
-        max_markers=max_markers, aggregate=aggregate, key=key, show_legend=show_legend)
+        max_markers=max_markers, aggregate=aggregate, key=key, show_legend=show_legend, shape=style.HAZARD_SHAPE)
 
 
 def issue_layer(issues: gpd.GeoDataFrame, *, as_of: dt.datetime | None = None, overdue: pd.Series | None = None,
@@ -102,7 +105,7 @@ def issue_layer(issues: gpd.GeoDataFrame, *, as_of: dt.datetime | None = None, o
     return _status_points(
         issues, late, kind="issue_status", colours=style.ISSUE_STATUS_COLOURS, layer_name=label("layer", "issues", lang),
         props=_issue_props, lang=lang, tiles=tiles, max_markers=max_markers, aggregate=aggregate, key=key,
-        show_legend=show_legend)
+        show_legend=show_legend, shape=style.ISSUE_SHAPE)
 
 
 def issue_overdue(issues: pd.DataFrame, as_of: dt.datetime | None) -> pd.Series:
@@ -153,6 +156,45 @@ def heat_layer(points: gpd.GeoDataFrame, *, name: str, tiles: TileSource | None 
     return group
 
 
+def new_items_layer(points: gpd.GeoDataFrame, *, tiles: TileSource | None = None, lang: str = DEFAULT_LANGUAGE,
+                    key: str = "new", show_legend: bool = True) -> folium.FeatureGroup:
+    """A thick, dashed, pulsing blue ring around each item new since the last live tick.
+
+    Unmistakable next to the red overdue rings: another colour (one no status uses),
+    another line (dashed), and it pulses; the legend says what it means. Only positions
+    are sent (no text). The group's id is fixed, so its JavaScript stays the same
+    between ticks when nothing arrived.
+
+    Args:
+        points: Rows with ``id`` and a point geometry in EPSG:4326.
+        tiles: The tile source.
+        lang: The language of the layer's name and legend.
+        key: A fixed id for the group.
+        show_legend: Add a legend row when something is new.
+    """
+    tiles = tile_source() if tiles is None else tiles
+    group = feature_group(key, t("map.layer.new", lang))
+    frame = prepare_points(points, tiles)
+    if frame.empty:
+        return group
+    size = 26
+    ring = (f'<div class="gm-new" style="width:{size}px;height:{size}px;border-radius:50%;'
+            f'border:4px dashed {style.NEW_COLOUR};box-sizing:border-box"></div>')
+    marker = folium.Marker(location=None, icon=folium.DivIcon(html=ring, icon_size=(size, size),
+                                                              icon_anchor=(size // 2, size // 2),
+                                                              class_name="gm-new-icon"))
+    props: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    layer = folium.GeoJson(feature_collection(np.asarray(frame.geometry.values, dtype=object), props),
+                           marker=marker, control=False)
+    layer._id = element_id(f"{key}rings")
+    group.add_child(layer, name=layer._id)
+    if show_legend:
+        group.add_child(legend(t("map.layer.new", lang), [LegendEntry("new", style.NEW_COLOUR,
+                                                                        t("map.legend.new", lang))],
+                               key=f"{key}_legend", position="topleft"), name=f"{key}_legend")
+    return group
+
+
 def points_per_unit(points: pd.DataFrame, level: Level | str) -> pd.Series:
     """How many points lie in each unit of ``level`` (by the assigned code columns).
 
@@ -177,7 +219,7 @@ def points_per_unit(points: pd.DataFrame, level: Level | str) -> pd.Series:
 def _status_points(points: gpd.GeoDataFrame, late: pd.Series, *, kind: str, colours: Mapping[str, str],
                    layer_name: str, props: Callable[[pd.DataFrame, str], list[dict[str, Any]]], lang: str,
                    tiles: TileSource | None, max_markers: int, aggregate: Aggregate, key: str,
-                   show_legend: bool) -> folium.FeatureGroup:
+                   show_legend: bool, shape: str) -> folium.FeatureGroup:
     tiles = tile_source() if tiles is None else tiles
     if aggregate not in ("auto", "markers", "cluster", "heat"):
         raise ValueError(f"aggregate must be auto, markers, cluster or heat, not {aggregate!r}")
@@ -197,30 +239,55 @@ def _status_points(points: gpd.GeoDataFrame, late: pd.Series, *, kind: str, colo
         regular = frame[~frame["_late"]]
         for i, (code, rows) in enumerate(split_by(regular, regular["status"].astype(str), order)):
             st = style.point_style(colours.get(code, style.UNKNOWN_COLOUR))
-            group.add_child(_marker_geojson(rows, props(rows, lang), st, fields, aliases, f"{key}_{i}"),
+            group.add_child(_marker_geojson(rows, props(rows, lang), st, fields, aliases, f"{key}_{i}", shape),
                             name=f"{key}_{i}")
         late_rows = frame[frame["_late"]]
         if not late_rows.empty:
             group.add_child(_marker_geojson(late_rows, props(late_rows, lang), style.OVERDUE_STYLE, fields, aliases,
-                                            f"{key}_late"), name=f"{key}_late")
+                                            f"{key}_late", shape), name=f"{key}_late")
     else:
-        group.add_child(_cluster(frame, statuses, colours, kind, lang, key), name=f"{key}_cluster")
+        group.add_child(_cluster(frame, statuses, colours, kind, lang, key, shape), name=f"{key}_cluster")
     if show_legend:
         regular_status = set(status[~frame["_late"].to_numpy()])
-        entries = [LegendEntry("point", colours.get(s, style.UNKNOWN_COLOUR), label(kind, s, lang))
-                   for s in statuses if s in regular_status]
+        entries = _status_entries([s for s in statuses if s in regular_status], colours, kind, lang, shape)
         if frame["_late"].any():
-            entries.append(LegendEntry("ring", style.OVERDUE_STYLE.fill, t("map.legend.overdue", lang)))
+            entries.append(LegendEntry("ring" if shape == style.ISSUE_SHAPE else "diamond_ring",
+                                       style.OVERDUE_STYLE.fill, t("map.legend.overdue", lang)))
+        if mode == "cluster":
+            square = "" if shape == style.ISSUE_SHAPE else "square"
+            entries.append(LegendEntry("cluster", style.CLUSTER_COLOURS["fill"], t("map.legend.cluster", lang),
+                                       square))
+            if frame["_late"].any():
+                entries.append(LegendEntry("cluster_late", style.CLUSTER_COLOURS["fill"],
+                                           t("map.legend.cluster_late", lang), square))
         group.add_child(legend(layer_name, entries, key=f"{key}_legend", position="bottomleft"),
                         name=f"{key}_legend")
     return group
 
 
+def _status_entries(statuses: list[str], colours: Mapping[str, str], kind: str, lang: str,
+                    shape: str) -> list[LegendEntry]:
+    """One legend row per colour: statuses painted alike are listed together (已派遣、处置中)."""
+    by_colour: dict[str, list[str]] = {}
+    for s in statuses:
+        by_colour.setdefault(colours.get(s, style.UNKNOWN_COLOUR), []).append(label(kind, s, lang))
+    joiner = " / " if lang == "en" else "、"
+    swatch = "point" if shape == style.ISSUE_SHAPE else "diamond"
+    return [LegendEntry(swatch, colour, joiner.join(names)) for colour, names in by_colour.items()]
+
+
 def _marker_geojson(rows: gpd.GeoDataFrame, props: list[dict[str, Any]], st: style.PointStyle,
-                    fields: list[str], aliases: list[str], key: str) -> folium.GeoJson:
+                    fields: list[str], aliases: list[str], key: str, shape: str) -> folium.GeoJson:
     opts = st.options()
-    marker = folium.CircleMarker(radius=opts["radius"], color=opts["color"], weight=opts["weight"],
-                                 fill=True, fill_color=opts["fillColor"], fill_opacity=opts["fillOpacity"])
+    marker: folium.CircleMarker | folium.Marker
+    if shape == style.HAZARD_SHAPE:
+        size, html = _diamond(st)
+        marker = folium.Marker(location=None, icon=folium.DivIcon(html=html, icon_size=(size, size),
+                                                                  icon_anchor=(size // 2, size // 2),
+                                                                  class_name="gm-hazard-icon"))
+    else:
+        marker = folium.CircleMarker(radius=opts["radius"], color=opts["color"], weight=opts["weight"],
+                                     fill=True, fill_color=opts["fillColor"], fill_opacity=opts["fillOpacity"])
     layer = folium.GeoJson(feature_collection(np.asarray(rows.geometry.values, dtype=object), props),
                            marker=marker, control=False,
                            tooltip=geojson_tooltip(fields, aliases, f"{key}tooltip"))
@@ -228,25 +295,59 @@ def _marker_geojson(rows: gpd.GeoDataFrame, props: list[dict[str, Any]], st: sty
     return layer
 
 
+def _diamond(st: style.PointStyle) -> tuple[int, str]:
+    """A hazard's marker: a square turned 45 degrees, as wide as the issue dot of the same style."""
+    side = round(st.radius * 1.5 + st.weight)
+    box = round(side * 1.45) + 2
+    margin = (box - side) / 2
+    html = (f'<div class="gm-hazard" style="width:{side}px;height:{side}px;margin:{margin:g}px;'
+            f'background:{st.fill};border:{st.weight:g}px solid {st.stroke};box-sizing:border-box;'
+            f'transform:rotate(45deg);opacity:{st.fill_opacity:g}"></div>')
+    return box, html
+
+
 _CLUSTER_ICON = """function (cluster) {
     var kids = cluster.getAllChildMarkers(), late = 0;
     for (var i = 0; i < kids.length; i++) { if (kids[i].options.gridmapLate) { late++; } }
     var n = cluster.getChildCount();
-    var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');
-    var ring = late ? 'box-shadow:0 0 0 3px LATE;' : '';
-    return L.divIcon({html: '<div style="' + ring + '"><span>' + n + '</span></div>',
-                      className: 'marker-cluster marker-cluster-' + size, iconSize: new L.Point(40, 40)});
+    var d = n < 10 ? 28 : (n < 100 ? 34 : 42);
+    var ring = late ? '0 0 0 4px LATE' : '0 0 0 3px HALO';
+    return L.divIcon({html: '<div style="width:' + d + 'px;height:' + d + 'px;line-height:' + d + 'px;'
+                            + 'border-radius:RADIUS;background:FILL;color:TEXT;font-weight:600;font-size:12px;'
+                            + 'text-align:center;opacity:0.92;box-shadow:' + ring + '">' + n + '</div>',
+                      className: 'gm-cluster', iconSize: new L.Point(d, d)});
 }"""
 
 
+def _cluster_icon(shape: str) -> str:
+    """The bubbles' JavaScript: one neutral colour; red only as the overdue ring. Issue
+    clusters are round, hazard clusters square, like their markers."""
+    c = style.CLUSTER_COLOURS
+    radius = "4px" if shape == style.HAZARD_SHAPE else "50%"
+    return (_CLUSTER_ICON.replace("RADIUS", radius).replace("LATE", style.OVERDUE_STYLE.fill)
+            .replace("HALO", c["halo"])
+            .replace("FILL", c["fill"]).replace("TEXT", c["text"]))
+
+
 def _cluster(frame: gpd.GeoDataFrame, statuses: list[str], colours: Mapping[str, str], kind: str, lang: str,
-             key: str) -> folium.plugins.FastMarkerCluster:
+             key: str, shape: str) -> folium.plugins.FastMarkerCluster:
     """Every point in one marker cluster; rows are ``[lat, lon, style, label]`` indexes."""
     status_index = {s: i for i, s in enumerate(statuses)}
-    styles = [{**style.point_style(colours.get(s, style.UNKNOWN_COLOUR)).options(), "gridmapLate": False}
-              for s in statuses]
-    styles.append({**style.OVERDUE_STYLE.options(), "gridmapLate": True})
-    late_style = len(styles) - 1
+    point_styles = [style.point_style(colours.get(s, style.UNKNOWN_COLOUR)) for s in statuses]
+    point_styles.append(style.OVERDUE_STYLE)
+    late_style = len(point_styles) - 1
+    styles: list[dict[str, Any]]
+    if shape == style.HAZARD_SHAPE:
+        styles = []
+        for i, st in enumerate(point_styles):
+            size, html = _diamond(st)
+            styles.append({"icon": {"html": html, "iconSize": [size, size], "iconAnchor": [size // 2, size // 2],
+                                    "className": "gm-hazard-icon"}, "gridmapLate": i == late_style})
+        make = " var s = styles[row[2]], marker = L.marker(new L.LatLng(row[0], row[1]),"\
+               " {icon: L.divIcon(s.icon), gridmapLate: s.gridmapLate});"
+    else:
+        styles = [{**st.options(), "gridmapLate": i == late_style} for i, st in enumerate(point_styles)]
+        make = " var s = styles[row[2]], marker = L.circleMarker(new L.LatLng(row[0], row[1]), s);"
     tips = [escape_html(label(kind, s, lang)) for s in statuses]
     late_text = escape_html(t("map.legend.overdue", lang))
     xy = np.round(shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object)), DECIMALS)
@@ -257,12 +358,12 @@ def _cluster(frame: gpd.GeoDataFrame, statuses: list[str], colours: Mapping[str,
     callback = (
         "function (row) {"
         f" var styles = {js_json(styles)}, tips = {js_json(tips)}, late = {js_json(late_text)};"
-        " var marker = L.circleMarker(new L.LatLng(row[0], row[1]), styles[row[2]]);"
-        " marker.bindTooltip(tips[row[3]] + (styles[row[2]].gridmapLate ? ' · ' + late : ''));"
+        f"{make}"
+        " marker.bindTooltip(tips[row[3]] + (s.gridmapLate ? ' · ' + late : ''));"
         " return marker; }")
     cluster = folium.plugins.FastMarkerCluster(
         rows, callback=callback, control=False, maxClusterRadius=50, disableClusteringAtZoom=17,
-        icon_create_function=_CLUSTER_ICON.replace("LATE", style.OVERDUE_STYLE.fill))
+        icon_create_function=_cluster_icon(shape))
     cluster._id = element_id(f"{key}cluster")
     return cluster
 
@@ -324,5 +425,6 @@ __all__ = [
     "inspection_layer",
     "issue_layer",
     "issue_overdue",
+    "new_items_layer",
     "points_per_unit",
 ]

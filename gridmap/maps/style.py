@@ -5,7 +5,10 @@
 - :data:`OVERDUE_STYLE` -- how an overdue point stands out (larger, red, dark ring).
 - :data:`STATION_ICONS` -- a Font Awesome icon and marker colour per station type.
 - :data:`SEQUENTIAL` -- the palette for a measure (light = low, dark = high).
-- :func:`classify` -- class breaks for measure values; :func:`class_of` -- a value's class.
+- :func:`classify` -- class breaks for measure values; :func:`count_breaks` -- whole-number
+  breaks for counts, zero in a class of its own; :func:`class_of` -- a value's class.
+- :data:`ZERO_COLOUR` -- the neutral fill of a count of zero (nothing to report is not a class of alarm).
+- :data:`CLUSTER_COLOURS` -- marker-cluster bubbles: one neutral slate, the size says how many.
 
 Plain data and small pure functions: no folium here, so a page can reuse the colours in
 its own charts and tables.
@@ -34,6 +37,8 @@ RISK_COLOURS: dict[str, str] = {
 # the common colour-vision deficiencies and in greyscale print).
 SEQUENTIAL: tuple[str, ...] = ("#FFF3C4", "#FECC5C", "#FD8D3C", "#E6550D", "#A63603")
 NO_DATA_COLOUR = "#E9ECEF"
+# A count of zero (no open issues): white with the outline, neither alarm nor "no data".
+ZERO_COLOUR = "#FFFFFF"
 BOUNDARY_COLOUR = "#495057"
 # A unit's outline and fill opacity when it only shows boundaries (no measure).
 PLAIN_FILL = "#DEE6EF"
@@ -90,6 +95,20 @@ def point_style(colour: str) -> PointStyle:
 
 # Overdue points: bigger, red, with a dark ring, and drawn on top of the others.
 OVERDUE_STYLE = PointStyle(fill="#E03131", radius=8.0, stroke="#5C0A0A", weight=3.0, fill_opacity=0.95)
+
+# Marker shapes per layer: issues are dots (canvas circle markers), hazards diamonds
+# (a rotated square drawn as a Leaflet DivIcon), so the two layers never read alike.
+ISSUE_SHAPE = "circle"
+HAZARD_SHAPE = "diamond"
+
+# Items new since the previous live tick: a thick dashed ring in a blue no status uses,
+# pulsing (CSS), drawn around the item; unmistakable next to the red overdue rings.
+NEW_COLOUR = "#3B5BDB"
+
+# Marker-cluster bubbles: one neutral slate for every size (the default green / yellow /
+# orange by size read as good / bad); the number says how many, the size grows with it.
+# A cluster holding overdue points gets the overdue red ring (and a legend row).
+CLUSTER_COLOURS: dict[str, str] = {"fill": "#495057", "halo": "#ADB5BD", "text": "#FFFFFF"}
 
 # --------------------------------------------------------------------------- stations
 
@@ -163,6 +182,47 @@ def classify(values: Iterable[float], k: int = len(SEQUENTIAL)) -> list[float]:
     return breaks
 
 
+def count_breaks(values: Iterable[float], k: int = len(SEQUENTIAL) - 1) -> list[float]:
+    """Upper class breaks for counts: whole numbers, and 0 always a class of its own.
+
+    The first break is 0 (a unit with nothing to count is shown neutral, not as the
+    lowest colour of the ramp); the positive counts share at most ``k`` classes whose
+    bounds are whole numbers, so the legend reads ``0 / 1–3 / 4–8 / 9–17``: no
+    fractions, no bound in two classes. With at most ``k`` distinct positive counts each
+    is its own class.
+
+    Args:
+        values: Counts; NaN and missing values are ignored, fractions are rounded up.
+        k: The wanted number of classes above zero (default: one per colour of
+            :func:`count_colours`).
+
+    Returns:
+        ``[0, b1, b2, ...]`` increasing whole numbers, the last the largest count; just
+        ``[0]`` when every count is zero; empty when no value is finite.
+
+    Raises:
+        ValueError: when ``k`` is less than 1.
+    """
+    if k < 1:
+        raise ValueError(f"need at least one class, got k={k}")
+    arr = np.asarray([v for v in values if v is not None], dtype=float)
+    arr = np.ceil(arr[np.isfinite(arr)])
+    if arr.size == 0:
+        return []
+    positive = arr[arr > 0]
+    if positive.size == 0:
+        return [0.0]
+    distinct = np.unique(positive)
+    if distinct.size <= k:
+        return [0.0, *(float(v) for v in distinct)]
+    qs = np.ceil(np.quantile(positive, [i / k for i in range(1, k)]))
+    breaks = [0.0]
+    for b in (*qs, float(positive.max())):
+        if float(b) > breaks[-1]:
+            breaks.append(float(b))
+    return breaks
+
+
 def class_of(value: float | None, breaks: list[float]) -> int | None:
     """The index of the class ``value`` falls in (``value <= breaks[i]``), or None.
 
@@ -182,14 +242,20 @@ def class_of(value: float | None, breaks: list[float]) -> int | None:
     return len(breaks) - 1
 
 
-def class_colours(n: int) -> list[str]:
-    """``n`` colours spread over :data:`SEQUENTIAL`, light to dark."""
+def class_colours(n: int, palette: tuple[str, ...] = SEQUENTIAL) -> list[str]:
+    """``n`` colours spread over ``palette`` (default :data:`SEQUENTIAL`), light to dark."""
     if n <= 0:
         return []
     if n == 1:
-        return [SEQUENTIAL[-2]]
-    idx = np.round(np.linspace(0, len(SEQUENTIAL) - 1, n)).astype(int)
-    return [SEQUENTIAL[i] for i in idx]
+        return [palette[-2] if len(palette) > 1 else palette[0]]
+    idx = np.round(np.linspace(0, len(palette) - 1, n)).astype(int)
+    return [palette[i] for i in idx]
+
+
+def count_colours(n: int) -> list[str]:
+    """Colours for ``n`` classes of positive counts: :data:`SEQUENTIAL` without its palest
+    shade, which would read like :data:`ZERO_COLOUR`."""
+    return class_colours(n, SEQUENTIAL[1:])
 
 
 def _nice(x: float) -> float:
@@ -202,9 +268,13 @@ def _nice(x: float) -> float:
 
 __all__ = [
     "BOUNDARY_COLOUR",
+    "CLUSTER_COLOURS",
+    "HAZARD_SHAPE",
     "HAZARD_STATUS_COLOURS",
+    "ISSUE_SHAPE",
     "ISSUE_STATUS_COLOURS",
     "MARKER_HEX",
+    "NEW_COLOUR",
     "NO_DATA_COLOUR",
     "OFFLINE_BACKGROUND",
     "OTHER_STATION_ICON",
@@ -214,10 +284,13 @@ __all__ = [
     "SEQUENTIAL",
     "STATION_ICONS",
     "UNKNOWN_COLOUR",
+    "ZERO_COLOUR",
     "PointStyle",
     "StationIcon",
     "class_colours",
     "class_of",
     "classify",
+    "count_breaks",
+    "count_colours",
     "point_style",
 ]

@@ -17,6 +17,7 @@ from gridmap.access import Session
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
 from gridmap.store import SchemaTooNew, Store, StoreError, default_url, open_store
 from gridmap.summary import mask_url
+from gridmap.text import markdown_code
 from gridmap.ui.text import escape_markdown, fmt_datetime
 
 LANG_KEY = "lang"
@@ -111,7 +112,8 @@ def store_box(store: Store, lang: str, session: Session | None = None) -> None:
     as-of time is the session's county's, read through the session.
     """
     backend = t(f"store.backend.{store.backend}", lang)
-    lines = [t("store.caption", lang, url=f"`{escape_markdown(mask_url(store.url))}`", backend=backend)]
+    # In code formatting, verbatim: markdown escapes would show there as backslashes.
+    lines = [t("store.caption", lang, url=markdown_code(mask_url(store.url)), backend=backend)]
     if session is not None:
         as_of = session.meta("as_of")
         lines.append(t("overview.as_of", lang, as_of=escape_markdown(fmt_datetime(as_of))) if as_of

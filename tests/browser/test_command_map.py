@@ -144,7 +144,7 @@ def test_live_refresh_keeps_zoom_never_remounts_and_rings_new_reports(
     caption = page.get_by_text(re.compile("上次刷新"))
     first = caption.inner_text()
     expect(caption).not_to_have_text(first, timeout=15_000)
-    rings = "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.color === '#C2185B') n++ }); return n }"
+    rings = "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.Marker && l.options.icon && (l.options.icon.options.className || '').includes('gm-new-icon')) n++ }); return n }"
     frame.wait_for_function(f"() => ({rings})() > 0", timeout=20_000)
     second = caption.inner_text()
     expect(caption).not_to_have_text(second, timeout=15_000)  # at least two ticks went by
