@@ -84,6 +84,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "还没有任何用户账号。请在服务器上运行 `python -m gridmap users add 用户名 --role admin --unit 县级编码` 创建第一个管理员，或运行 `python -m gridmap demo --scale small` 载入带演示账号的演示数据。",
         "No user account exists yet. On the server, run `python -m gridmap users add NAME --role admin --unit COUNTY_CODE` to create the first administrator, or `python -m gridmap demo --scale small` to load the demo with its demo accounts.",
     ),
+    "auth.keep": ("在此设备上保持登录（指挥大屏）", "Keep me signed in on this screen (wall screen)"),
+    "auth.keep_help": (
+        "勾选后，长时间不操作也不会自动退出，直到登录满最长时限或点击“退出登录”。只在专用的大屏或本人设备上勾选。",
+        "No sign-out after inactivity: the sign-in lasts until its maximum length or until you sign out. "
+        "Tick it only on a dedicated wall screen or your own device.",
+    ),
+    "auth.token_revoked": (
+        "此登录已在别处退出，请重新登录。",
+        "This sign-in was ended elsewhere (signed out). Please sign in again.",
+    ),
+    "auth.token_invalid": (
+        "保存的登录信息无效，请重新登录。",
+        "The saved sign-in is not valid. Please sign in again.",
+    ),
     "auth.sign_in_first": ("请先登录。", "Please sign in first."),
     "auth.production_blocked": (
         "生产环境（GRIDMAP_ENV=production）下发现不安全的设置，系统拒绝启动：",

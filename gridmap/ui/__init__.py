@@ -3,8 +3,9 @@
 - :func:`current_language`, :func:`language_switch` -- the 中文 / English choice.
 - :func:`cached_store`, :func:`store_or_stop`, :func:`show_store_error` -- one store
   handle per URL, or a clear error on the page.
-- :func:`current_session`, :func:`page_session`, :func:`sign_in_form`, :func:`user_box` --
-  sign-in state and the guard each page calls first.
+- :func:`current_session`, :func:`page_session`, :func:`sign_in_form`, :func:`user_box`,
+  :func:`sync_cookie` -- sign-in state (kept across reloads in a signed cookie) and the
+  guard each page calls first.
 - :func:`escape_markdown`, :func:`escape_html` -- stored text made safe (both from
   :mod:`gridmap.text`, the one escaping module).
 - :func:`fmt_count`, :func:`fmt_datetime` -- numbers and times as the pages show them.
@@ -17,6 +18,7 @@ from gridmap.ui.auth import (
     refuse_insecure_production,
     sign_in_form,
     sign_out,
+    sync_cookie,
     user_box,
 )
 from gridmap.ui.context import (
@@ -48,5 +50,6 @@ __all__ = [
     "sign_out",
     "store_box",
     "store_or_stop",
+    "sync_cookie",
     "user_box",
 ]
