@@ -159,13 +159,16 @@ def sign_in_form(store: Store, lang: str) -> None:
     The fields take any length (a browser drops a paste longer than a field's limit
     without a word); lengths are checked here, with a message that names the limit.
     """
+    leave_pages_directory_mode()
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.warning(t(notice, lang), icon=":material/logout:")
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input(t("auth.username", lang), key="sign_in_user")
         password = st.text_input(t("auth.password", lang), type="password", key="sign_in_password")
-        keep = st.checkbox(t("auth.keep", lang), key="sign_in_keep", help=t("auth.keep_help", lang))
+        # No help= tooltip: its button says "Help for ..." in English and is named like the 登录 button.
+        keep = st.checkbox(t("auth.keep", lang), key="sign_in_keep")
+        st.caption(t("auth.keep_help", lang))
         submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
     if submitted:
         problem = _form_problem(username, password, lang)
@@ -212,12 +215,31 @@ def user_box(session: Session, lang: str) -> None:
         st.rerun()
 
 
+def leave_pages_directory_mode() -> None:
+    """Rerun through ``app.py`` when Streamlit ran a ``pages/`` file on its own.
+
+    A fresh server process treats a ``pages/`` directory as the old multipage layout
+    until ``st.navigation`` runs once; if its first visitor opens a deep link
+    (``/audit``), Streamlit runs ``pages/audit.py`` alone, without the frame (no
+    navigation, no sign-in form), and keeps doing so for every new visitor until
+    someone opens ``/``. This clears that mode (Streamlit's own flag, which
+    ``st.navigation`` clears too) and reruns: the page's URL path is the same, so the
+    rerun lands on it, inside the frame.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_session(op: Op, lang: str, store: Store) -> Session:
     """The page guard: the signed-in session if it may perform ``op``; otherwise stop.
 
     Every page calls this first, so a page reached by its direct URL is as protected
     as one reached through the menu.
     """
+    leave_pages_directory_mode()
     session = current_session(store)
     if session is None:
         st.warning(t("auth.sign_in_first", lang), icon=":material/lock:")
