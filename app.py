@@ -100,7 +100,7 @@ def _frame_and_page(store: Store, lang: str) -> None:
     st.sidebar.markdown(f"**{t('app.title', lang)}**")
     st.sidebar.caption(t("app.subtitle", lang))
     if session is not None:
-        ui.user_box(session, lang)
+        ui.user_box(session, lang, store)
     ui.language_switch()
     ui.store_box(store, lang, session)
     ui.sync_cookie()  # the sign-in cookie set, renewed or cleared, when this run changed it

@@ -13,6 +13,8 @@
 
 from gridmap.ui.auth import (
     AUTH_KEY,
+    audit_action_label,
+    audit_layer_label,
     current_session,
     page_session,
     refuse_insecure_production,
@@ -35,6 +37,8 @@ from gridmap.ui.text import escape_html, escape_markdown, fmt_count, fmt_datetim
 __all__ = [
     "AUTH_KEY",
     "LANG_KEY",
+    "audit_action_label",
+    "audit_layer_label",
     "cached_store",
     "current_language",
     "current_session",

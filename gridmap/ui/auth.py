@@ -203,15 +203,15 @@ def _form_problem(username: str, password: str, lang: str) -> str | None:
     return None
 
 
-def user_box(session: Session, lang: str) -> None:
-    """Who is signed in, in the sidebar, with the sign-out button."""
+def user_box(session: Session, lang: str, store: Store) -> None:
+    """Who is signed in, in the sidebar, with the sign-out button (which revokes the session in ``store``)."""
     user = session.user
     found = session.read("units", where={"code": user.unit_code}, columns=["name"], limit=1)
     unit = f"{found['name'].iloc[0]}（{user.unit_code}）" if len(found) else user.unit_code
     st.sidebar.caption(t("auth.signed_in_as", lang, name=escape_markdown(user.display_name),
                          role=label("role", user.role, lang), unit=escape_markdown(unit)))
     if st.sidebar.button(t("auth.sign_out", lang), key="sign_out", icon=":material/logout:"):
-        sign_out(store=session.store)
+        sign_out(store=store)
         st.rerun()
 
 
@@ -273,3 +273,23 @@ def _production_blockers(url: str, lang: str) -> list[str]:
     from gridmap.ui.context import cached_store
 
     return [b.message(lang) for b in production_blockers(cached_store(url))]
+
+
+def audit_action_label(action: object, lang: str) -> str:
+    """An audit record's action in words (``sign_in`` -> 登录); an unknown code as stored."""
+    code = "" if action is None or action != action else str(action)
+    try:
+        return t(f"audit.action.{code}", lang)
+    except KeyError:
+        return code
+
+
+def audit_layer_label(layer_name: object, lang: str) -> str:
+    """An audit record's layer in words (``users`` -> 用户账号); an unknown name as stored."""
+    name = "" if layer_name is None or layer_name != layer_name else str(layer_name)
+    for key in (f"layer.{name}", f"audit.layer.{name}"):
+        try:
+            return t(key, lang)
+        except KeyError:
+            continue
+    return name
