@@ -2,8 +2,9 @@
 
 This file is the frame around every page: page config, sign-in, the language switch
 and the navigation. A signed-out visitor is offered only the sign-in page (whatever
-URL they typed); a signed-in user sees only the pages their role may use, and each
-page checks the permission again. Pages live in ``pages/`` and stay thin; the work
+URL they typed, which they reach once signed in); a signed-in user sees only the
+pages their role may use, and each page checks the permission again. A reload keeps
+the sign-in (a signed cookie, :mod:`gridmap.ui.auth`). Pages live in ``pages/`` and stay thin; the work
 is in :mod:`gridmap`. The first run in a process (usually the sign-in page) starts the
 background warm-up of the commanders' snapshots (:mod:`gridmap.ui.warm`).
 """
@@ -49,14 +50,28 @@ SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", O
 def page_list(lang: str, session: Session | None) -> list[StreamlitPage]:
     """The pages offered to this session, in menu order, titled in ``lang``.
 
-    Signed out: the sign-in page only. Signed in: the pages the role may use.
+    Every page's URL path is registered in every state, so a deep link holds:
+
+    - Signed out: the sign-in page is the only one in the menu; each other page's
+      path shows the sign-in form too (hidden from the menu), and the sign-in reruns
+      the app on that path, so the user lands on the page they asked for.
+    - Signed in: the pages the role may use, in the menu; the others stay reachable by
+      their path, hidden, and say that the role may not use them (their guard), rather
+      than Streamlit's English "Page not found".
     """
-    specs = [SIGN_IN] if session is None else [p for p in PAGES if session.can(p.op)]
-    return [
-        st.Page(PAGES_DIR / spec.file, title=t(spec.title_key, lang), icon=spec.icon,
-                url_path=spec.url_path, default=i == 0)
-        for i, spec in enumerate(specs)
-    ]
+    if session is None:
+        return [_page(SIGN_IN, lang, default=True),
+                *(_page(spec, lang, file=SIGN_IN.file, hidden=True) for spec in PAGES)]
+    allowed = [spec for spec in PAGES if session.can(spec.op)]
+    return [*(_page(spec, lang, default=i == 0) for i, spec in enumerate(allowed)),
+            *(_page(spec, lang, hidden=True) for spec in PAGES if spec not in allowed)]
+
+
+def _page(spec: PageSpec, lang: str, *, default: bool = False, file: str | None = None,
+          hidden: bool = False) -> StreamlitPage:
+    """``spec`` as an ``st.Page`` (running ``file`` instead of its own, when given)."""
+    return st.Page(PAGES_DIR / (file or spec.file), title=t(spec.title_key, lang), icon=spec.icon,
+                   url_path=spec.url_path, default=default, visibility="hidden" if hidden else "visible")
 
 
 def build_navigation(lang: str, session: Session | None) -> StreamlitPage:
@@ -85,9 +100,10 @@ def _frame_and_page(store: Store, lang: str) -> None:
     st.sidebar.markdown(f"**{t('app.title', lang)}**")
     st.sidebar.caption(t("app.subtitle", lang))
     if session is not None:
-        ui.user_box(session, lang)
+        ui.user_box(session, lang, store)
     ui.language_switch()
     ui.store_box(store, lang, session)
+    ui.sync_cookie()  # the sign-in cookie set, renewed or cleared, when this run changed it
     page.run()
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 - :func:`sign_in` -- check a user name and password; repeated failures lock the
   account for a while (kept in the store, so every app process sees the lock).
 - :func:`session_problem` -- whether a signed-in browser session is still valid
-  (idle and absolute expiry, account disabled, password changed since sign-in).
+  (idle and absolute expiry, account disabled, password changed since sign-in,
+  signed out elsewhere).
+- :func:`issue_token`, :func:`read_token`, :func:`resume_session`,
+  :func:`revoke_session` -- the signed cookie that keeps a sign-in across reloads.
 - :func:`add_user`, :func:`list_users`, :func:`set_password`, :func:`disable_user` --
   account management through a :class:`~gridmap.access.Session` (role ``admin``, and
   only inside the admin's jurisdiction).
@@ -18,10 +21,18 @@ masks them in the audit trail.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import os
+import secrets
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import argon2
@@ -311,13 +322,16 @@ class SessionPolicy:
 
 
 def session_problem(store: Store, username: str, signed_in_at: dt.datetime, last_seen: dt.datetime,
-                    at: dt.datetime, policy: SessionPolicy) -> str | None:
+                    at: dt.datetime, policy: SessionPolicy, *, keep: bool = False,
+                    sid: str | None = None) -> str | None:
     """Why a browser session must sign in again (an i18n key), or None if it is valid.
 
-    Checked on every page run: idle too long, open too long, the account disabled or
-    deleted, or its password changed after this session signed in.
+    Checked on every page run: idle too long (not for a session signed in with
+    ``keep``, "keep me signed in on this screen"), open too long, the account disabled
+    or deleted, its password changed after this session signed in, or (with ``sid``)
+    this session signed out on another tab or browser (:func:`revoke_session`).
     """
-    if at - last_seen > dt.timedelta(minutes=policy.idle_minutes):
+    if not keep and at - last_seen > dt.timedelta(minutes=policy.idle_minutes):
         return "auth.expired_idle"
     if at - signed_in_at > dt.timedelta(hours=policy.max_hours):
         return "auth.expired_max"
@@ -327,6 +341,8 @@ def session_problem(store: Store, username: str, signed_in_at: dt.datetime, last
     changed = _as_datetime(row.get("password_set_at"))
     if changed is not None and changed > signed_in_at:
         return "auth.password_changed"
+    if sid is not None and session_revoked(store, str(row["county_code"]), username, sid):
+        return "auth.token_revoked"
     return None
 
 
@@ -334,6 +350,222 @@ def current_user(store: Store, username: str) -> User | None:
     """The user as stored now (role or jurisdiction may have changed since sign-in)."""
     row = store.account(username)
     return None if row is None or row.get("disabled") else User.from_row(row)
+
+
+# --------------------------------------------------------------------------- remembered sessions
+#
+# A browser keeps its sign-in across reloads in one cookie (:data:`COOKIE_NAME`)
+# holding a token signed with the server's secret (HMAC-SHA256). The token carries no
+# secret of its own: the user name, a random session id, the sign-in time, the last
+# activity and the "keep signed in" choice. It is checked like a live session
+# (:func:`session_problem`: idle and absolute expiry, account disabled, password
+# changed since sign-in) and against the account's list of signed-out session ids, so
+# signing out, a password change or disabling the account ends it on every browser.
+# No table holds sessions: the list of signed-out ids lives in the county's ``meta``
+# (written through ``set_meta``, so audited), pruned of ids that have expired anyway.
+
+COOKIE_NAME = "gridmap_session"
+TOKEN_VERSION = "v1"
+SECRET_FILE = "session_secret"
+REVOKED_META_PREFIX = "session_revoked:"
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    """What a remembered-session cookie says, once its signature has been checked.
+
+    Attributes:
+        username: the account.
+        sid: a random id of this sign-in (what signing out revokes).
+        signed_in_at: when the password was typed (the absolute expiry counts from it).
+        seen_at: the last activity the browser was told about (the idle expiry counts
+            from it); refreshed by :func:`issue_token` while the user works.
+        keep: "keep me signed in on this screen" (a wall screen): no idle expiry, only
+            the absolute one.
+    """
+
+    username: str
+    sid: str
+    signed_in_at: dt.datetime
+    seen_at: dt.datetime
+    keep: bool = False
+
+    def expires_at(self, policy: SessionPolicy) -> dt.datetime:
+        """When the token stops being valid at the latest (the absolute expiry)."""
+        return self.signed_in_at + dt.timedelta(hours=policy.max_hours)
+
+
+def new_session_id() -> str:
+    """A random session id (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def session_secret(settings: Settings) -> bytes:
+    """The key remembered-session tokens are signed with.
+
+    ``GRIDMAP_SECRET`` when set (needed when several machines serve one store);
+    otherwise a random key kept in ``<GRIDMAP_DATA>/session_secret`` (created on first
+    use, readable by the server's user only), so every process on the machine and
+    every restart shares it. It is never written to the store: the audit trail shows
+    ``meta`` values to admins. Changing or deleting it signs every browser out.
+    """
+    if settings.session_secret:
+        return settings.session_secret.encode("utf-8")
+    return _file_secret(Path(settings.data_dir) / SECRET_FILE)
+
+
+@functools.cache
+def _file_secret(path: Path) -> bytes:
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_hex(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key)
+    except FileExistsError:  # another process made it a moment ago
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except OSError:  # no writable data directory: a key for this process only
+        pass
+    return bytes.fromhex(key)
+
+
+def issue_token(secret: bytes, token: SessionToken) -> str:
+    """The cookie value for ``token``: ``v1.<payload>.<signature>`` (URL-safe base64)."""
+    payload = json.dumps({"u": token.username, "s": token.sid, "i": _epoch(token.signed_in_at),
+                          "l": _epoch(token.seen_at), "k": bool(token.keep)}, separators=(",", ":"))
+    body = f"{TOKEN_VERSION}.{_b64(payload.encode('utf-8'))}"
+    return f"{body}.{_b64(_sign(secret, body))}"
+
+
+def read_token(secret: bytes, value: str | None) -> SessionToken | None:
+    """The token in a cookie value, or None when it is malformed or its signature is wrong."""
+    if not value or len(value) > 1024:
+        return None
+    parts = value.split(".")
+    if len(parts) != 3 or parts[0] != TOKEN_VERSION:
+        return None
+    body = f"{parts[0]}.{parts[1]}"
+    try:
+        signature = _unb64(parts[2])
+        if not hmac.compare_digest(signature, _sign(secret, body)):
+            return None
+        data = json.loads(_unb64(parts[1]))
+        return SessionToken(str(data["u"]), str(data["s"]), _from_epoch(data["i"]), _from_epoch(data["l"]),
+                            bool(data.get("k", False)))
+    except (ValueError, KeyError, TypeError, OverflowError):
+        return None
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """The outcome of :func:`resume_session`: the token and its user, or why not."""
+
+    token: SessionToken | None
+    user: User | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def resume_session(store: Store, secret: bytes, value: str | None, at: dt.datetime,
+                   policy: SessionPolicy) -> Resumed:
+    """Sign a reloaded browser in again from its cookie; audited as ``sign_in_token``.
+
+    Refused (``reason`` an i18n key) when the token is malformed, forged or signed
+    with another key (``auth.token_invalid``), expired (``auth.expired_idle`` /
+    ``auth.expired_max``), signed out (``auth.token_revoked``), or when the account
+    is disabled or its password changed since (as :func:`session_problem`). A refusal
+    of a well-signed token is audited as ``sign_in_refused``; a forged one is not
+    (it names no account that can be trusted).
+    """
+    token = read_token(secret, value)
+    if token is None:
+        return Resumed(None, reason="auth.token_invalid")
+    problem = session_problem(store, token.username, token.signed_in_at, token.seen_at, at, policy,
+                              keep=token.keep, sid=token.sid)
+    user = None if problem else current_user(store, token.username)
+    row = store.account(token.username)
+    if row is not None:
+        with store.transaction(token.username, Scope.county(str(row["county_code"]))) as tx:
+            if user is None:
+                tx.audit("sign_in_refused", "users", target=token.username,
+                         after={"reason": (problem or "auth.disabled").removeprefix("auth."), "sid": token.sid})
+            else:
+                tx.audit("sign_in_token", "users", target=token.username,
+                         after={"sid": token.sid, "keep": token.keep,
+                                "signed_in_at": token.signed_in_at})
+    if user is None:
+        return Resumed(token, reason=problem or "auth.disabled")
+    return Resumed(token, user)
+
+
+def revoke_session(store: Store, username: str, sid: str, at: dt.datetime, policy: SessionPolicy) -> None:
+    """Sign session ``sid`` of ``username`` out on every browser (audited as ``sign_out``).
+
+    The id joins the account's list of signed-out ids in its county's ``meta``
+    (``session_revoked:<user>``); ids older than the longest session are dropped
+    from the list, since they have expired anyway.
+    """
+    row = store.account(username)
+    if row is None:
+        return
+    key = REVOKED_META_PREFIX + username
+    with store.transaction(username, Scope.county(str(row["county_code"]))) as tx:
+        tx.lock(key)
+        revoked = _revoked_ids(tx.get_meta(key), at, policy)
+        revoked[sid] = _epoch(at)
+        tx.set_meta(key, json.dumps(revoked, separators=(",", ":"), sort_keys=True))
+        tx.audit("sign_out", "users", target=username, after={"sid": sid})
+
+
+def session_revoked(store: Store, county_code: str, username: str, sid: str) -> bool:
+    """Whether session ``sid`` of ``username`` has been signed out."""
+    raw = store.get_meta(county_code, REVOKED_META_PREFIX + username)
+    if not raw:
+        return False
+    try:
+        return sid in json.loads(raw)
+    except ValueError:
+        return False
+
+
+def _revoked_ids(raw: str | None, at: dt.datetime, policy: SessionPolicy) -> dict[str, int]:
+    try:
+        found = json.loads(raw) if raw else {}
+    except ValueError:
+        found = {}
+    oldest = _epoch(at - dt.timedelta(hours=policy.max_hours))
+    return {str(k): int(v) for k, v in found.items() if isinstance(v, int | float) and v >= oldest} \
+        if isinstance(found, dict) else {}
+
+
+def _sign(secret: bytes, body: str) -> bytes:
+    return hmac.new(secret, body.encode("ascii"), hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _epoch(value: dt.datetime) -> int:
+    """Milliseconds of a naive product time (Beijing), counted as if it were UTC (only compared with itself)."""
+    return int(pd.Timestamp(value).to_pydatetime().replace(tzinfo=dt.UTC).timestamp() * 1000)
+
+
+def _from_epoch(value: object) -> dt.datetime:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"not a time stamp: {value!r}")
+    return dt.datetime.fromtimestamp(value / 1000, dt.UTC).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- management

@@ -149,6 +149,9 @@ class Settings:
         db_url: ``GRIDMAP_DB``, else ``sqlite:///<data_dir>/gridmap.db``.
         session_idle_minutes: ``GRIDMAP_SESSION_IDLE_MINUTES`` (default 30).
         session_max_hours: ``GRIDMAP_SESSION_MAX_HOURS`` (default 12).
+        session_secret: ``GRIDMAP_SECRET``: the key that signs the remembered-session
+            cookie (at least 32 characters); empty means a random key kept in
+            ``<data_dir>/session_secret`` (see :func:`gridmap.auth.session_secret`).
         upload_limits: ``GRIDMAP_UPLOAD_IMAGE_MB`` (default 10) and
             ``GRIDMAP_UPLOAD_DATA_MB`` (default 50).
         tiles: ``GRIDMAP_TILES``, lower case, ``-`` as ``_``; ``custom`` when unset and
@@ -177,6 +180,7 @@ class Settings:
     db_url: str = field(default=f"sqlite:///{DEFAULT_DATA_DIR / 'gridmap.db'}", metadata=_env("GRIDMAP_DB"))
     session_idle_minutes: int = field(default=IDLE_MINUTES_DEFAULT, metadata=_env("GRIDMAP_SESSION_IDLE_MINUTES"))
     session_max_hours: int = field(default=MAX_SESSION_HOURS_DEFAULT, metadata=_env("GRIDMAP_SESSION_MAX_HOURS"))
+    session_secret: str = field(default="", repr=False, metadata=_env("GRIDMAP_SECRET"))
     upload_limits: UploadLimits = field(default_factory=UploadLimits,
                                         metadata=_env("GRIDMAP_UPLOAD_IMAGE_MB", "GRIDMAP_UPLOAD_DATA_MB"))
     tiles: str = field(default="none", metadata=_env("GRIDMAP_TILES"))
@@ -266,6 +270,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         db_url=text("GRIDMAP_DB") or f"sqlite:///{data_dir / 'gridmap.db'}",
         session_idle_minutes=number("GRIDMAP_SESSION_IDLE_MINUTES", IDLE_MINUTES_DEFAULT),
         session_max_hours=number("GRIDMAP_SESSION_MAX_HOURS", MAX_SESSION_HOURS_DEFAULT),
+        session_secret=text("GRIDMAP_SECRET"),
         upload_limits=limits,
         tiles=tiles,
         tiles_raw=env.get("GRIDMAP_TILES") or "",

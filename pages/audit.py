@@ -13,8 +13,8 @@ from gridmap.domain import LAYERS
 from gridmap.i18n import label, t
 from gridmap.store.base import AuditFilter, now
 
-ACTIONS = ("insert", "replace", "update", "update_many", "delete", "set_meta", "sign_in", "sign_in_failed",
-           "sign_in_refused")
+ACTIONS = ("insert", "replace", "update", "update_many", "delete", "set_meta", "sign_in", "sign_in_token",
+           "sign_in_failed", "sign_in_refused", "sign_out")
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -27,7 +27,7 @@ today = now().date()
 c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 3, 1])
 actor = c1.text_input(t("audit.filter.actor", lang), key="audit_actor", max_chars=64).strip()
 action = c2.selectbox(t("audit.filter.action", lang), (None, *ACTIONS), key="audit_action",
-                      format_func=lambda a: any_label if a is None else a)
+                      format_func=lambda a: any_label if a is None else ui.audit_action_label(a, lang))
 layer_name = c3.selectbox(t("audit.filter.layer", lang), (None, *LAYERS), key="audit_layer",
                           format_func=lambda n: any_label if n is None else label("layer", n, lang))
 dates = c4.date_input(t("audit.filter.dates", lang), (today - dt.timedelta(days=30), today), key="audit_dates",
@@ -47,14 +47,17 @@ if log.empty:
 st.caption(t("audit.count", lang, n=ui.fmt_count(len(log))))
 columns = ["at", "actor", "action", "layer", "target", "scope", "before", "after"]
 # st.dataframe shows cell text as text (no HTML, no markdown), so stored text needs no escaping here.
-table = pd.DataFrame({t(f"audit.col.{c}", lang): log[c] for c in columns})
+shown = log.assign(action=log["action"].map(lambda a: ui.audit_action_label(a, lang)),
+                   layer=log["layer"].map(lambda n: ui.audit_layer_label(n, lang)),
+                   target=log["target"].fillna(""), before=log["before"].fillna(""), after=log["after"].fillna(""))
+table = pd.DataFrame({t(f"audit.col.{c}", lang): shown[c] for c in columns})
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={t("audit.col.at", lang): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
 
 with st.expander(t("audit.detail", lang)):
     pick = st.selectbox(t("audit.detail", lang), log.index, key="audit_pick", label_visibility="collapsed",
                         format_func=lambda i: f"{ui.fmt_datetime(log.at[i, 'at'])} · {log.at[i, 'actor']} · "
-                                              f"{log.at[i, 'action']} · {log.at[i, 'target'] or ''}"[:120])
+                                              f"{shown.at[i, 'action']} · {shown.at[i, 'target']}"[:120])
     row = log.loc[pick]
     left, right = st.columns(2)
     left.markdown(f"**{t('audit.col.before', lang)}**")

@@ -84,6 +84,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "还没有任何用户账号。请在服务器上运行 `python -m gridmap users add 用户名 --role admin --unit 县级编码` 创建第一个管理员，或运行 `python -m gridmap demo --scale small` 载入带演示账号的演示数据。",
         "No user account exists yet. On the server, run `python -m gridmap users add NAME --role admin --unit COUNTY_CODE` to create the first administrator, or `python -m gridmap demo --scale small` to load the demo with its demo accounts.",
     ),
+    "auth.keep": ("在此设备上保持登录（指挥大屏）", "Keep me signed in on this screen (wall screen)"),
+    "auth.keep_help": (
+        "勾选后，长时间不操作也不会自动退出，直到登录满最长时限或点击“退出登录”。只在专用的大屏或本人设备上勾选。",
+        "No sign-out after inactivity: the sign-in lasts until its maximum length or until you sign out. "
+        "Tick it only on a dedicated wall screen or your own device.",
+    ),
+    "auth.token_revoked": (
+        "此登录已在别处退出，请重新登录。",
+        "This sign-in was ended elsewhere (signed out). Please sign in again.",
+    ),
+    "auth.token_invalid": (
+        "保存的登录信息无效，请重新登录。",
+        "The saved sign-in is not valid. Please sign in again.",
+    ),
     "auth.sign_in_first": ("请先登录。", "Please sign in first."),
     "auth.production_blocked": (
         "生产环境（GRIDMAP_ENV=production）下发现不安全的设置，系统拒绝启动：",
@@ -142,4 +156,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.col.before": ("修改前", "Before"),
     "audit.col.after": ("修改后", "After"),
     "audit.detail": ("查看某条记录的完整内容", "Show one record in full"),
+    "audit.action.insert": ("新增", "insert"),
+    "audit.action.replace": ("替换", "replace"),
+    "audit.action.update": ("修改", "update"),
+    "audit.action.update_many": ("批量修改", "bulk update"),
+    "audit.action.delete": ("删除", "delete"),
+    "audit.action.set_meta": ("修改设置", "setting changed"),
+    "audit.action.sign_in": ("登录", "sign-in"),
+    "audit.action.sign_in_token": ("刷新后自动登录", "sign-in kept after reload"),
+    "audit.action.sign_in_failed": ("登录失败", "failed sign-in"),
+    "audit.action.sign_in_refused": ("拒绝登录", "sign-in refused"),
+    "audit.action.sign_out": ("退出登录", "sign-out"),
+    "audit.layer.meta": ("系统设置", "Settings"),
 }
