@@ -273,8 +273,11 @@ def check_database(settings: Settings, store: Store | None) -> list[Finding]:
     return [Finding("db_password_in_url", "info", "GRIDMAP_DB", value=_redacted(url))]
 
 
+MIN_SECRET_LENGTH = 32  # characters of GRIDMAP_SECRET
+
+
 def check_session(settings: Settings, store: Store | None) -> list[Finding]:
-    """Every unusable setting (its default is used), and an idle time above :data:`MAX_IDLE_MINUTES`."""
+    """Every unusable setting (its default is used), an idle time above :data:`MAX_IDLE_MINUTES`, a short secret."""
     found = []
     for bad in settings.invalid:
         if bad.variable == "GRIDMAP_SESSION_IDLE_MINUTES":
@@ -290,6 +293,10 @@ def check_session(settings: Settings, store: Store | None) -> list[Finding]:
         found.append(Finding("idle_too_long", "warning", "GRIDMAP_SESSION_IDLE_MINUTES",
                              value=str(settings.session_idle_minutes),
                              params={"minutes": settings.session_idle_minutes, "max": MAX_IDLE_MINUTES}))
+    if settings.session_secret and len(settings.session_secret) < MIN_SECRET_LENGTH:
+        # An error: a short key lets anyone who guesses it forge a sign-in cookie.
+        found.append(Finding("secret_too_short", "error", "GRIDMAP_SECRET",
+                             params={"length": len(settings.session_secret), "min": MIN_SECRET_LENGTH}))
     return found
 
 

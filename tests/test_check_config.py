@@ -388,6 +388,16 @@ def test_session_idle_minutes(project: Project, value: str | None, code: str | N
         assert codes[code] == "warning"
 
 
+@pytest.mark.parametrize(("secret", "found"), [(None, False), ("x" * 31, True), ("x" * 32, False)])
+def test_a_short_session_secret_is_an_error(project: Project, secret: str | None, found: bool) -> None:
+    if secret is not None:
+        project.env["GRIDMAP_SECRET"] = secret
+    codes = project.codes()
+    assert ("secret_too_short" in codes) is found
+    if found:
+        assert codes["secret_too_short"] == "error"
+
+
 @pytest.mark.parametrize(("tiles", "found"), [(None, True), ("osm", True), ("none", True),
                                               ("tianditu", False), ("Tianditu-Img", False)])
 def test_a_tianditu_key_without_tianditu_tiles(project: Project, tiles: str | None, found: bool) -> None:

@@ -169,6 +169,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "把 GRIDMAP_SESSION_IDLE_MINUTES 设为 {max} 以内，建议使用默认值 30。",
         "Set GRIDMAP_SESSION_IDLE_MINUTES to {max} or less; the default, 30, is recommended.",
     ),
+    "check.secret_too_short.problem": (
+        "GRIDMAP_SECRET 只有 {length} 个字符，短于 {min} 个：猜出它的人可以伪造登录凭据。",
+        "GRIDMAP_SECRET has only {length} characters, fewer than {min}: whoever guesses it can forge a sign-in cookie.",
+    ),
+    "check.secret_too_short.fix": (
+        "把 GRIDMAP_SECRET 设为至少 {min} 个随机字符（例如 python -c \"import secrets; print(secrets.token_urlsafe(32))\" 的输出），或不设置它，由系统自动生成并保存。",
+        "Set GRIDMAP_SECRET to at least {min} random characters (for example the output of python -c \"import secrets; print(secrets.token_urlsafe(32))\"), or leave it unset and gridmap generates and keeps one.",
+    ),
     "check.idle_invalid.problem": (
         "GRIDMAP_SESSION_IDLE_MINUTES = {value} 不是正整数，系统改用默认值 {default} 分钟。",
         "GRIDMAP_SESSION_IDLE_MINUTES = {value} is not a positive whole number; the default of {default} minutes is used.",
