@@ -691,18 +691,33 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("commander", "demo-commander-2026", Role.COMMANDER, "县指挥中心 值班长", "county"),
     DemoAccount("planner", "demo-planner-2026", Role.PLANNER, "县网格办 规划员", "county"),
     DemoAccount("inspector", "demo-inspector-2026", Role.INSPECTOR, "县应急局 巡查员", "county"),
-    DemoAccount("gridworker", "demo-gridworker-2026", Role.GRID_WORKER, "宜山镇 网格员", "grid"),
+    DemoAccount("gridworker", "demo-gridworker-2026", Role.GRID_WORKER, "网格员", "grid"),
     DemoAccount("department", "demo-department-2026", Role.DEPARTMENT, "县综合执法局 处置员", "county"),
     DemoAccount("admin", "demo-admin-2026", Role.ADMIN, "系统管理员", "county"),
 )
 DEMO_DEPARTMENT = CATEGORIES[next(iter(CATEGORIES))].department
 
 
-def demo_account_rows(county_code: str, grid_code: str) -> pd.DataFrame:
-    """``users`` rows for :data:`DEMO_ACCOUNTS`; the grid worker works in ``grid_code``."""
+def town_of_grid(grid_code: str) -> str:
+    """The code of the town a grid lies in (its first 9 digits, then ``000``)."""
+    return f"{grid_code[:9]}000"
+
+
+def grid_place(names: dict[str, str], grid_code: str) -> str:
+    """``"<town> <grid>"`` from a code -> name mapping; the parts missing are left out."""
+    return " ".join(n for n in (names.get(town_of_grid(grid_code)), names.get(grid_code)) if n)
+
+
+def demo_account_rows(county_code: str, grid_code: str, grid_place: str = "") -> pd.DataFrame:
+    """``users`` rows for :data:`DEMO_ACCOUNTS`; the grid worker works in ``grid_code``.
+
+    ``grid_place`` (the grid's town and name, e.g. ``"灵溪镇 第1网格"``) goes in front of
+    the grid worker's display name, so the name says where the account works.
+    """
     county_unit = f"{county_code[:6]}000000"
     return pd.DataFrame([{
-        "id": a.username, "county_code": county_code[:6], "display_name": a.display_name, "role": a.role.value,
+        "id": a.username, "county_code": county_code[:6], "role": a.role.value,
+        "display_name": f"{grid_place} {a.display_name}" if a.unit == "grid" and grid_place else a.display_name,
         "unit_code": grid_code if a.unit == "grid" else county_unit,
         "department": DEMO_DEPARTMENT if a.role == Role.DEPARTMENT else None,
         "password_hash": _HASHER.hash(a.password), "password_set_at": now(), "disabled": False,
@@ -720,9 +735,12 @@ def create_demo_accounts(store: Store, county_code: str, actor: str = "demo") ->
     grids = store.read("units", scope, where={"level": "grid"}, columns=["code"])
     if grids.empty:
         raise StoreError(f"county {county_code} has no grids: load the demo units first")
+    first_grid = str(sorted(grids["code"])[0])
+    named = store.read("units", scope, where={"code": [first_grid, town_of_grid(first_grid)]}, columns=["code", "name"])
+    place = grid_place(dict(zip(named["code"], named["name"], strict=True)), first_grid)
     names = [a.username for a in DEMO_ACCOUNTS]
     with store.transaction(actor, scope) as tx:
-        tx.replace("users", demo_account_rows(county_code, str(sorted(grids["code"])[0])),
+        tx.replace("users", demo_account_rows(county_code, first_grid, place),
                    where={"id": names}, note="demo accounts")
     return names
 

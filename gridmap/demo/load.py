@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gridmap.auth import DEMO_ACCOUNTS, demo_account_rows
+from gridmap.auth import DEMO_ACCOUNTS, demo_account_rows, grid_place
 from gridmap.demo.build import Progress, as_of_for, generate_at
 from gridmap.demo.places import COUNTY_CODE, Scale
 from gridmap.domain import DATA_LAYERS, Scope
@@ -44,7 +44,8 @@ def load_demo(store: Store, scale: Scale, seed: int = 7, progress: Progress | No
         # One account per role with its documented password (README, "Demo accounts").
         units = frames["units"]
         first_grid = str(sorted(units.loc[units["level"] == "grid", "code"])[0])
-        counts["users"] = tx.replace("users", demo_account_rows(COUNTY_CODE, first_grid),
+        names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
+        counts["users"] = tx.replace("users", demo_account_rows(COUNTY_CODE, first_grid, grid_place(names, first_grid)),
                                      where={"id": [a.username for a in DEMO_ACCOUNTS]}, note="demo accounts")
         tx.set_meta("plan_version", str(PLAN_VERSION))
         tx.set_meta("as_of", as_of.isoformat())
