@@ -40,7 +40,7 @@ from gridmap.command import (
     refresh_snapshot,
 )
 from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
-from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
+from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType, beijing_now
 from gridmap.i18n import label, t
 from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
 from gridmap.settings import get_settings
@@ -260,12 +260,18 @@ def _tick(args: PanelArgs) -> None:
                        returned_objects=["last_active_drawing", "last_clicked"])
     _handle_click(result, view.measure.values.index, args.tiles)
     st.caption(" · ".join([
-        t("command.live", lang, seconds=args.interval, time=dt.datetime.now().strftime("%H:%M:%S"), n=len(fresh)),
+        t("command.live", lang, seconds=args.interval, time=refreshed_at(), n=len(fresh)),
         t("command.as_of", lang, as_of=escape_markdown(fmt_datetime(now.isoformat()))),
         t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
     ]))
     st.caption(t("command.click_hint", lang))
     _ranking(view.measure.values, t(view.measure.label_key, lang), view.measure.scale, lang)
+
+
+def refreshed_at() -> str:
+    """The time of this tick as the caption shows it ("上次刷新 15:21:07"): Beijing time,
+    the same clock as "数据截至" and the lock message, whatever the server's zone."""
+    return beijing_now().strftime("%H:%M:%S")
 
 
 def _groups(layers: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
