@@ -39,7 +39,7 @@ from gridmap.command import (
     new_since,
     refresh_snapshot,
 )
-from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
+from gridmap.command.view import MapView, ViewPoints, build_view, fit_zoom, load_points, unit_at
 from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType, beijing_now
 from gridmap.i18n import label, t
 from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
@@ -54,6 +54,9 @@ CLICK_KEY = "cmd_last_click"
 SEEN_KEY = "cmd_seen"
 MAP_KEY = "cmd_map"
 MAP_HEIGHT = 620
+# What the map sends back. The layer-click count makes a second click on the same spot
+# a new value (the component sends only values that differ from the last one it sent).
+RETURNED = ["last_active_drawing", "last_clicked", "last_object_clicked_count"]
 
 
 def live_seconds() -> int:
@@ -257,8 +260,8 @@ def _tick(args: PanelArgs) -> None:
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=_groups(view.layers), center=view.center, zoom=view.zoom,
                        layer_control=folium.LayerControl(collapsed=False),
-                       returned_objects=["last_active_drawing", "last_clicked"])
-    _handle_click(result, view.measure.values.index, args.tiles)
+                       returned_objects=RETURNED)
+    _handle_click(result, view, args.tiles, code)
     st.caption(" · ".join([
         t("command.live", lang, seconds=args.interval, time=refreshed_at(), n=len(fresh)),
         t("command.as_of", lang, as_of=escape_markdown(fmt_datetime(now.isoformat()))),
@@ -289,16 +292,30 @@ def _new_ids(snapshot: Snapshot, now: dt.datetime) -> frozenset[str]:
     return frozenset(new_since(snapshot, now, seen=seen).ids())
 
 
-def _handle_click(result: dict[str, Any] | None, children: pd.Index, tiles: TileSource) -> None:
-    """A click on a unit below the selection drills down to it (once per click)."""
-    drawing = (result or {}).get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
-    code = props.get("code")
-    clicked = (code, str((result or {}).get("last_clicked")))
-    if not code or clicked == st.session_state.get(CLICK_KEY):
+def _handle_click(result: dict[str, Any] | None, view: MapView, tiles: TileSource, selected: str) -> None:
+    """A click on a unit below the selection drills down to it: every click, once.
+
+    A click is new when the map reports a new click position or a new layer click
+    (``last_clicked``, ``last_object_clicked_count``); the unit is the one under that
+    position (:func:`~gridmap.command.view.unit_at`). ``last_active_drawing`` is only
+    the fallback: a click in the moment the map is redrawn reaches the map but not the
+    layer, and ``last_active_drawing`` then still names the unit clicked before (issue 9:
+    the first click on a unit was often ignored).
+    """
+    result = result or {}
+    if not result.get("last_clicked"):
         return
+    clicked = (str(result.get("last_clicked")), str(result.get("last_object_clicked_count")))
+    if clicked == st.session_state.get(CLICK_KEY):
+        return  # this click was handled in an earlier run (the component keeps its value)
     st.session_state[CLICK_KEY] = clicked
-    if str(code) in set(children):
+    children = {str(c) for c in view.measure.values.index}
+    position = clicked_position(result, tiles)
+    code = unit_at(view.units, *position) if position is not None else None
+    if code is None:
+        drawing = result.get("last_active_drawing") or {}
+        code = (drawing.get("properties") or {}).get("code")
+    if code is not None and str(code) in children and str(code) != selected:
         st.session_state[UNIT_KEY] = str(code)
         st.rerun()
 
