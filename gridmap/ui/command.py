@@ -38,9 +38,11 @@ from gridmap.command import (
     load_snapshot,
     new_since,
     refresh_snapshot,
+    unit_measure,
 )
+from gridmap.command.ranking import ranking
 from gridmap.command.view import MapView, ViewPoints, build_view, fit_zoom, load_points, unit_at
-from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType, beijing_now
+from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, Level, StationType, beijing_now
 from gridmap.i18n import label, t
 from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
 from gridmap.settings import get_settings
@@ -54,6 +56,7 @@ CLICK_KEY = "cmd_last_click"
 SEEN_KEY = "cmd_seen"
 MAP_KEY = "cmd_map"
 MAP_HEIGHT = 620
+RANKING_MAX_PX = 420  # taller rankings scroll inside the table: every unit is there
 # What the map sends back. The layer-click count makes a second click on the same spot
 # a new value (the component sends only values that differ from the last one it sent).
 RETURNED = ["last_active_drawing", "last_clicked", "last_object_clicked_count"]
@@ -268,7 +271,7 @@ def _tick(args: PanelArgs) -> None:
         t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
     ]))
     st.caption(t("command.click_hint", lang))
-    _ranking(view.measure.values, t(view.measure.label_key, lang), view.measure.scale, lang)
+    ranking_panel(snapshot, view, code, args)
 
 
 def refreshed_at() -> str:
@@ -336,16 +339,34 @@ def _fmt_big(n: int | None, lang: str) -> str:
     return fmt_count(n)
 
 
-def _ranking(values: pd.DataFrame, measure: str, scale: str, lang: str) -> None:
-    if values.empty:
+def ranking_panel(snapshot: Snapshot, view: MapView, code: str, args: PanelArgs) -> None:
+    """Every unit below the selection, worst first for the measure, the selection marked.
+
+    At a micro-grid (the finest level, drawn as itself) the table ranks it among the
+    micro-grids of its grid, so the commander sees where it stands.
+    """
+    lang = args.lang
+    measure = view.measure
+    units = snapshot.units
+    if code in units.index and units.at[code, "level"] == Level.MICRO.value:
+        parent = units.at[code, "parent_code"]
+        if isinstance(parent, str) and parent in units.index:
+            measure = unit_measure(snapshot, parent, Level.MICRO, args.measure, args.filters,
+                                   data_now(args.session))
+    table = ranking(measure, selected=code)
+    if table.empty:
         return
-    st.markdown(f"**{t('command.ranking', lang, measure=escape_markdown(measure))}**")
-    table = values.sort_values("value", ascending=False, na_position="last").head(15)
+    label_text = t(measure.label_key, lang)
+    st.markdown(f"**{t('command.ranking', lang, measure=escape_markdown(label_text))}**")
+    st.caption(t("command.ranking_note", lang, n=len(table)))
+    marker = t("command.ranking_selected", lang)
     shown = pd.DataFrame({
-        t("command.col.unit", lang): table["name"].astype(str),
-        t("command.col.value", lang): [_fmt(v, scale, lang) for v in table["value"]],
+        t("command.col.rank", lang): ["" if pd.isna(r) else str(r) for r in table["rank"]],
+        t("command.col.unit", lang): [f"{marker} {n}" if sel else str(n)
+                                     for n, sel in zip(table["name"], table["selected"], strict=True)],
+        t("command.col.value", lang): [_fmt(v, measure.scale, lang) for v in table["value"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(RANKING_MAX_PX, 38 + 35 * len(shown)))
 
 
 def _fmt(value: object, scale: str, lang: str) -> str:
