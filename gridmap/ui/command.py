@@ -171,14 +171,18 @@ def selected_unit(snapshot: Snapshot) -> str:
 
 
 def breadcrumb(snapshot: Snapshot, code: str, lang: str) -> None:
-    """Buttons from the home unit down to the selection; a click goes back up."""
+    """Buttons from the home unit down to the selection; a click goes back up.
+
+    The buttons sit in one wrapping row, each as wide as its name: long village names
+    ("严处村第1网格") are never cut.
+    """
     path = _path(snapshot, code)
-    columns = st.columns(max(len(path), 1) + 4)
+    row = st.container(horizontal=True, wrap=True, gap="small", vertical_alignment="center")
     for i, (unit_code, name) in enumerate(path):
         last = i == len(path) - 1
         label_text = f"{name} ›" if not last else name
-        if columns[i].button(escape_markdown(label_text), key=f"crumb_{unit_code}", disabled=last,
-                             type="tertiary" if not last else "secondary"):
+        if row.button(escape_markdown(label_text), key=f"crumb_{unit_code}", disabled=last,
+                      type="tertiary" if not last else "secondary", width="content"):
             st.session_state[UNIT_KEY] = unit_code
             st.rerun()
 
@@ -198,7 +202,8 @@ def _path(snapshot: Snapshot, code: str) -> list[tuple[str, str]]:
 
 
 def kpi_row(k: Kpis, lang: str) -> None:
-    """The headline numbers of the selection, in two rows of metrics."""
+    """The headline numbers of the selection: tiles as wide as their label and value, in a
+    row that wraps on a narrow screen, so nothing is cut ("今日零报告率", "100.0%")."""
     rate = "—" if k.closure_rate is None else f"{k.closure_rate:.1%}"
     zero = "—" if k.zero_report_rate is None else f"{k.zero_report_rate:.1%}"
     first = [("kpi.open_issues", fmt_count(k.open_issues)), ("kpi.overdue_issues", fmt_count(k.overdue_issues)),
@@ -206,8 +211,9 @@ def kpi_row(k: Kpis, lang: str) -> None:
              ("kpi.hazards_found", fmt_count(k.hazards_found)),
              ("kpi.hazards_rectified", fmt_count(k.hazards_rectified)),
              ("kpi.zero_report_rate", zero), ("kpi.households", _fmt_big(k.households, lang))]
-    for column, (key, value) in zip(st.columns(len(first)), first, strict=True):
-        column.metric(t(key, lang), value, help=t(f"{key}.help", lang))
+    row = st.container(horizontal=True, wrap=True, gap="medium")  # tiles wrap; nothing is cut
+    for key, value in first:
+        row.metric(t(key, lang), value, help=t(f"{key}.help", lang), width="content")
     st.caption(" · ".join([
         t("kpi.range", lang, date_from=k.date_from.isoformat(), date_to=k.date_to.isoformat()),
         f"{t('kpi.residents', lang)} {fmt_count(k.residents)}",

@@ -145,3 +145,39 @@ def test_the_first_click_was_ignored_in_fresh_sessions(fresh_pages: list[Page], 
             ignored.append(i)
     assert not ignored, f"the first click was ignored in sessions {ignored} of {len(fresh_pages)} (drilled: {took})"
     print(f"first click drilled in within {max(took):.2f} s in all {len(took)} fresh sessions")
+
+
+# Text in the main area that is cut (an ellipsis: the element is narrower than its text).
+_CUT_JS = """() => [...document.querySelectorAll(
+    "[data-testid=stMain] [data-testid=stMetricLabel], [data-testid=stMain] [data-testid=stMetricLabel] *, "
+    + "[data-testid=stMain] [data-testid=stMetricValue], [data-testid=stMain] [data-testid=stMetricValue] *, "
+    + "[data-testid=stMain] [data-testid=stButton] button, [data-testid=stMain] [data-testid=stButton] button *")]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_cut_off_labels_values_and_breadcrumbs(browser: Browser, demo_app_url: str, width: int) -> None:
+    """Issue 9 item 7: "今日零报…", "100.…" (a closure rate of 100 %), "严处村第1…" were cut."""
+    context = new_context(browser, viewport={"width": width, "height": 1000})
+    try:
+        page = context.new_page()
+        sign_in(page, demo_app_url, *COMMANDER, expect_heading="指挥一张图")
+        frame, _ = wait_map(page, None, MAP_TIMEOUT_S)
+        assert page.evaluate(_CUT_JS) == []
+        if width < 1000:
+            return  # on a phone the map is narrow; the county view is what a phone shows first
+        click_unit(page, frame, TOWN)
+        _drawn(page, TOWN, TOWN[:9], 12)
+        click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "330327103001")  # 球山社区: 办结率 100.0%
+        expect(page.get_by_test_id("stMetric").filter(has_text="办结率").get_by_test_id("stMetricValue")) \
+            .to_have_text("100.0%")
+        assert page.evaluate(_CUT_JS) == []
+        page.get_by_role("button", name="宜山镇 ›").click()
+        _drawn(page, TOWN, TOWN[:9], 12)
+        click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "330327103209")  # 严处村
+        _drawn(page, "330327103209", "330327103209", 14)
+        click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "33032710320901")
+        expect(page.get_by_role("button", name="严处村第1网格", exact=True)).to_be_visible()
+        assert page.evaluate(_CUT_JS) == []
+    finally:
+        context.close()
