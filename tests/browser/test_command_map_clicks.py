@@ -47,16 +47,28 @@ _CHILDREN_DRAWN_JS = """(want) => { try { const out = new Set();
   if (!codes.length || !codes.every(c => c.length === want.len && c.startsWith(want.prefix))) return false;
   return codes } catch (e) { return false } }"""
 
+# Resolves once the map's centre and zoom have stayed the same for 300 ms (no animation).
+_VIEW_SETTLED_JS = """() => new Promise(resolve => { let last = null;
+  const tick = () => { const v = JSON.stringify([window.map.getCenter(), window.map.getZoom()]);
+    if (v === last && !window.map._animatingZoom) resolve(true); else { last = v; setTimeout(tick, 300) } };
+  tick() })"""
 
-def _drawn(page: Page, code: str, prefix: str, child_len: int, *, itself: bool = False) -> list[str]:
+
+def _drawn(page: Page, code: str, prefix: str, child_len: int, *, itself: bool = False,
+           settle: bool = False) -> list[str]:
     """Wait until the map draws the units one level below ``code`` (``code`` itself at the finest level).
 
     ``prefix``: the code prefix those units share; ``child_len``: the length of their codes.
+    ``settle``: also wait until the map has stopped moving to the new selection. Without
+    it, the next click comes at once, while the map may still move: the drill-down test
+    does that on purpose (such clicks were the ones ignored).
     """
     frame, _ = wait_map(page, None, MAP_TIMEOUT_S)
     want = {"code": None if itself else code, "prefix": prefix, "len": child_len}
     handle = frame.wait_for_function(_CHILDREN_DRAWN_JS, arg=want, timeout=MAP_TIMEOUT_S * 1000)
     codes: list[str] = handle.json_value()
+    if settle:
+        frame.evaluate(_VIEW_SETTLED_JS)  # the map moves to the new selection after drawing it
     return codes
 
 
@@ -97,9 +109,9 @@ def test_a_commander_clicks_from_the_county_down_to_a_micro_grid_and_back(
     assert _drawn(page, micro, micro, 17, itself=True) == [micro], "the micro-grid view draws that micro-grid"
     name, households = _micro_units(demo_db_url)[micro]
     crumb = page.get_by_test_id("stButton").filter(has_text=name).last
-    expect(crumb).to_be_visible()
+    expect(crumb).to_be_visible(timeout=DRILL_TIMEOUT_MS)
     expect(page.get_by_test_id("stMetric").filter(has_text="覆盖户数").get_by_test_id("stMetricValue")) \
-        .to_have_text(f"{households:,}")
+        .to_have_text(f"{households:,}", timeout=DRILL_TIMEOUT_MS)
     time.sleep(1.0)  # a crash used to come with the next render
     _no_error_box(page)
 
@@ -109,7 +121,7 @@ def test_a_commander_clicks_from_the_county_down_to_a_micro_grid_and_back(
     _no_error_box(page)
     page.get_by_role("button", name="苍南县 ›").click()
     expect(page.get_by_test_id("stMetric").filter(has_text="覆盖户数").get_by_test_id("stMetricValue")) \
-        .to_have_text(county_households)
+        .to_have_text(county_households, timeout=DRILL_TIMEOUT_MS)
     deadline = time.monotonic() + MAP_TIMEOUT_S
     while (towns := _drawn(page, "330327000000", "330327", 12)) != [TOWN] and time.monotonic() < deadline:
         time.sleep(0.25)  # the villages are still drawn until the county view arrives
@@ -167,17 +179,17 @@ def test_cut_off_labels_values_and_breadcrumbs(browser: Browser, demo_app_url: s
         if width < 1000:
             return  # on a phone the map is narrow; the county view is what a phone shows first
         click_unit(page, frame, TOWN)
-        _drawn(page, TOWN, TOWN[:9], 12)
+        _drawn(page, TOWN, TOWN[:9], 12, settle=True)
         click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "330327103001")  # 球山社区: 办结率 100.0%
         expect(page.get_by_test_id("stMetric").filter(has_text="办结率").get_by_test_id("stMetricValue")) \
-            .to_have_text("100.0%")
+            .to_have_text("100.0%", timeout=DRILL_TIMEOUT_MS)
         assert page.evaluate(_CUT_JS) == []
         page.get_by_role("button", name="宜山镇 ›").click()
-        _drawn(page, TOWN, TOWN[:9], 12)
+        _drawn(page, TOWN, TOWN[:9], 12, settle=True)
         click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "330327103209")  # 严处村
-        _drawn(page, "330327103209", "330327103209", 14)
+        _drawn(page, "330327103209", "330327103209", 14, settle=True)
         click_unit(page, wait_map(page, None, MAP_TIMEOUT_S)[0], "33032710320901")
-        expect(page.get_by_role("button", name="严处村第1网格", exact=True)).to_be_visible()
+        expect(page.get_by_role("button", name="严处村第1网格", exact=True)).to_be_visible(timeout=DRILL_TIMEOUT_MS)
         assert page.evaluate(_CUT_JS) == []
     finally:
         context.close()
