@@ -7,6 +7,7 @@ Codes are English identifiers; user-facing words live in ``i18n``.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from typing import Literal
@@ -72,6 +73,21 @@ def ancestor_code(code: str, level: Level | str) -> str:
     lvl = Level(level)
     prefix = code[: CODE_PREFIX[lvl]]
     return prefix.ljust(CODE_LENGTH[lvl], "0")
+
+
+# --------------------------------------------------------------------------- the clock
+
+BEIJING_OFFSET = dt.timedelta(hours=8)
+"""Beijing time is UTC+8 all year (China has no daylight saving time)."""
+
+
+def beijing_now() -> dt.datetime:
+    """The wall clock as the product shows and stores it: Beijing time, without zone.
+
+    The one clock for every time a user reads (the command map's "上次刷新", the
+    lock message, audit rows): the server's own zone (often UTC) never shows.
+    """
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + BEIJING_OFFSET
 
 
 # --------------------------------------------------------------------------- enums

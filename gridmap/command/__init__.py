@@ -14,6 +14,7 @@ Two steps, so that a filter change costs milliseconds even for a whole county:
    - :func:`kpis` -> :class:`Kpis`: the headline numbers of one unit;
    - :func:`unit_measure` -> :class:`UnitMeasure`: one value per unit of a lower
      level, with its legend, for colouring the map (:data:`MEASURES`);
+   - :func:`ranking`: those units worst first (the measure says which end is bad), all of them;
    - :func:`new_since` -> :class:`NewItems`: issues and hazards new since the last tick.
 
 What :class:`Filters` select, and the definitions of every count (open, overdue,
@@ -28,6 +29,7 @@ from gridmap.command.kpis import KPI_FIELDS, Kpis, kpis
 from gridmap.command.live import NewItems, new_since
 from gridmap.command.load import data_now, load_snapshot, refresh_snapshot
 from gridmap.command.measures import MEASURES, MeasureSpec, UnitMeasure, available_measures, unit_measure
+from gridmap.command.ranking import ranking
 from gridmap.command.snapshot import Selection, Snapshot
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "kpis",
     "load_snapshot",
     "new_since",
+    "ranking",
     "refresh_snapshot",
     "unit_measure",
 ]

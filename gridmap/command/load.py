@@ -31,8 +31,7 @@ from gridmap.command.encode import (
     unknown_micro,
 )
 from gridmap.command.snapshot import CODES, LIVE_HAZARD_STATUSES, LIVE_ISSUE_STATUSES, PointTable, Snapshot
-from gridmap.domain import Level, Scope
-from gridmap.store.base import now as wall_clock
+from gridmap.domain import Level, Scope, beijing_now
 
 UNIT_COLUMNS = ("code", "level", "name", "parent_code", "households", "residents", "floating", "risk_colour")
 ISSUE_COLUMNS = ("id", "category", "status", "reported_at", "deadline", "closed_at", "micro_code")
@@ -64,7 +63,7 @@ def data_now(session: ScopedReader) -> dt.datetime:
     The demo stores ``as_of`` (15:00 on its last day); a live system has none and
     uses the current Beijing time. Pass the result as ``now`` to the KPI functions.
     """
-    return _as_of(session) or wall_clock().replace(microsecond=0)
+    return _as_of(session) or beijing_now().replace(microsecond=0)
 
 
 def load_snapshot(session: ScopedReader, *, today: dt.date | None = None, with_xy: bool = False) -> Snapshot:
@@ -86,7 +85,7 @@ def load_snapshot(session: ScopedReader, *, today: dt.date | None = None, with_x
         The snapshot.
     """
     as_of = _as_of(session)
-    day = today or (as_of or wall_clock()).date()
+    day = today or (as_of or beijing_now()).date()
     plan = _plan_version(session)
     units = _read_units(session, plan)
     frames = {
@@ -131,7 +130,7 @@ def refresh_snapshot(session: ScopedReader, snapshot: Snapshot, *, today: dt.dat
         A new snapshot sharing the unchanged arrays with the old one.
     """
     as_of = _as_of(session)
-    day = today or (as_of or wall_clock()).date()
+    day = today or (as_of or beijing_now()).date()
     with_xy = snapshot.issues.lonlat is not None
     if session.scope.cache_key() != snapshot.scope.cache_key() or _plan_version(session) != snapshot.plan_version:
         return load_snapshot(session, today=day, with_xy=with_xy)

@@ -31,6 +31,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gridmap.access import Session
 from gridmap.command.filters import Filters
@@ -72,6 +73,9 @@ class MapView:
         child_level: The level of the units drawn.
         measure: The measure the units are coloured by.
         sent: How many features of each kind were sent.
+        units: The units drawn (``code`` and the geometry as drawn, WGS84), for
+            :func:`unit_at`: a click is resolved from its position, not from the layer
+            Leaflet happened to report.
     """
 
     layers: list[folium.FeatureGroup]
@@ -81,6 +85,7 @@ class MapView:
     child_level: Level
     measure: UnitMeasure
     sent: dict[str, int] = field(default_factory=dict)
+    units: gpd.GeoDataFrame | None = None
 
 
 def child_level(level: Level | str) -> Level:
@@ -187,7 +192,25 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     lon, lat = _display_point(cx, cy, tiles)
     return MapView(layers, bounds, (lat, lon), zoom, level, um,
                    {"units": len(units), "issues": len(issues), "hazards": len(hazards),
-                    "stations": len(stations), "new": len(fresh)})
+                    "stations": len(stations), "new": len(fresh)},
+                   units[["code", "geometry"]])
+
+
+def unit_at(units: gpd.GeoDataFrame | None, lon: float, lat: float) -> str | None:
+    """The code of the unit of ``units`` that holds the WGS84 point, or None.
+
+    The command map drills down on the unit under the click. Leaflet reports the layer
+    it hit, but a click in the moment a view is redrawn (new layers added, the map
+    moving to the new selection) reaches only the map: its position is reliable, the
+    layer is not. Boundaries count as inside; on a shared edge the lowest code wins.
+    """
+    if units is None or units.empty:
+        return None
+    point = shapely.Point(lon, lat)
+    hits = units[units.geometry.intersects(point)]
+    if hits.empty:
+        return None
+    return str(hits["code"].astype(str).min())
 
 
 # --------------------------------------------------------------------------- filtering

@@ -25,6 +25,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Click a unit on the map to drill down; click a unit in the path above to go back up.",
     ),
     "command.ranking": ("下级单元排名：{measure}", "Units below, ranked: {measure}"),
+    "command.ranking_note": (
+        "共 {n} 个单元，最需关注的排在最前（办结率、零报告率等越低越靠前）；无数据的排在最后。",
+        "{n} units, those needing attention first (the lowest closure or zero-report rate first); "
+        "units without data last.",
+    ),
+    "command.ranking_selected": ("▶", "▶"),
+    "command.col.rank": ("名次", "Rank"),
     "command.col.unit": ("单元", "Unit"),
     "command.col.value": ("数值", "Value"),
     "command.sent": (

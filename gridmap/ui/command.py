@@ -38,9 +38,11 @@ from gridmap.command import (
     load_snapshot,
     new_since,
     refresh_snapshot,
+    unit_measure,
 )
-from gridmap.command.view import ViewPoints, build_view, fit_zoom, load_points
-from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, StationType
+from gridmap.command.ranking import ranking
+from gridmap.command.view import MapView, ViewPoints, build_view, fit_zoom, load_points, unit_at
+from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, Level, StationType, beijing_now
 from gridmap.i18n import label, t
 from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_display
 from gridmap.settings import get_settings
@@ -54,6 +56,10 @@ CLICK_KEY = "cmd_last_click"
 SEEN_KEY = "cmd_seen"
 MAP_KEY = "cmd_map"
 MAP_HEIGHT = 620
+RANKING_MAX_PX = 420  # taller rankings scroll inside the table: every unit is there
+# What the map sends back. The layer-click count makes a second click on the same spot
+# a new value (the component sends only values that differ from the last one it sent).
+RETURNED = ["last_active_drawing", "last_clicked", "last_object_clicked_count"]
 
 
 def live_seconds() -> int:
@@ -165,14 +171,18 @@ def selected_unit(snapshot: Snapshot) -> str:
 
 
 def breadcrumb(snapshot: Snapshot, code: str, lang: str) -> None:
-    """Buttons from the home unit down to the selection; a click goes back up."""
+    """Buttons from the home unit down to the selection; a click goes back up.
+
+    The buttons sit in one wrapping row, each as wide as its name: long village names
+    ("严处村第1网格") are never cut.
+    """
     path = _path(snapshot, code)
-    columns = st.columns(max(len(path), 1) + 4)
+    row = st.container(horizontal=True, wrap=True, gap="small", vertical_alignment="center")
     for i, (unit_code, name) in enumerate(path):
         last = i == len(path) - 1
         label_text = f"{name} ›" if not last else name
-        if columns[i].button(escape_markdown(label_text), key=f"crumb_{unit_code}", disabled=last,
-                             type="tertiary" if not last else "secondary"):
+        if row.button(escape_markdown(label_text), key=f"crumb_{unit_code}", disabled=last,
+                      type="tertiary" if not last else "secondary", width="content"):
             st.session_state[UNIT_KEY] = unit_code
             st.rerun()
 
@@ -192,7 +202,8 @@ def _path(snapshot: Snapshot, code: str) -> list[tuple[str, str]]:
 
 
 def kpi_row(k: Kpis, lang: str) -> None:
-    """The headline numbers of the selection, in two rows of metrics."""
+    """The headline numbers of the selection: tiles as wide as their label and value, in a
+    row that wraps on a narrow screen, so nothing is cut ("今日零报告率", "100.0%")."""
     rate = "—" if k.closure_rate is None else f"{k.closure_rate:.1%}"
     zero = "—" if k.zero_report_rate is None else f"{k.zero_report_rate:.1%}"
     first = [("kpi.open_issues", fmt_count(k.open_issues)), ("kpi.overdue_issues", fmt_count(k.overdue_issues)),
@@ -200,8 +211,9 @@ def kpi_row(k: Kpis, lang: str) -> None:
              ("kpi.hazards_found", fmt_count(k.hazards_found)),
              ("kpi.hazards_rectified", fmt_count(k.hazards_rectified)),
              ("kpi.zero_report_rate", zero), ("kpi.households", _fmt_big(k.households, lang))]
-    for column, (key, value) in zip(st.columns(len(first)), first, strict=True):
-        column.metric(t(key, lang), value, help=t(f"{key}.help", lang))
+    row = st.container(horizontal=True, wrap=True, gap="medium")  # tiles wrap; nothing is cut
+    for key, value in first:
+        row.metric(t(key, lang), value, help=t(f"{key}.help", lang), width="content")
     st.caption(" · ".join([
         t("kpi.range", lang, date_from=k.date_from.isoformat(), date_to=k.date_to.isoformat()),
         f"{t('kpi.residents', lang)} {fmt_count(k.residents)}",
@@ -257,15 +269,21 @@ def _tick(args: PanelArgs) -> None:
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=_groups(view.layers), center=view.center, zoom=view.zoom,
                        layer_control=folium.LayerControl(collapsed=False),
-                       returned_objects=["last_active_drawing", "last_clicked"])
-    _handle_click(result, view.measure.values.index, args.tiles)
+                       returned_objects=RETURNED)
+    _handle_click(result, view, args.tiles, code)
     st.caption(" · ".join([
-        t("command.live", lang, seconds=args.interval, time=dt.datetime.now().strftime("%H:%M:%S"), n=len(fresh)),
+        t("command.live", lang, seconds=args.interval, time=refreshed_at(), n=len(fresh)),
         t("command.as_of", lang, as_of=escape_markdown(fmt_datetime(now.isoformat()))),
         t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
     ]))
     st.caption(t("command.click_hint", lang))
-    _ranking(view.measure.values, t(view.measure.label_key, lang), view.measure.scale, lang)
+    ranking_panel(snapshot, view, code, args)
+
+
+def refreshed_at() -> str:
+    """The time of this tick as the caption shows it ("上次刷新 15:21:07"): Beijing time,
+    the same clock as "数据截至" and the lock message, whatever the server's zone."""
+    return beijing_now().strftime("%H:%M:%S")
 
 
 def _groups(layers: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
@@ -283,16 +301,30 @@ def _new_ids(snapshot: Snapshot, now: dt.datetime) -> frozenset[str]:
     return frozenset(new_since(snapshot, now, seen=seen).ids())
 
 
-def _handle_click(result: dict[str, Any] | None, children: pd.Index, tiles: TileSource) -> None:
-    """A click on a unit below the selection drills down to it (once per click)."""
-    drawing = (result or {}).get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
-    code = props.get("code")
-    clicked = (code, str((result or {}).get("last_clicked")))
-    if not code or clicked == st.session_state.get(CLICK_KEY):
+def _handle_click(result: dict[str, Any] | None, view: MapView, tiles: TileSource, selected: str) -> None:
+    """A click on a unit below the selection drills down to it: every click, once.
+
+    A click is new when the map reports a new click position or a new layer click
+    (``last_clicked``, ``last_object_clicked_count``); the unit is the one under that
+    position (:func:`~gridmap.command.view.unit_at`). ``last_active_drawing`` is only
+    the fallback: a click in the moment the map is redrawn reaches the map but not the
+    layer, and ``last_active_drawing`` then still names the unit clicked before (issue 9:
+    the first click on a unit was often ignored).
+    """
+    result = result or {}
+    if not result.get("last_clicked"):
         return
+    clicked = (str(result.get("last_clicked")), str(result.get("last_object_clicked_count")))
+    if clicked == st.session_state.get(CLICK_KEY):
+        return  # this click was handled in an earlier run (the component keeps its value)
     st.session_state[CLICK_KEY] = clicked
-    if str(code) in set(children):
+    children = {str(c) for c in view.measure.values.index}
+    position = clicked_position(result, tiles)
+    code = unit_at(view.units, *position) if position is not None else None
+    if code is None:
+        drawing = result.get("last_active_drawing") or {}
+        code = (drawing.get("properties") or {}).get("code")
+    if code is not None and str(code) in children and str(code) != selected:
         st.session_state[UNIT_KEY] = str(code)
         st.rerun()
 
@@ -313,16 +345,34 @@ def _fmt_big(n: int | None, lang: str) -> str:
     return fmt_count(n)
 
 
-def _ranking(values: pd.DataFrame, measure: str, scale: str, lang: str) -> None:
-    if values.empty:
+def ranking_panel(snapshot: Snapshot, view: MapView, code: str, args: PanelArgs) -> None:
+    """Every unit below the selection, worst first for the measure, the selection marked.
+
+    At a micro-grid (the finest level, drawn as itself) the table ranks it among the
+    micro-grids of its grid, so the commander sees where it stands.
+    """
+    lang = args.lang
+    measure = view.measure
+    units = snapshot.units
+    if code in units.index and units.at[code, "level"] == Level.MICRO.value:
+        parent = units.at[code, "parent_code"]
+        if isinstance(parent, str) and parent in units.index:
+            measure = unit_measure(snapshot, parent, Level.MICRO, args.measure, args.filters,
+                                   data_now(args.session))
+    table = ranking(measure, selected=code)
+    if table.empty:
         return
-    st.markdown(f"**{t('command.ranking', lang, measure=escape_markdown(measure))}**")
-    table = values.sort_values("value", ascending=False, na_position="last").head(15)
+    label_text = t(measure.label_key, lang)
+    st.markdown(f"**{t('command.ranking', lang, measure=escape_markdown(label_text))}**")
+    st.caption(t("command.ranking_note", lang, n=len(table)))
+    marker = t("command.ranking_selected", lang)
     shown = pd.DataFrame({
-        t("command.col.unit", lang): table["name"].astype(str),
-        t("command.col.value", lang): [_fmt(v, scale, lang) for v in table["value"]],
+        t("command.col.rank", lang): ["" if pd.isna(r) else str(r) for r in table["rank"]],
+        t("command.col.unit", lang): [f"{marker} {n}" if sel else str(n)
+                                     for n, sel in zip(table["name"], table["selected"], strict=True)],
+        t("command.col.value", lang): [_fmt(v, measure.scale, lang) for v in table["value"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(RANKING_MAX_PX, 38 + 35 * len(shown)))
 
 
 def _fmt(value: object, scale: str, lang: str) -> str:
