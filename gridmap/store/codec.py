@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.domain import ASSIGN_COLUMNS, Field, LayerSpec, Scope
+from gridmap.domain import ASSIGN_COLUMNS, BEIJING_OFFSET, Field, LayerSpec, Scope, beijing_now
 from gridmap.store.errors import ScopeError, StoreError
 
 CRS = "EPSG:4326"
@@ -38,7 +38,7 @@ def new_id() -> str:
 
 def now() -> dt.datetime:
     """Beijing time, without zone: the product stores local time (UTC+8, no DST)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=8)
+    return beijing_now()
 
 
 def scope_column(spec: LayerSpec) -> str | None:
@@ -428,7 +428,7 @@ def _to_timestamp(value: Any) -> dt.datetime:
     return ts.replace(microsecond=0)
 
 
-_BEIJING = dt.timezone(dt.timedelta(hours=8))
+_BEIJING = dt.timezone(BEIJING_OFFSET)
 
 
 def encode_values(spec: LayerSpec, values: Mapping[str, Any]) -> dict[str, Any]:
