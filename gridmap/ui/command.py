@@ -128,19 +128,19 @@ def filters_form(lang: str, now: dt.datetime) -> Filters:
                               max_value=today, key="cmd_dates")
         categories = c2.multiselect(t("command.categories", lang), list(CATEGORIES), key="cmd_categories",
                                     format_func=lambda c: label("category", c, lang),
-                                    placeholder=t("command.all", lang))
+                                    placeholder=t("command.all", lang), select_all=False)
         issue_statuses = c3.multiselect(t("command.issue_statuses", lang), [s.value for s in IssueStatus],
-                                        key="cmd_issue_statuses", placeholder=t("command.all", lang),
+                                        key="cmd_issue_statuses", placeholder=t("command.all", lang), select_all=False,
                                         format_func=lambda s: label("issue_status", s, lang))
         c4, c5, c6 = st.columns(3)
         hazard_types = c4.multiselect(t("command.hazard_types", lang), [h.value for h in HazardType],
-                                      key="cmd_hazard_types", placeholder=t("command.all", lang),
+                                      key="cmd_hazard_types", placeholder=t("command.all", lang), select_all=False,
                                       format_func=lambda h: label("hazard", h, lang))
         hazard_statuses = c5.multiselect(t("command.hazard_statuses", lang), [s.value for s in HazardStatus],
-                                         key="cmd_hazard_statuses", placeholder=t("command.all", lang),
+                                         key="cmd_hazard_statuses", placeholder=t("command.all", lang), select_all=False,
                                          format_func=lambda s: label("hazard_status", s, lang))
         station_types = c6.multiselect(t("command.station_types", lang), [s.value for s in StationType],
-                                       key="cmd_station_types", placeholder=t("command.all", lang),
+                                       key="cmd_station_types", placeholder=t("command.all", lang), select_all=False,
                                        format_func=lambda s: label("station", s, lang))
     if isinstance(dates, tuple | list) and len(dates) == 2:
         date_from, date_to = dates
