@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,6 +24,7 @@ sys.path.insert(0, str(REPO))
 from tests.harness import (  # noqa: E402
     LOCAL_HOSTS,
     StreamlitServer,
+    click_unit,
     fill_sign_in,
     launch_chromium,
     new_context,
@@ -43,6 +45,43 @@ def _ensure_county(db: Path) -> str:
     return url
 
 
+# Resolves once the map's centre and zoom have stayed the same for 300 ms (no animation).
+SETTLED_JS = """() => new Promise(resolve => { let last = null;
+  const tick = () => { const v = JSON.stringify([window.map.getCenter(), window.map.getZoom()]);
+    if (v === last && !window.map._animatingZoom) resolve(true); else { last = v; setTimeout(tick, 300) } };
+  tick() })"""
+
+
+def _busiest_micro(url: str) -> str:
+    """The micro-grid with the most issues in the store (a view with something to see)."""
+    from gridmap.domain import Scope
+    from gridmap.store import open_store
+
+    with open_store(url) as store:
+        issues = store.read("issues", Scope.county("330327"), columns=["micro_code"])
+    return str(issues["micro_code"].dropna().value_counts().index[0])
+
+
+def _drill_to(page: Any, micro: str) -> None:
+    """Click from the county down to ``micro``: its town, village, grid, then itself."""
+    steps = [(f"{micro[:9]}000", micro[:9]), (micro[:12], micro[:12]), (micro[:14], micro[:14]), (micro, micro)]
+    for code, drawn_prefix in steps:
+        for attempt in range(3):
+            frame, _ = wait_map(page, None, TIMEOUT_MS / 1000)
+            page.wait_for_timeout(1500)  # the map fits the new selection a moment after drawing it
+            frame.evaluate(SETTLED_JS)
+            click_unit(page, frame, code)
+            try:
+                wait_map(page, {"prefix": drawn_prefix}, 30)
+                break
+            except RuntimeError:
+                print(f"click {attempt + 1} on {code} did not drill in; again", flush=True)
+        else:
+            raise RuntimeError(f"three clicks on {code} did not drill in")
+    frame, _ = wait_map(page, None, TIMEOUT_MS / 1000)
+    frame.evaluate(SETTLED_JS)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=None, help="store URL (default: the county demo in data/screenshot/)")
@@ -51,6 +90,8 @@ def main() -> int:
     parser.add_argument("--password", default="demo-commander-2026")
     parser.add_argument("--width", type=int, default=1500)
     parser.add_argument("--height", type=int, default=1150)
+    parser.add_argument("--micro", default=None, metavar="CODE",
+                        help="click down to this micro-grid first ('auto': the one with the most issues)")
     args = parser.parse_args()
     url = args.db or _ensure_county(DEFAULT_DB)
 
@@ -68,6 +109,8 @@ def main() -> int:
         fill_sign_in(page, server.base_url, args.user, args.password, TIMEOUT_MS).click()
         page.get_by_role("heading", name="指挥一张图").wait_for()
         wait_map(page, None, TIMEOUT_MS / 1000)
+        if args.micro:
+            _drill_to(page, _busiest_micro(url) if args.micro == "auto" else args.micro)
         page.wait_for_timeout(1500)
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.output, full_page=True)
