@@ -71,8 +71,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kpi.hazards_found.help": ("统计区间内发现的安全隐患。", "Safety hazards found in the date range."),
     "kpi.hazards_rectified": ("整改隐患", "Hazards rectified"),
     "kpi.hazards_rectified.help": (
-        "统计区间内完成整改（已整改或已复核）的隐患。",
-        "Hazards rectified (rectified or verified) in the date range.",
+        "统计区间内完成整改（已整改或已复核）的隐患，包括区间开始前发现的，所以可能多于“发现隐患”。",
+        "Hazards rectified (rectified or verified) in the date range, including ones found before it, so it can exceed hazards found.",
+    ),
+    "kpi.rectified_exceeds_found": (
+        "整改 {rectified} 条多于发现 {found} 条：区间内整改的隐患有的是区间开始前发现的",
+        "{rectified} rectified against {found} found: some hazards rectified in the range were found before it",
     ),
     "kpi.hazards_open": ("待整改隐患", "Open hazards"),
     "kpi.hazards_open.help": (

@@ -219,7 +219,16 @@ def kpi_row(k: Kpis, lang: str) -> None:
         f"{t('kpi.residents', lang)} {fmt_count(k.residents)}",
         f"{t('kpi.hazards_open', lang)} {fmt_count(k.hazards_open)}",
         f"{t('kpi.stations', lang)} {fmt_count(k.stations)}",
+        *kpi_notes(k, lang),
     ]))
+
+
+def kpi_notes(k: Kpis, lang: str) -> list[str]:
+    """Words for figures that look wrong but are not (more rectified than found)."""
+    if k.hazards_rectified > k.hazards_found:
+        return [t("kpi.rectified_exceeds_found", lang, rectified=fmt_count(k.hazards_rectified),
+                  found=fmt_count(k.hazards_found))]
+    return []
 
 
 # --------------------------------------------------------------------------- live panel
