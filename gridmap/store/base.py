@@ -54,7 +54,7 @@ AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "
 # What the layer writes record (only the store appends these: Transaction._audit).
 WRITE_ACTIONS: frozenset[str] = frozenset({"insert", "replace", "update", "update_many", "delete", "set_meta"})
 # What a caller may record through Transaction.audit (sign-in, gridmap/auth.py).
-AUDIT_ACTIONS: frozenset[str] = frozenset({"sign_in", "sign_in_failed", "sign_in_refused"})
+AUDIT_ACTIONS: frozenset[str] = frozenset({"sign_in", "sign_in_failed", "sign_in_refused", "sign_in_token", "sign_out"})
 AUDIT_PAYLOAD_LIMIT = 64 * 1024  # bytes of layer + target + before + after JSON in one audit row
 # Rows inserted one by one (prepare_records + INSERT) rather than as a frame (prepare_rows + bulk).
 FEW_ROWS = 16

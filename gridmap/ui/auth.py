@@ -67,6 +67,24 @@ def current_session(store: Store) -> Session | None:
     return Session(store, user)
 
 
+def still_signed_in(store: Store) -> bool:
+    """Whether this browser session's sign-in still holds, without counting as activity.
+
+    For the live panel's timed reruns (and map clicks inside it), which never pass
+    through :func:`current_session`: a disabled account, a changed password, a revoked
+    session or the absolute limit ends the panel at its next tick. Idle time is not
+    checked here, so the timed reruns neither extend nor end an idle sign-in; the next
+    full run does that.
+    """
+    state = st.session_state.get(AUTH_KEY)
+    if not state:
+        return False
+    at = now()
+    problem = auth.session_problem(store, state["username"], state["signed_in_at"], at, at, _policy(),
+                                   keep=bool(state.get("keep")), sid=state.get("sid"))
+    return problem is None and auth.current_user(store, state["username"]) is not None
+
+
 def sign_out(notice: str | None = None, store: Store | None = None) -> None:
     """Forget the signed-in user in this browser session and clear the sign-in cookie.
 

@@ -48,7 +48,8 @@ from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_disp
 from gridmap.settings import get_settings
 from gridmap.store import StoreError
 from gridmap.text import escape_markdown
-from gridmap.ui.context import show_store_error
+from gridmap.ui.auth import still_signed_in
+from gridmap.ui.context import cached_store, show_store_error
 from gridmap.ui.text import fmt_count, fmt_datetime
 
 UNIT_KEY = "cmd_unit"
@@ -255,8 +256,12 @@ def live_panel(args: PanelArgs) -> None:
 
 def _panel(args: PanelArgs) -> None:
     """One tick. A fragment shows its own errors as Streamlit's redacted box, so the
-    problems a user can fix are caught here and shown in words."""
+    problems a user can fix are caught here and shown in words. Each tick first checks
+    that the sign-in still holds (account disabled, password changed, session revoked):
+    if not, the whole page reruns and shows the sign-in form."""
     try:
+        if not still_signed_in(cached_store(args.session.store_url)):
+            st.rerun(scope="app")
         _tick(args)
     except AssetsMissing:
         st.error(t("map.assets_missing", args.lang), icon=":material/error:")
