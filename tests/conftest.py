@@ -21,6 +21,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from gridmap.access import Session
 from gridmap.domain import Scope
 from gridmap.settings import reset_settings
 from gridmap.store import Store, open_store
@@ -316,10 +317,21 @@ def tiny_store(store: Store) -> Store:
 def worker_store(store: Store) -> Store:
     """The tiny county's units and one grid worker account, ``worker`` in grid G1."""
     from gridmap import auth
-    from gridmap.access import Session
     from gridmap.domain import Role
 
     with store.transaction("seed", SCOPE) as tx:
         tx.insert("units", tiny_units())
     auth.add_user(Session.system(store, SCOPE), "worker", TEST_PASSWORD, role=Role.GRID_WORKER, unit_code=G1)
     return store
+
+
+@pytest.fixture
+def session(command_db_url: str) -> Iterator[Session]:
+    """The admin's session on :func:`command_db_url` (the county whose KPIs are known)."""
+    from gridmap import auth
+
+    store = open_store(command_db_url)
+    user = auth.current_user(store, "admin")
+    assert user is not None
+    yield Session(store, user)
+    store.close()

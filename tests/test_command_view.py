@@ -7,23 +7,13 @@ import re
 import folium
 import pytest
 
-from gridmap import auth
 from gridmap.access import Session
 from gridmap.command import Filters, data_now, load_snapshot
 from gridmap.command.view import build_view, child_level, fit_zoom, load_points
 from gridmap.domain import Level
 from gridmap.maps import OFFLINE, base_map, bounded, point_to_display, tile_source
 from gridmap.spatial.crs import wgs84_to_gcj02
-from gridmap.store import open_store
 from gridmap.ui.command import clicked_position
-
-
-@pytest.fixture
-def session(command_db_url: str) -> Session:
-    store = open_store(command_db_url)
-    user = auth.current_user(store, "admin")
-    assert user is not None
-    return Session(store, user)
 
 
 def test_county_view_sends_open_issues_only_and_a_town_below(session: Session) -> None:

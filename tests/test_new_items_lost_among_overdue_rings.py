@@ -10,22 +10,11 @@ from __future__ import annotations
 import re
 
 import folium
-import pytest
 
-from gridmap import auth
 from gridmap.access import Session
 from gridmap.command import Filters, data_now, load_snapshot
 from gridmap.command.view import build_view
 from gridmap.maps import OFFLINE, base_map, style
-from gridmap.store import open_store
-
-
-@pytest.fixture
-def session(command_db_url: str) -> Session:
-    store = open_store(command_db_url)
-    user = auth.current_user(store, "admin")
-    assert user is not None
-    return Session(store, user)
 
 
 def _walk(element):

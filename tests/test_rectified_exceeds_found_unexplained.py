@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from gridmap import auth
 from gridmap.access import Session
 from gridmap.command import Filters, data_now, kpis, load_snapshot
-from gridmap.store import open_store
 from gridmap.ui.command import kpi_notes
 
 
-def test_more_rectified_than_found_is_explained(command_db_url: str) -> None:
-    store = open_store(command_db_url)
-    user = auth.current_user(store, "admin")
-    assert user is not None
-    session = Session(store, user)
+def test_more_rectified_than_found_is_explained(session: Session) -> None:
     k = kpis(load_snapshot(session), None, Filters(), data_now(session))
     more = dataclasses.replace(k, hazards_found=2, hazards_rectified=5)
     assert kpi_notes(more, "zh") == ["整改 5 条多于发现 2 条：区间内整改的隐患有的是区间开始前发现的"]
