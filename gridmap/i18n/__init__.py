@@ -6,7 +6,8 @@
 
 Every string a user sees is looked up here; code and stored data use English codes.
 The words live in one module per area (:mod:`gridmap.i18n.frame`, ``.command``,
-``.access``, ``.uploads``, ``.io``, ``.check``, ``.codes``, ``.maps``, ``.workflow``), each a ``TEXTS``
+``.access``, ``.uploads``, ``.io``, ``.check``, ``.codes``, ``.maps``, ``.workflow``, the
+planner's ``.plan_*``), each a ``TEXTS``
 table that writes a key once as ``key: (Chinese, English)``; a new page adds its
 words in one module of its own and lists it in :data:`AREAS`.
 Domain codes are keyed ``<kind>.<code>`` (``issue_status.reported``); the kinds are
@@ -28,7 +29,22 @@ from types import ModuleType
 from typing import Any
 
 from gridmap import domain
-from gridmap.i18n import access, check, codes, command, frame, io, maps, uploads, workflow
+from gridmap.i18n import (
+    access,
+    check,
+    codes,
+    command,
+    frame,
+    io,
+    maps,
+    plan_checks,
+    plan_edit,
+    plan_page,
+    plan_partition,
+    plan_versions,
+    uploads,
+    workflow,
+)
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -67,7 +83,8 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 }
 
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
-AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow)
+AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
+                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:
