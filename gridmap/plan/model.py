@@ -57,6 +57,33 @@ class Problem:
         return t(self.key, lang, **dict(self.params))
 
 
+@dataclass(frozen=True)
+class EditResult:
+    """What one edit (or an auto-partition) did to a plan.
+
+    Attributes:
+        plan: the whole new plan frame (the input frame is never modified).
+        changed: codes whose geometry changed, neighbours that followed included.
+        added: codes that are new in ``plan``.
+        removed: codes that are gone from ``plan``.
+        renamed: old code -> new code, for units re-coded under a new parent.
+        key: i18n key of a one-line description of the edit (for the undo list);
+            ``params`` its values.
+    """
+
+    plan: gpd.GeoDataFrame
+    changed: frozenset[str] = frozenset()
+    added: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    key: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        """The edit described in ``lang``."""
+        return t(self.key, lang, **dict(self.params)) if self.key else ""
+
+
 def snap(geoms: Any) -> Any:
     """Geometry on the :data:`PRECISION` grid, valid, polygonal parts only."""
     snapped = shapely.set_precision(geoms, PRECISION, mode="valid_output")
