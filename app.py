@@ -19,6 +19,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from gridmap import ui
 from gridmap.access import Op, Session
+from gridmap.domain import Role
 from gridmap.i18n import t
 from gridmap.store import Store, StoreError
 from gridmap.ui.warm import start_warm_up
@@ -36,12 +37,16 @@ class PageSpec:
     icon: str
     url_path: str
     op: Op
+    home_for: frozenset[Role] = frozenset()  # roles whose default page this is
 
 
-# Menu order; the first page a user may see is their default page.
+# Menu order; a user's default page is the first one marked ``home_for`` their role, else
+# the first page they may see.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("command_map.py", "nav.command_map", ":material/map:", "command-map", Op.VIEW_MAP),
     PageSpec("overview.py", "nav.overview", ":material/dashboard:", "overview", Op.VIEW_MAP),
+    PageSpec("planner.py", "nav.planner", ":material/edit_location_alt:", "planner", Op.EDIT_UNITS,
+             home_for=frozenset({Role.PLANNER})),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
@@ -63,6 +68,7 @@ def page_list(lang: str, session: Session | None) -> list[StreamlitPage]:
         return [_page(SIGN_IN, lang, default=True),
                 *(_page(spec, lang, file=SIGN_IN.file, hidden=True) for spec in PAGES)]
     allowed = [spec for spec in PAGES if session.can(spec.op)]
+    allowed.sort(key=lambda spec: session.user.role not in spec.home_for)  # stable: the rest keep menu order
     return [*(_page(spec, lang, default=i == 0) for i, spec in enumerate(allowed)),
             *(_page(spec, lang, hidden=True) for spec in PAGES if spec not in allowed)]
 

@@ -1,0 +1,340 @@
+"""The planner's map: the selected unit's children as editable shapes, its context around.
+
+One :func:`plan_map` per geometry state: the editable shapes sit in the Draw control's
+feature group, which must be part of the base map (streamlit-folium finds the group by
+renaming ``drawnItems_*`` in the base map's script), so a new geometry means a new map.
+The page builds it at the view the browser last reported (:class:`EditView`), so the
+planner's zoom and position survive an edit.
+
+What the browser sends back (``st_folium(..., returned_objects=["all_drawings"])``) is
+read by :func:`read_drawings`: each editable shape carries its unit ``code`` in
+``feature.properties``; a shape drawn by the planner has none (a split line or a new
+unit). Every draw event also stamps the map's view (centre, zoom) and a sequence
+number on the shapes it touched (:class:`_StampDrawEvents`), so the server knows where
+the planner was looking, without a rerun on every pan.
+
+Example::
+
+    m = plan_map(children, context, view=EditView(27.5, 120.4, 14), tiles=tiles, lang="zh")
+    out = st_folium(m, key=f"plan-{state_hash}", returned_objects=["all_drawings"])
+    drawings = read_drawings(out.get("all_drawings"), tiles)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import folium.plugins
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from gridmap.i18n import DEFAULT_LANGUAGE, t
+from gridmap.maps.display import from_display, to_display
+from gridmap.maps.features import escaped_text, js_json
+from gridmap.maps.layers import base_map
+from gridmap.maps.tiles import TileSource
+from gridmap.plan.model import PRECISION
+
+EDIT_COLOUR = "#1f6feb"
+CONTEXT_COLOUR = "#8c8c8c"
+PROBLEM_COLOUR = "#d1242f"
+MOVED_COLOUR = "#9a3fd1"
+_DECIMALS = 6  # Leaflet's rounding of what it returns
+
+
+@dataclass(frozen=True)
+class EditView:
+    """Where the map looks: centre (WGS84) and zoom."""
+
+    lat: float
+    lon: float
+    zoom: float
+
+
+@dataclass(frozen=True)
+class Drawings:
+    """What the planner did on the map since the map was built.
+
+    Attributes:
+        shapes: unit code -> the shape now (WGS84), for every editable unit returned.
+        lines: drawn polylines (WGS84), newest last.
+        polygons: drawn polygons (WGS84), newest last.
+        view: the view at the last draw event, if any.
+        digest: a hash of the returned value, to process each change once.
+    """
+
+    shapes: dict[str, shapely.Geometry]
+    lines: list[shapely.LineString]
+    polygons: list[shapely.Polygon]
+    view: EditView | None
+    digest: str
+
+
+class _UnitCode(MacroElement):
+    """Gives an editable polygon ``feature.properties.code``, so edits name their unit."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.feature = {"type": "Feature", "properties": {"code": {{ this.code }}}};
+        {% endmacro %}
+    """)
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "UnitCode"
+        self.code = js_json(str(code))
+
+
+class _StampDrawEvents(MacroElement):
+    """On every draw event, writes the map's view and a sequence number into the touched
+    shapes' properties. Registered before streamlit-folium's own handler (which reads
+    the shapes into ``all_drawings``), so the stamp travels with the same update."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function stamp(layer) {
+                var f = layer.feature = layer.feature || {"type": "Feature", "properties": {}};
+                f.properties = f.properties || {};
+                var c = map.getCenter();
+                window.__gridmapDrawSeq = (window.__gridmapDrawSeq || 0) + 1;
+                f.properties.gridmap_view = {"lat": c.lat, "lng": c.lng, "zoom": map.getZoom(),
+                                             "seq": window.__gridmapDrawSeq};
+            }
+            map.on("draw:created", function (e) { stamp(e.layer); });
+            map.on("draw:edited", function (e) { e.layers.eachLayer(stamp); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StampDrawEvents"
+
+
+# Leaflet.draw's toolbar words (``L.drawLocal``), path -> i18n key.
+_DRAW_WORDS: dict[str, str] = {
+    "draw.toolbar.actions.title": "plan.draw.cancel_title",
+    "draw.toolbar.actions.text": "plan.draw.cancel",
+    "draw.toolbar.finish.title": "plan.draw.finish_title",
+    "draw.toolbar.finish.text": "plan.draw.finish",
+    "draw.toolbar.undo.title": "plan.draw.undo_title",
+    "draw.toolbar.undo.text": "plan.draw.undo",
+    "draw.toolbar.buttons.polyline": "plan.draw.polyline",
+    "draw.toolbar.buttons.polygon": "plan.draw.polygon",
+    "draw.handlers.polygon.tooltip.start": "plan.draw.polygon_start",
+    "draw.handlers.polygon.tooltip.cont": "plan.draw.polygon_cont",
+    "draw.handlers.polygon.tooltip.end": "plan.draw.polygon_end",
+    "draw.handlers.polyline.error": "plan.draw.crossing",
+    "draw.handlers.polyline.tooltip.start": "plan.draw.line_start",
+    "draw.handlers.polyline.tooltip.cont": "plan.draw.line_cont",
+    "draw.handlers.polyline.tooltip.end": "plan.draw.line_end",
+    "edit.toolbar.actions.save.title": "plan.draw.save_title",
+    "edit.toolbar.actions.save.text": "plan.draw.save",
+    "edit.toolbar.actions.cancel.title": "plan.draw.cancel_edit_title",
+    "edit.toolbar.actions.cancel.text": "plan.draw.cancel",
+    "edit.toolbar.buttons.edit": "plan.draw.edit",
+    "edit.toolbar.buttons.editDisabled": "plan.draw.edit_disabled",
+    "edit.handlers.edit.tooltip.text": "plan.draw.edit_text",
+    "edit.handlers.edit.tooltip.subtext": "plan.draw.edit_subtext",
+}
+
+
+class _DrawWords(MacroElement):
+    """Leaflet.draw's toolbar and hints in the page's language (set before the control)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (words) {
+            if (!window.L || !L.drawLocal) { return; }
+            Object.keys(words).forEach(function (path) {
+                var keys = path.split("."), node = L.drawLocal;
+                for (var i = 0; i < keys.length - 1; i++) {
+                    node = node[keys[i]] = node[keys[i]] || {};
+                }
+                node[keys[keys.length - 1]] = words[path];
+            });
+        })({{ this.words }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DrawWords"
+        self.words = js_json({path: t(key, lang) for path, key in _DRAW_WORDS.items()})
+
+
+def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: EditView,
+             tiles: TileSource, lang: str = DEFAULT_LANGUAGE,
+             problems: Sequence[tuple[shapely.Geometry, str]] = (),
+             moved: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """The planner's map of one unit.
+
+    Args:
+        children: the editable units (``code``, ``name``, ``households``, geometry, WGS84).
+        context: units shown for orientation only (the parent's outline, its neighbours).
+        view: where the map looks.
+        tiles: the tile source (GCJ-02 tiles shift what is drawn; edits are shifted back
+            by :func:`read_drawings`).
+        lang: the language of the tooltips and the draw toolbar's hints.
+        problems: (geometry, sentence) to highlight in red.
+        moved: points that an edit moves to another unit (highlighted), or None.
+
+    Returns:
+        A ``folium.Map`` with a Draw control whose edit mode works on ``children`` only.
+    """
+    m = base_map((view.lat, view.lon), zoom=round(view.zoom), tiles=tiles)
+    m.options["zoom_snap"] = 0.25
+    if not context.empty:
+        _context_layer(context, tiles).add_to(m)
+    editable = folium.FeatureGroup(name=t("plan.map.editable", lang), control=False)
+    for row in children.itertuples():
+        _editable_polygon(row, tiles, lang).add_to(editable)
+    editable.add_to(m)
+    if problems:
+        _problem_layer(problems, tiles, lang).add_to(m)
+    if moved is not None and not moved.empty:
+        _moved_layer(moved, tiles, lang).add_to(m)
+    m.add_child(_StampDrawEvents(), name="stamp_draw_events")
+    m.add_child(_DrawWords(lang), name="draw_words")
+    folium.plugins.Draw(
+        feature_group=editable, export=False, position="topleft", show_geometry_on_click=False,
+        draw_options={"polyline": {"shapeOptions": {"color": PROBLEM_COLOUR, "weight": 3}},
+                      "polygon": {"allowIntersection": False, "showArea": False,
+                                  "shapeOptions": {"color": EDIT_COLOUR}},
+                      "rectangle": False, "circle": False, "marker": False, "circlemarker": False},
+        edit_options={"edit": True, "remove": False},
+    ).add_to(m)
+    return m
+
+
+def read_drawings(value: Any, tiles: TileSource) -> Drawings | None:
+    """What ``st_folium`` returned as ``all_drawings``, in WGS84; None when nothing came.
+
+    Shapes the browser could not have made (bad coordinates, unknown types) are left
+    out rather than failing the page; the edit functions check what remains.
+    """
+    if not value:
+        return None
+    digest = hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+    shapes: dict[str, shapely.Geometry] = {}
+    lines: list[shapely.LineString] = []
+    polygons: list[shapely.Polygon] = []
+    best: tuple[int, EditView] | None = None
+    for feature in value if isinstance(value, list) else []:
+        if not isinstance(feature, dict):
+            continue
+        props = feature.get("properties") or {}
+        geom = _geometry(feature.get("geometry"), tiles)
+        if geom is None:
+            continue
+        stamp = props.get("gridmap_view")
+        if isinstance(stamp, dict):
+            view = _view(stamp)
+            if view is not None and (best is None or view[0] > best[0]):
+                best = view
+        code = props.get("code")
+        if isinstance(code, str) and geom.geom_type in ("Polygon", "MultiPolygon"):
+            shapes[code] = geom
+        elif geom.geom_type == "LineString":
+            lines.append(geom)
+        elif geom.geom_type == "Polygon":
+            polygons.append(geom)
+    _, last_view = best if best else (0, None)
+    return Drawings(shapes, lines, polygons, last_view, digest)
+
+
+def geometry_changed(before: shapely.Geometry, after: shapely.Geometry) -> bool:
+    """Whether ``after`` (as returned by Leaflet) differs from ``before`` beyond rounding."""
+    a = shapely.set_precision(before, PRECISION)
+    b = shapely.set_precision(after, PRECISION)
+    return not shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=PRECISION / 2)
+
+
+def view_of(bounds: tuple[float, float, float, float], zoom: float) -> EditView:
+    """The view centred on ``bounds`` (minx, miny, maxx, maxy) at ``zoom``."""
+    return EditView((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2, zoom)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _editable_polygon(row: Any, tiles: TileSource, lang: str) -> folium.Polygon:
+    geom = to_display(row.geometry, tiles)
+    polygon = geom.geoms[0] if geom.geom_type == "MultiPolygon" else geom
+    rings = [_latlngs(polygon.exterior), *(_latlngs(r) for r in polygon.interiors)]
+    households = getattr(row, "households", None)
+    tip = escaped_text(row.name)
+    if households is not None and households == households:
+        tip += " · " + t("plan.map.households", lang, n=int(households))
+    shape = folium.Polygon(rings if len(rings) > 1 else rings[0], color=EDIT_COLOUR, weight=2,
+                           fill=True, fill_opacity=0.08, tooltip=folium.Tooltip(tip, sticky=True))
+    shape.add_child(_UnitCode(row.code), name="unit_code")
+    return shape
+
+
+def _latlngs(ring: shapely.LinearRing) -> list[list[float]]:
+    # Leaflet closes rings itself; the repeated first point would become a draggable handle.
+    return [[round(y, _DECIMALS), round(x, _DECIMALS)] for x, y in list(ring.coords)[:-1]]
+
+
+def _context_layer(context: gpd.GeoDataFrame, tiles: TileSource) -> folium.GeoJson:
+    geoms = to_display(context.geometry.to_numpy(), tiles)
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": escaped_text(name)}, "geometry": shapely.geometry.mapping(g)}
+        for name, g in zip(context["name"], geoms, strict=True)]}
+    return folium.GeoJson(data, name="context", control=False, interactive=False,
+                          style_function=lambda _f: {"color": CONTEXT_COLOUR, "weight": 1.5, "dashArray": "4 4",
+                                                     "fill": False})
+
+
+def _problem_layer(problems: Sequence[tuple[shapely.Geometry, str]], tiles: TileSource, lang: str) -> folium.GeoJson:
+    features = []
+    for geom, text in problems:
+        if geom is None or shapely.is_empty(geom):
+            continue
+        shown = to_display(geom, tiles)
+        if shown.geom_type in ("Point", "MultiPoint"):
+            shown = shapely.buffer(shown, 2e-4)
+        features.append({"type": "Feature", "properties": {"problem": escaped_text(text)},
+                         "geometry": shapely.geometry.mapping(shown)})
+    return folium.GeoJson({"type": "FeatureCollection", "features": features}, name=t("plan.map.problems", lang),
+                          style_function=lambda _f: {"color": PROBLEM_COLOUR, "weight": 3, "fillOpacity": 0.35},
+                          tooltip=folium.GeoJsonTooltip(["problem"], labels=False))
+
+
+def _moved_layer(moved: gpd.GeoDataFrame, tiles: TileSource, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=t("plan.map.moved", lang))
+    for p in to_display(moved.geometry.to_numpy(), tiles):
+        folium.CircleMarker([p.y, p.x], radius=3, color=MOVED_COLOUR, fill=True, fill_opacity=0.9,
+                            weight=1).add_to(group)
+    return group
+
+
+def _geometry(data: Any, tiles: TileSource) -> shapely.Geometry | None:
+    try:
+        geom = shapely.geometry.shape(data)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        return None
+    if geom.is_empty or not shapely.is_valid_input(geom):
+        return None
+    coords = shapely.get_coordinates(geom)
+    if not (abs(coords[:, 0]) <= 180).all() or not (abs(coords[:, 1]) <= 90).all():
+        return None
+    lon, lat = from_display(coords[:, 0], coords[:, 1], tiles)
+    back = shapely.set_coordinates(geom, list(zip(lon, lat, strict=True)))
+    return shapely.set_precision(back, PRECISION) if back.geom_type != "LineString" else back
+
+
+def _view(stamp: dict[str, Any]) -> tuple[int, EditView] | None:
+    try:
+        return int(stamp["seq"]), EditView(float(stamp["lat"]), float(stamp["lng"]), float(stamp["zoom"]))
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,584 @@
+"""The planner's workbench (网格规划) widgets; ``pages/planner.py`` only arranges them.
+
+State lives in ``st.session_state[STATE_KEY]``: one :class:`Workbench` per signed-in
+planner -- the draft being edited, its revision (the optimistic lock), the undo/redo
+history and the unit whose children are edited. Every edit is decided on the server
+(:mod:`gridmap.plan.edit`), checked (:mod:`gridmap.plan.checks`) and saved to the draft
+at once (:func:`gridmap.plan.versions.save_draft`), so a reload loses nothing; a save
+refused because another planner saved first says who and what, and offers a reload.
+
+The map is rebuilt only when the geometry changed, at the view the browser reported
+with the last draw event (:mod:`gridmap.maps.plan`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gridmap.access import Op, Session
+from gridmap.domain import Level, beijing_now
+from gridmap.i18n import label, t
+from gridmap.maps import TileSource
+from gridmap.maps.plan import Drawings, EditView, geometry_changed, plan_map, read_drawings, view_of
+from gridmap.plan import balance as plan_balance
+from gridmap.plan import checks as plan_checks
+from gridmap.plan import edit as plan_edit
+from gridmap.plan import impact as plan_impact
+from gridmap.plan import partition as plan_partition
+from gridmap.plan import transfer as plan_transfer
+from gridmap.plan import versions
+from gridmap.plan.errors import PlanConflict, PlanError
+from gridmap.plan.history import EditHistory
+from gridmap.plan.model import EditResult, Problem
+from gridmap.text import escape_markdown
+
+STATE_KEY = "planner_bench"
+MESSAGE_KEY = "planner_message"
+MAP_HEIGHT = 620
+LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICRO]
+
+
+@dataclass
+class Workbench:
+    """One planner's work on one draft (kept in the Streamlit session)."""
+
+    version: int
+    revision: int
+    history: EditHistory
+    parent: str
+    seen: str = ""  # digest of the last drawings processed
+    view: EditView | None = None
+    nonce: int = 0  # bumped to throw away what the map holds (after a refused edit)
+    pending: shapely.Polygon | None = None  # a drawn polygon waiting for its name
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plan(self) -> gpd.GeoDataFrame:
+        return self.history.plan
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def say(kind: str, text: str) -> None:
+    """Keep a message for the next run (edits rerun the page)."""
+    st.session_state[MESSAGE_KEY] = (kind, text)
+
+
+def show_message() -> None:
+    """The message the last action left, once."""
+    kind, text = st.session_state.pop(MESSAGE_KEY, (None, None))
+    if kind == "error":
+        st.error(escape_markdown(text), icon=":material/error:")
+    elif kind == "success":
+        st.success(escape_markdown(text), icon=":material/check_circle:")
+    elif kind == "info":
+        st.info(escape_markdown(text), icon=":material/info:")
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def activate_scheduled(session: Session) -> None:
+    """Scheduled plans whose effective time has come become current (exactly once)."""
+    done = versions.activate_due(session, beijing_now())
+    for version in done:
+        st.toast(t("plan.page.activated", None, version=version))
+
+
+def plan_bar(session: Session, lang: str) -> Workbench | None:
+    """The current plan, the drafts, a form for a new draft; the chosen draft's workbench."""
+    plans = versions.list_plans(session)
+    current = session.current_plan()
+    st.caption(t("plan.page.current", lang, version=current))
+    drafts = plans[plans["status"] == "draft"] if not plans.empty else plans
+    left, right = st.columns([3, 2])
+    with right, st.form("plan_new_draft", border=True):
+        name = st.text_input(t("plan.page.new_name", lang), max_chars=60,
+                             placeholder=t("plan.page.new_placeholder", lang))
+        if st.form_submit_button(t("plan.page.new", lang), icon=":material/add:"):
+            _create_draft(session, name, lang)
+    options = [int(v) for v in drafts["version"]] if not drafts.empty else []
+    if not options:
+        left.info(t("plan.page.no_drafts", lang), icon=":material/info:")
+        _history_table(plans, lang)
+        return None
+    names = {int(r.version): _draft_label(r, lang) for r in drafts.itertuples()}
+    bench = st.session_state.get(STATE_KEY)
+    default = options.index(bench.version) if isinstance(bench, Workbench) and bench.version in options else 0
+    version = left.selectbox(t("plan.page.draft", lang), options, index=default, format_func=names.__getitem__,
+                             key="plan_draft_choice")
+    if not isinstance(bench, Workbench) or bench.version != version:
+        bench = _open(session, int(version))
+        st.session_state[STATE_KEY] = bench
+    with left.expander(t("plan.page.history", lang)):
+        _history_table(plans, lang)
+    return bench
+
+
+def _draft_label(row: Any, lang: str) -> str:
+    return t("plan.page.draft_label", lang, version=int(row.version), name=row.name or "—",
+             author=row.author or "—")
+
+
+def _history_table(plans: pd.DataFrame, lang: str) -> None:
+    if plans.empty:
+        return
+    shown = pd.DataFrame({
+        t("plan.page.col.version", lang): plans["version"].astype(int),
+        t("plan.page.col.name", lang): plans["name"],
+        t("plan.page.col.status", lang): [t(f"plan.page.status.{s}", lang) for s in plans["status"]],
+        t("plan.page.col.author", lang): plans["author"],
+        t("plan.page.col.effective", lang): plans["effective_at"].astype(str).replace({"NaT": "", "None": ""}),
+    })
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+
+
+def _create_draft(session: Session, name: str, lang: str) -> None:
+    name = " ".join(name.split())
+    if not name:
+        st.error(t("plan.page.name_required", lang), icon=":material/error:")
+        return
+    try:
+        info = versions.create_draft(session, name)
+    except PlanError as exc:
+        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
+        return
+    st.session_state[STATE_KEY] = _open(session, info.version)
+    st.session_state.pop("plan_draft_choice", None)
+    say("success", t("plan.page.created", lang, version=info.version, name=name))
+    st.rerun()
+
+
+def _open(session: Session, version: int) -> Workbench:
+    info = versions.plan_info(session, version)
+    plan = versions.load_plan(session, version)
+    return Workbench(version=version, revision=info.revision, history=EditHistory(plan),
+                     parent=_home_unit(session, plan))
+
+
+def _home_unit(session: Session, plan: gpd.GeoDataFrame) -> str:
+    """The planner's own unit if it has children, else the first unit with children."""
+    codes = set(plan["code"])
+    own = session.scope.unit_code
+    if own and own in codes and (plan["parent_code"] == own).any():
+        return str(own)
+    for level in LEVEL_ORDER[1:]:
+        rows = plan[plan["level"] == level]
+        for code in sorted(rows["code"]):
+            if (plan["parent_code"] == code).any():
+                return str(code)
+    return str(plan["code"].iloc[0])
+
+
+# --------------------------------------------------------------------------- unit picker
+
+
+def unit_picker(bench: Workbench, lang: str) -> str:
+    """Pick the unit whose children are edited: search by name or code, or step up/down."""
+    plan = bench.plan
+    parents = plan[plan["code"].isin(set(plan["parent_code"].dropna()))]
+    parents = parents.assign(_order=parents["level"].map({str(v): i for i, v in enumerate(LEVEL_ORDER)}))
+    parents = parents.sort_values(["_order", "code"])
+    query = st.text_input(t("plan.page.search", lang), key="plan_search",
+                          placeholder=t("plan.page.search_placeholder", lang)).strip()
+    if query:
+        hit = parents["name"].str.contains(query, regex=False, na=False) | parents["code"].str.startswith(query)
+        parents = parents[hit]
+        if parents.empty:
+            st.warning(t("plan.page.search_none", lang, query=escape_markdown(query)), icon=":material/search_off:")
+            return bench.parent
+    codes = list(parents["code"])
+    if bench.parent not in codes:
+        codes = [bench.parent, *codes] if bench.parent in set(plan["code"]) else codes
+    names = dict(zip(plan["code"], plan["name"], strict=False))
+    levels = dict(zip(plan["code"], plan["level"], strict=False))
+    choice = st.selectbox(t("plan.page.unit", lang), codes, index=codes.index(bench.parent) if bench.parent in codes else 0,
+                          format_func=lambda c: f"{names.get(c, c)}（{label('level', levels.get(c, 'micro'), lang)} {c}）",
+                          key=f"plan_unit_{bench.version}")
+    if choice != bench.parent:
+        bench.parent = str(choice)
+        bench.view = None
+        bench.pending = None
+    return bench.parent
+
+
+# --------------------------------------------------------------------------- data
+
+
+def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
+    """The household points inside the edited unit (cached per unit in the workbench)."""
+    key = ("households", bench.parent)
+    if key not in bench.extra:
+        parent = bench.plan[bench.plan["code"] == bench.parent]
+        bbox = tuple(parent.total_bounds) if not parent.empty else None
+        rows = session.read("households", bbox=bbox, columns=["id", "residents", "geometry"]) if bbox else None
+        bench.extra = {k: v for k, v in bench.extra.items() if k[0] != "households"}
+        bench.extra[key] = rows if rows is not None else gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+    return bench.extra[key]
+
+
+def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
+    """The checks of the edited unit's children after the last edit."""
+    ctx = plan_checks.PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
+    return plan_checks.validate(ctx)
+
+
+# --------------------------------------------------------------------------- map
+
+
+def edit_map(session: Session, bench: Workbench, problems: list[Problem], tiles: TileSource, lang: str) -> None:
+    """The editable map of the selected unit's children, and what the planner did on it."""
+    plan = bench.plan
+    children = plan[plan["parent_code"] == bench.parent]
+    parent = plan[plan["code"] == bench.parent]
+    if children.empty:
+        st.info(t("plan.page.no_children", lang), icon=":material/info:")
+        return
+    context = _context(plan, parent)
+    if bench.view is None:
+        bench.view = view_of(tuple(parent.total_bounds), _fit_zoom(tuple(parent.total_bounds)))
+    highlight = [(p.where, p.text(lang)) for p in problems if p.where is not None][:200]
+    fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight)
+    key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
+    out = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True, returned_objects=["all_drawings"])
+    st.caption(t("plan.page.map_hint", lang))
+    drawings = read_drawings((out or {}).get("all_drawings"), tiles)
+    if drawings is None or drawings.digest == bench.seen:
+        return
+    bench.seen = drawings.digest
+    if drawings.view is not None:
+        bench.view = drawings.view
+    _apply_drawings(session, bench, children, drawings, lang)
+
+
+def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFrame, drawings: Drawings,
+                    lang: str) -> None:
+    before = dict(zip(children["code"], children.geometry, strict=True))
+    reshaped = [c for c, g in drawings.shapes.items() if c in before and geometry_changed(before[c], g)]
+    if reshaped:
+        code = reshaped[0]
+        run_edit(session, bench, lambda plan: plan_edit.reshape(plan, code, drawings.shapes[code]), lang)
+    elif drawings.lines:
+        line = drawings.lines[-1]
+        target = _crossed_unit(children, line)
+        if target is None:
+            bench.nonce += 1
+            say("error", t("plan.page.line_misses", lang))
+            st.rerun()
+        run_edit(session, bench, lambda plan: plan_edit.split(plan, target, line), lang)
+    elif drawings.polygons:
+        bench.pending = drawings.polygons[-1]
+        st.rerun()
+
+
+def _crossed_unit(children: gpd.GeoDataFrame, line: shapely.LineString) -> str | None:
+    """The child the line runs through longest (None: it crosses none)."""
+    lengths = children.geometry.intersection(line).length
+    if lengths.empty or float(lengths.max()) <= 0:
+        return None
+    return str(children["code"].iloc[int(lengths.to_numpy().argmax())])
+
+
+def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if parent.empty:
+        return plan.iloc[:0]
+    row = parent.iloc[0]
+    siblings = plan[(plan["parent_code"] == row["parent_code"]) & (plan["code"] != row["code"])]
+    near = siblings[siblings.geometry.intersects(row.geometry.buffer(1e-6))]
+    return pd.concat([parent, near])
+
+
+def _geometry_digest(children: gpd.GeoDataFrame) -> str:
+    import hashlib
+
+    h = hashlib.sha1()
+    for code, geom in zip(children["code"], children.geometry, strict=True):
+        h.update(str(code).encode())
+        h.update(shapely.to_wkb(geom))
+    return h.hexdigest()[:16]
+
+
+def _fit_zoom(bounds: tuple[float, float, float, float]) -> float:
+    """A zoom at which ``bounds`` fills most of the map (Web Mercator, ~900 px wide)."""
+    import math
+
+    span = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.15, 1e-5)
+    return max(6.0, min(18.0, math.floor(4 * math.log2(360 * 2.6 / span)) / 4))
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def run_edit(session: Session, bench: Workbench, edit: Callable[[gpd.GeoDataFrame], EditResult], lang: str) -> None:
+    """Apply one edit on the server, save it to the draft, rerun; or say why not."""
+    try:
+        result = edit(bench.plan)
+    except PlanError as exc:
+        bench.nonce += 1  # the map still shows the refused shape: rebuild it from the plan
+        say("error", exc.text(lang))
+        st.rerun()
+    before = bench.plan
+    bench.history.push(result)
+    if not _save(session, bench, before, lang):
+        bench.history.undo()
+        bench.nonce += 1
+        st.rerun()
+    say("success", result.text(lang) or t("plan.page.saved", lang))
+    st.rerun()
+
+
+def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: str) -> bool:
+    changed, removed = changes(before, bench.plan)
+    if not changed and not removed:
+        return True
+    try:
+        info = versions.save_draft(session, bench.version, bench.plan, changed=changed, removed=removed,
+                                   expected_revision=bench.revision)
+    except PlanConflict as exc:
+        say("error", exc.text(lang))
+        bench.extra["conflict"] = True
+        return False
+    except PlanError as exc:
+        say("error", exc.text(lang))
+        return False
+    bench.revision = info.revision
+    bench.extra.pop("conflict", None)
+    return True
+
+
+def changes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str], set[str]]:
+    """Codes added or changed (geometry, name, parent) from ``before`` to ``after``, and removed."""
+    old = before.set_index("code")
+    new = after.set_index("code")
+    removed = set(old.index) - set(new.index)
+    changed = set(new.index) - set(old.index)
+    common = sorted(set(old.index) & set(new.index))
+    if common:
+        a, b = old.loc[common], new.loc[common]
+        geom = ~shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), tolerance=0)
+        attrs = (a["name"].astype(str) != b["name"].astype(str)).to_numpy() | \
+            (a["parent_code"].astype(str) != b["parent_code"].astype(str)).to_numpy()
+        changed |= {c for c, g, x in zip(common, geom, attrs, strict=True) if g or x}
+    return {str(c) for c in changed}, {str(c) for c in removed}
+
+
+def pending_polygon(session: Session, bench: Workbench, lang: str) -> None:
+    """A drawn polygon waiting for its name: add it as a new unit, or throw it away."""
+    if bench.pending is None:
+        return
+    polygon = bench.pending
+    with st.form("plan_pending", border=True):
+        st.markdown(t("plan.page.pending", lang))
+        name = st.text_input(t("plan.page.unit_name", lang), max_chars=40)
+        ok, cancel = st.columns(2)
+        add = ok.form_submit_button(t("plan.page.add", lang), type="primary")
+        drop = cancel.form_submit_button(t("plan.page.discard", lang))
+    if drop:
+        bench.pending = None
+        bench.nonce += 1
+        st.rerun()
+    if add:
+        name = " ".join(name.split())
+        if not name:
+            st.error(t("plan.page.name_required", lang), icon=":material/error:")
+            return
+        bench.pending = None
+        run_edit(session, bench, lambda plan: plan_edit.add_unit(plan, bench.parent, polygon, name), lang)
+
+
+def undo_redo(session: Session, bench: Workbench, lang: str) -> None:
+    """Undo and redo buttons (each step saved to the draft like an edit)."""
+    a, b, c = st.columns([1, 1, 3])
+    if a.button(t("plan.page.undo", lang), icon=":material/undo:", disabled=not bench.history.can_undo,
+                use_container_width=True):
+        before = bench.plan
+        bench.history.undo()
+        if _save(session, bench, before, lang):
+            say("info", t("plan.page.undone", lang))
+        else:
+            bench.history.redo()
+        st.rerun()
+    if b.button(t("plan.page.redo", lang), icon=":material/redo:", disabled=not bench.history.can_redo,
+                use_container_width=True):
+        before = bench.plan
+        bench.history.redo()
+        if _save(session, bench, before, lang):
+            say("info", t("plan.page.redone", lang))
+        else:
+            bench.history.undo()
+        st.rerun()
+    if bench.extra.get("conflict") and c.button(t("plan.page.reload", lang), icon=":material/refresh:"):
+        st.session_state[STATE_KEY] = _open(session, bench.version)
+        st.rerun()
+
+
+def merge_form(session: Session, bench: Workbench, lang: str) -> None:
+    """Merge two or more neighbouring children."""
+    children = bench.plan[bench.plan["parent_code"] == bench.parent]
+    names = dict(zip(children["code"], children["name"], strict=True))
+    with st.form("plan_merge", border=False):
+        picked = st.multiselect(t("plan.page.merge_pick", lang), list(children["code"]),
+                                format_func=lambda c: f"{names[c]}（{c}）", placeholder=t("plan.page.choose", lang))
+        go = st.form_submit_button(t("plan.page.merge", lang), icon=":material/join:")
+    if go:
+        if len(picked) < 2:
+            st.error(t("plan.page.merge_two", lang), icon=":material/error:")
+            return
+        run_edit(session, bench, lambda plan: plan_edit.merge(plan, list(picked)), lang)
+
+
+def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
+    """Auto-partition the selected unit into ~30-household micro-grids, with progress."""
+    level = str(bench.plan.loc[bench.plan["code"] == bench.parent, "level"].iloc[0])
+    if level not in (Level.VILLAGE, Level.GRID):
+        st.caption(t("plan.page.partition_levels", lang))
+        return
+    with st.form("plan_partition", border=False):
+        target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=30,
+                                 step=5)
+        go = st.form_submit_button(t("plan.page.partition", lang), icon=":material/auto_awesome_mosaic:")
+    if go:
+        bar = st.progress(0.0, text=t("plan.page.partition_running", lang))
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+        run_edit(session, bench, lambda plan: plan_partition.auto_partition(
+            plan, bench.parent, points, target=int(target), progress=progress), lang)
+
+
+# --------------------------------------------------------------------------- panels
+
+
+def problems_panel(problems: list[Problem], bench: Workbench, lang: str) -> None:
+    """The check list, errors first, with zoom-to."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if not problems:
+        st.success(t("plan.page.no_problems", lang), icon=":material/check_circle:")
+        return
+    st.markdown(t("plan.page.problem_counts", lang, errors=len(errors), warnings=len(warnings)))
+    rows = pd.DataFrame({
+        t("plan.page.col.severity", lang): [t(f"plan.page.severity.{p.severity}", lang) for p in problems],
+        t("plan.page.col.unit", lang): [p.unit_code or "—" for p in problems],
+        t("plan.page.col.problem", lang): [p.text(lang) for p in problems],
+    })
+    st.dataframe(rows, hide_index=True, use_container_width=True, height=min(38 * (len(rows) + 1), 300))
+    located = [i for i, p in enumerate(problems) if p.where is not None and not shapely.is_empty(p.where)]
+    if located:
+        pick = st.selectbox(t("plan.page.zoom_to", lang), [None, *located],
+                            format_func=lambda i: t("plan.page.choose", lang) if i is None else problems[i].text(lang),
+                            key=f"plan_zoom_{bench.version}")
+        if pick is not None and bench.extra.get("zoomed") != pick:
+            bench.extra["zoomed"] = pick
+            bounds = tuple(shapely.bounds(problems[pick].where))
+            bench.view = view_of(bounds, min(18.0, _fit_zoom(bounds)))
+            bench.nonce += 1
+            st.rerun()
+
+
+def balance_panel(bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
+    """Households (and residents) per child against the ideal, as a table and a chart."""
+    table = plan_balance.balance(bench.plan, bench.parent, points)
+    if table.empty:
+        st.caption(t("plan.page.no_children", lang))
+        return
+    chart = table.set_index("name")[["households"]].rename(columns={"households": t("plan.page.col.households", lang)})
+    st.bar_chart(chart, height=220)
+    shown = pd.DataFrame({
+        t("plan.page.col.unit", lang): table["name"],
+        t("plan.page.col.households", lang): table["households"],
+        t("plan.page.col.residents", lang): table["residents"],
+        t("plan.page.col.ideal", lang): table["ideal"].round(1),
+        t("plan.page.col.deviation", lang): table["deviation_pct"].round(1).astype(str) + "%",
+    })
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+
+
+def impact_panel(session: Session, bench: Workbench, lang: str) -> None:
+    """What publishing this draft would change, unit by unit."""
+    if not st.button(t("plan.page.impact_run", lang), icon=":material/compare_arrows:"):
+        return
+    with st.spinner(t("plan.page.impact_running", lang)):
+        result = plan_impact.impact(session, bench.version)
+    if result.table.empty:
+        st.info(t("plan.page.impact_none", lang), icon=":material/info:")
+        return
+    st.dataframe(result.table, hide_index=True, use_container_width=True)
+    st.caption(t("plan.page.impact_moved", lang, n=len(result.moved)))
+
+
+def publish_form(session: Session, bench: Workbench, lang: str) -> None:
+    """Publish now or at a date and time; refused while any error remains."""
+    with st.form("plan_publish", border=False):
+        when = st.radio(t("plan.page.publish_when", lang), ["now", "later"],
+                        format_func=lambda w: t(f"plan.page.publish_{w}", lang), horizontal=True)
+        day = st.text_input(t("plan.page.publish_date", lang), placeholder="2027-01-01 00:00")
+        go = st.form_submit_button(t("plan.page.publish", lang), type="primary", icon=":material/publish:")
+    if not go:
+        return
+    effective: dt.datetime | None = None
+    if when == "later":
+        try:
+            effective = dt.datetime.fromisoformat(day.strip().replace("/", "-"))
+        except ValueError:
+            st.error(t("plan.page.bad_date", lang, value=escape_markdown(day)), icon=":material/error:")
+            return
+    try:
+        info = versions.publish(session, bench.version, effective_at=effective, now=beijing_now(),
+                                check=lambda plan: plan_checks.validate(plan_checks.PlanContext(plan=plan)))
+    except PlanError as exc:
+        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
+        return
+    st.session_state.pop(STATE_KEY, None)
+    st.cache_data.clear()
+    key = "plan.page.published" if info.status == "published" else "plan.page.scheduled"
+    say("success", t(key, lang, version=info.version, when=str(info.effective_at or "")))
+    st.rerun()
+
+
+def transfer_panel(session: Session, bench: Workbench, lang: str) -> None:
+    """GeoPackage out (a layer per level) and an edited GeoPackage back in as a new draft."""
+    buffer = io.BytesIO()
+    plan_transfer.export_gpkg(bench.plan, buffer)
+    st.download_button(t("plan.page.export_gpkg", lang), buffer.getvalue(), file_name=f"plan-{bench.version}.gpkg",
+                       mime="application/geopackage+sqlite3", icon=":material/download:")
+    upload = st.file_uploader(t("plan.page.import_gpkg", lang), type=["gpkg"], key=f"plan_gpkg_{bench.version}")
+    if upload is None:
+        return
+    try:
+        plan, problems = plan_transfer.import_gpkg(upload.getvalue(), base_plan=bench.plan)
+    except PlanError as exc:
+        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
+        return
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        st.error(escape_markdown("\n".join(p.text(lang) for p in errors[:10])), icon=":material/error:")
+        return
+    if st.button(t("plan.page.import_as_draft", lang)):
+        info = versions.create_draft(session, t("plan.page.imported_name", lang, name=upload.name))
+        draft = versions.load_plan(session, info.version)
+        changed, removed = changes(draft, plan)
+        versions.save_draft(session, info.version, plan, changed=changed, removed=removed,
+                            expected_revision=info.revision)
+        st.session_state[STATE_KEY] = _open(session, info.version)
+        say("success", t("plan.page.created", lang, version=info.version, name=upload.name))
+        st.rerun()
+
+
+def require_planner(session: Session, lang: str) -> None:
+    """Stop the page for a role that may not edit plans (the page guard also checks it)."""
+    if not session.can(Op.EDIT_UNITS):
+        st.error(t("plan.page.no_permission", lang), icon=":material/block:")
+        st.stop()

@@ -1,0 +1,61 @@
+"""网格规划 / Planner: redraw the boundaries of one unit's children on a draft plan, see
+the checks, the balance and the impact at once, and publish a versioned plan."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gridmap import ui
+from gridmap.access import Op
+from gridmap.i18n import t
+from gridmap.maps import TileConfigError, missing_assets, tile_source
+from gridmap.ui import planner
+
+lang = ui.current_language()
+store = ui.store_or_stop(lang)
+session = ui.page_session(Op.EDIT_UNITS, lang, store)
+st.title(t("plan.page.title", lang))
+planner.show_message()
+
+if not session.count("units"):
+    st.info(t("command.no_data", lang), icon=":material/info:")
+    st.stop()
+try:
+    tiles = tile_source()
+except TileConfigError as exc:
+    st.error(t("command.map_error", lang, detail=ui.escape_markdown(t(exc.message_key, lang, **exc.values))),
+             icon=":material/error:")
+    st.stop()
+if missing_assets():
+    st.error(t("map.assets_missing", lang), icon=":material/error:")
+    st.stop()
+
+planner.activate_scheduled(session)
+bench = planner.plan_bar(session, lang)
+if bench is None:
+    st.stop()
+planner.unit_picker(bench, lang)
+points = planner.households(session, bench)
+problems = planner.problems_of(bench, points)
+left, right = st.columns([3, 2])
+with left:
+    planner.edit_map(session, bench, problems, tiles, lang)
+    planner.pending_polygon(session, bench, lang)
+    planner.undo_redo(session, bench, lang)
+with right:
+    checks_tab, balance_tab, edit_tab, impact_tab, publish_tab, files_tab = st.tabs(
+        [t(f"plan.page.tab.{k}", lang) for k in ("checks", "balance", "edit", "impact", "publish", "files")])
+    with checks_tab:
+        planner.problems_panel(problems, bench, lang)
+    with balance_tab:
+        planner.balance_panel(bench, points, lang)
+    with edit_tab:
+        st.caption(t("plan.page.edit_hint", lang))
+        planner.merge_form(session, bench, lang)
+        planner.partition_form(session, bench, points, lang)
+    with impact_tab:
+        planner.impact_panel(session, bench, lang)
+    with publish_tab:
+        planner.publish_form(session, bench, lang)
+    with files_tab:
+        planner.transfer_panel(session, bench, lang)
