@@ -105,7 +105,7 @@ def reshape(plan: gpd.GeoDataFrame, code: str, new_geometry: Geometry | Mapping[
                 built = {code: new, **after}
     if built is None:
         who = {c: draft.who(c) for c in [code, *near]}
-        built = er.overlay(code, new, parent_geom, near, who)
+        built = er.overlay(code, old, new, parent_geom, near, who)
     reshaped = [c for c, g in built.items()
                 if not shapely.equals(g, draft.old_geom(c))]
     _refuse_slivers(draft, {c: built[c] for c in reshaped}, min_area_m2)
@@ -193,8 +193,10 @@ def merge(plan: gpd.GeoDataFrame, codes: Sequence[str]) -> EditResult:
     for c in chosen[1:]:
         draft.remove(c)
         for child in draft.children(c):
-            draft.rename(child, draft.new_code(survivor))
-    return draft.result("plan.edit.merged", names=names, **draft.who(survivor))
+            draft.rename(child, draft.new_code(survivor), parent=survivor)
+    # EditResult.text does not render Listed values: the names joined as stored (Chinese)
+    joined = "、".join(f"{draft.name(c)}（{c}）" for c in chosen)
+    return draft.result("plan.edit.merged", names=joined, **draft.who(survivor))
 
 
 def add_unit(plan: gpd.GeoDataFrame, parent_code: str, polygon: Geometry | Mapping[str, Any], name: str, *,

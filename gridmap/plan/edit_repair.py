@@ -47,9 +47,10 @@ def propagate(old: Polygon, new: Polygon, siblings: dict[str, Geometry]) -> dict
     n = _ring(new)
     if old.exterior.is_ccw != new.exterior.is_ccw:
         n = n[::-1]
-    o, n = _aligned(o, n)
-    if o is None or n is None:
+    rotated = _aligned(o, n)
+    if rotated is None:
         return None
+    o, n = rotated
     moves: dict[Point, Point] = {}
     inserts: dict[tuple[Point, Point], list[Point]] = {}
     deletes: set[Point] = set()
@@ -84,14 +85,14 @@ def _ring(poly: Polygon) -> list[Point]:
     return [(float(x), float(y)) for x, y in poly.exterior.coords[:-1]]
 
 
-def _aligned(o: list[Point], n: list[Point]) -> tuple[list[Point] | None, list[Point] | None]:
+def _aligned(o: list[Point], n: list[Point]) -> tuple[list[Point], list[Point]] | None:
     """Both rings rotated to start at the first old vertex the new ring kept."""
     where = {p: i for i, p in enumerate(n)}
     for i, p in enumerate(o):
         if p in where:
             j = where[p]
             return o[i:] + o[:i], n[j:] + n[:j]
-    return None, None
+    return None
 
 
 def _apply(ring: list[Point], moves: dict[Point, Point], inserts: dict[tuple[Point, Point], list[Point]],
@@ -133,12 +134,12 @@ def coverage_kept(before: list[Geometry], after: list[Geometry]) -> bool:
     return bool(shapely.symmetric_difference(u_old, u_new).area <= 1e-9 * old_area)
 
 
-def overlay(code: str, new: Geometry, parent: Geometry | None, siblings: dict[str, Geometry],
+def overlay(code: str, old: Geometry, new: Geometry, parent: Geometry | None, siblings: dict[str, Geometry],
             who: dict[str, dict[str, str]]) -> dict[str, Geometry]:
     """The edited unit and its siblings after the overlay repair.
 
     Args:
-        code: the edited unit; new: its new outline (before clipping).
+        code: the edited unit; old: its stored outline; new: its new outline (before clipping).
         parent: the parent's outline (None: no parent, nothing to clip to).
         siblings: code -> geometry of the siblings near the edit (old and new outline).
         who: code -> message params naming the unit, for refusals.
@@ -155,14 +156,19 @@ def overlay(code: str, new: Geometry, parent: Geometry | None, siblings: dict[st
     inside_new = ef.owners_of(faces, {code: new})
     in_parent = ef.owners_of(faces, {"p": parent}) if parent is not None else ["p"] * len(faces)
     was = ef.owners_of(faces, siblings)
+    gave = ef.owners_of(faces, {code: old})
     owner: list[str | None] = []
     for i in range(len(faces)):
         if in_parent[i] is None:
             owner.append("")  # outside the parent: dropped
         elif inside_new[i] is not None:
             owner.append(code)
-        else:
+        elif was[i] is not None:
             owner.append(was[i])
+        elif gave[i] is not None:
+            owner.append(None)  # given up: to the sibling with the longest border
+        else:
+            owner.append("")  # a sibling's that is not near the edit: not ours
     free = [i for i, o in enumerate(owner) if o is None]
     if free:
         owner = ef.hand_out(faces, owner, excluded={code, ""})
