@@ -425,3 +425,29 @@ def test_random_drags_keep_the_coverage(p33, vx, vy, dx, dy, pick) -> None:
     except BadEdit:
         return
     all_coverage_ok(res.plan)
+
+
+def test_edits_on_the_small_demo_town_keep_every_level_covered() -> None:
+    """Real geometry: the small demo (宜山镇), a micro-grid drag and a grid split."""
+    from gridmap import demo
+    from gridmap.plan.model import snap_frame
+
+    plan = snap_frame(demo.generate("small")["units"])
+    all_coverage_ok(plan)
+    grid = plan.loc[plan["level"] == "grid"].iloc[0]
+    micro = plan.loc[plan["parent_code"] == grid["code"]].iloc[0]
+    ring = shapely.get_coordinates(micro.geometry)[:-1]
+    c = micro.geometry.centroid
+    inner = [i for i, xy in enumerate(ring.tolist()) if not shapely.intersects(
+        shapely.Point(xy), grid.geometry.exterior)]
+    if inner:
+        i = inner[0]
+        ring[i] = [round(ring[i][0] + 0.2 * (c.x - ring[i][0]), 6), round(ring[i][1] + 0.2 * (c.y - ring[i][1]), 6)]
+        res = reshape(plan, micro["code"], shapely.Polygon(ring))
+        assert len(res.changed) >= 2
+        all_coverage_ok(res.plan)
+    x0, _, x1, _ = grid.geometry.bounds
+    cy = round(grid.geometry.centroid.y, 6)
+    res = split(plan, grid["code"], LineString([(round(x0 - 1e-4, 6), cy), (round(x1 + 1e-4, 6), cy)]), min_area_m2=1)
+    assert res.added
+    all_coverage_ok(res.plan)
