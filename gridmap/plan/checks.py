@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from gridmap.domain import CODE_LENGTH, Level, code_prefix
@@ -69,16 +70,13 @@ _LEVELS = list(Level)
 def nesting(ctx: PlanContext) -> list[Problem]:
     """Units whose place in the tree is broken (error); see the module docstring."""
     out = []
-    counts: dict[str, int] = {}
-    for code in ctx.codes:
-        counts[code] = counts.get(code, 0) + 1
+    repeated = pd.Series(ctx.codes).duplicated(keep=False).to_numpy()
+    counts = pd.Series(ctx.codes[repeated]).value_counts().to_dict() if repeated.any() else {}
     for row in ctx.checked:
         row = int(row)
         code, depth, parent = ctx.codes[row], int(ctx.depths[row]), ctx.parents[row]
-        unit = ctx.unit(row)
-        where = ctx.shapes[row] if not ctx.shapes[row].is_empty else None
         found: tuple[str, dict[str, object]] | None = None
-        if counts[code] > 1:
+        if repeated[row]:
             found = ("plan.checks.nesting.duplicate", {"count": counts[code]})
         elif depth < 0:
             found = ("plan.checks.nesting.unknown_level", {"level": ctx.levels[row]})
@@ -96,7 +94,8 @@ def nesting(ctx: PlanContext) -> list[Problem]:
                 found = ("plan.checks.nesting.code", {**ctx.unit(prow, "parent_"),
                                                       "length": CODE_LENGTH[_LEVELS[depth]]})
         if found is not None:
-            out.append(Problem("nesting", "error", code, found[0], {**unit, **found[1]}, where))
+            where = ctx.shapes[row] if not ctx.shapes[row].is_empty else None
+            out.append(Problem("nesting", "error", code, found[0], {**ctx.unit(row), **found[1]}, where))
     return out
 
 

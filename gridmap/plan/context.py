@@ -110,10 +110,8 @@ class PlanContext:
     @cached_property
     def row_of(self) -> dict[str, int]:
         """Code -> row position (the first row of a repeated code)."""
-        out: dict[str, int] = {}
-        for i, code in enumerate(self.codes):
-            out.setdefault(code, i)
-        return out
+        n = len(self.codes)
+        return dict(zip(self.codes[::-1], range(n - 1, -1, -1), strict=True))
 
     @cached_property
     def levels(self) -> np.ndarray:
@@ -127,13 +125,17 @@ class PlanContext:
     @cached_property
     def parents(self) -> np.ndarray:
         """Parent code (str) or None, per row."""
-        raw = self.plan["parent_code"].to_numpy(dtype=object)
-        return np.array([None if _missing(p) else str(p) for p in raw], dtype=object)
+        raw = self.plan["parent_code"]
+        out = raw.astype(str).to_numpy(dtype=object)
+        out[raw.isna().to_numpy()] = None
+        return out
 
     @cached_property
     def parent_rows(self) -> np.ndarray:
         """Row position of each unit's parent, -1 when it has none or it is not in the plan."""
-        return np.array([-1 if p is None else self.row_of.get(p, -1) for p in self.parents], dtype=np.intp)
+        first = ~pd.Index(self.codes).duplicated()
+        found = pd.Index(self.codes[first]).get_indexer(np.where(self.parents == None, "", self.parents))  # noqa: E711
+        return np.where(found >= 0, np.flatnonzero(first)[np.maximum(found, 0)], -1).astype(np.intp)
 
     @cached_property
     def children(self) -> dict[int, np.ndarray]:
@@ -141,13 +143,20 @@ class PlanContext:
         rows = np.flatnonzero(self.parent_rows >= 0)
         if len(rows) == 0:
             return {}
-        series = pd.Series(rows).groupby(self.parent_rows[rows])
-        return {int(k): v.to_numpy() for k, v in series}
+        order = rows[np.argsort(self.parent_rows[rows], kind="stable")]
+        keys, starts = np.unique(self.parent_rows[order], return_index=True)
+        return {int(k): part for k, part in zip(keys, np.split(order, starts[1:]), strict=True)}
+
+    @cached_property
+    def names(self) -> np.ndarray:
+        """Unit names (str; the code where a unit has none)."""
+        raw = self.plan["name"] if "name" in self.plan.columns else pd.Series([None] * len(self.plan))
+        text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+        return np.where(text == "", self.codes, text)
 
     def name(self, row: int) -> str:
         """The unit's name, or its code when it has none."""
-        value = self.plan["name"].iat[row]
-        return self.codes[row] if _missing(value) or not str(value).strip() else str(value)
+        return str(self.names[row])
 
     def unit(self, row: int, prefix: str = "") -> dict[str, str]:
         """``{name, code}`` of a unit for a message, with an optional key prefix."""
@@ -164,9 +173,12 @@ class PlanContext:
     def valid(self) -> np.ndarray:
         """True where the geometry is a valid, non-empty (Multi)Polygon."""
         geoms = self.geoms
-        polygonal = np.isin(shapely.get_type_id(geoms), [int(t) for t in _POLYGONAL])
-        out = polygonal & ~shapely.is_empty(geoms)
-        out[out] = shapely.is_valid(geoms[out])
+        out = np.ones(len(geoms), dtype=bool)  # units out of view are not looked at
+        view = self.view
+        polygonal = np.isin(shapely.get_type_id(geoms[view]), [int(t) for t in _POLYGONAL])
+        ok = polygonal & ~shapely.is_empty(geoms[view])
+        ok[ok] = shapely.is_valid(geoms[view][ok])
+        out[view] = ok
         return out
 
     @cached_property
@@ -191,6 +203,20 @@ class PlanContext:
         return metric_area_m2(arr, self.crs) if arr.size else np.zeros(0)
 
     # ------------------------------------------------------------------ the units in view
+
+    @cached_property
+    def view(self) -> np.ndarray:
+        """Rows whose geometry may be looked at: the parent's children, the units of
+        their level whose boxes meet theirs, those units' parents and the parents'
+        children (sorted; every row for the whole plan)."""
+        if self.parent_code is None:
+            return np.arange(len(self.plan))
+        parent = self.row_of[self.parent_code]
+        kids = self.children.get(parent, np.zeros(0, dtype=np.intp))
+        near = np.union1d(kids, self._box_neighbours(kids)).astype(np.intp)
+        parents = np.union1d(self.parent_rows[near][self.parent_rows[near] >= 0], [parent]).astype(np.intp)
+        siblings = [self.children[int(p)] for p in parents if int(p) in self.children]
+        return np.unique(np.concatenate([near, parents, *siblings])).astype(np.intp)
 
     @cached_property
     def checked(self) -> np.ndarray:
@@ -220,13 +246,24 @@ class PlanContext:
         parents.update(int(p) for p in self.parent_rows[self.checked] if p >= 0)
         return np.array(sorted(p for p in parents if p in self.children), dtype=np.intp)
 
-    def _neighbours(self, rows: np.ndarray) -> np.ndarray:
-        """Units of the same level as ``rows`` whose shapes touch or overlap them."""
-        if len(rows) == 0:
-            return np.zeros(0, dtype=np.intp)
+    def _box_neighbours(self, rows: np.ndarray) -> np.ndarray:
+        """Units of the same level as ``rows`` whose bounding boxes meet theirs."""
         found: list[np.ndarray] = []
         for level in np.unique(self.levels[rows]):
             same = np.flatnonzero(self.levels == level)
+            tree = shapely.STRtree(self.geoms[same])
+            _, hit = tree.query(self.geoms[rows[self.levels[rows] == level]])
+            found.append(same[hit])
+        return np.setdiff1d(np.concatenate(found) if found else np.zeros(0, dtype=np.intp), rows)
+
+    def _neighbours(self, rows: np.ndarray) -> np.ndarray:
+        """Units of the same level as ``rows`` whose shapes touch or overlap them."""
+        near = np.setdiff1d(self.view, rows)
+        found: list[np.ndarray] = []
+        for level in np.unique(self.levels[rows]):
+            same = near[self.levels[near] == level]
+            if len(same) == 0:
+                continue
             tree = shapely.STRtree(self.shapes[same])
             mine = rows[self.levels[rows] == level]
             src, hit = tree.query(self.shapes[mine])
@@ -241,19 +278,39 @@ class PlanContext:
     def counts(self) -> pd.DataFrame:
         """``households`` and ``residents`` per row (ints), for the units in view.
 
-        From the household points when given (every unit whose micro-grids are in
-        view is counted exactly), else from the plan's columns (missing = 0).
+        From the household points when given (the checked units and the grids among
+        the families are counted exactly; other rows keep the plan's values), else
+        from the plan's columns (missing = 0).
         """
         if self.households is None:
             return pd.DataFrame({c: _int_column(self.plan, c) for c in ("households", "residents")})
-        view = np.union1d(self.checked, self.families).astype(np.intp)
+        # The checked units, and the grids among the families (worker_load reads them);
+        # not whole neighbouring towns, whose counts no check reads.
+        grids = self.families[self.depths[self.families] == Level.GRID.depth]
+        view = np.union1d(self.checked, grids).astype(np.intp)
         return count_units(self.plan, self.households, view, children=self.children,
                            parent_rows=self.parent_rows, depths=self.depths,
                            micro_ok=~shapely.is_empty(self.shapes), shapes=self.shapes)
 
     def staff(self, row: int) -> list[dict[str, str]]:
         """The unit's people with a name (``[{"name", "role"}]``; JSON text accepted)."""
-        return parse_staff(self.plan["staff"].iat[row]) if "staff" in self.plan.columns else []
+        return parse_staff(self._staff[row]) if self._staff is not None else []
+
+    @cached_property
+    def _staff(self) -> np.ndarray | None:
+        return self.plan["staff"].to_numpy(dtype=object) if "staff" in self.plan.columns else None
+
+    @cached_property
+    def suspects(self) -> np.ndarray:
+        """True per checked row whose level's checked units give it an invalid coverage
+        edge (``coverage_invalid_edges``): only these can overlap a sibling."""
+        out = np.zeros(len(self.plan), dtype=bool)
+        rows = self.checked[~shapely.is_empty(self.shapes[self.checked])]
+        for level in np.unique(self.levels[rows]):
+            same = rows[self.levels[rows] == level]
+            if len(same) > 1:
+                out[same] = ~shapely.is_empty(shapely.coverage_invalid_edges(self.shapes[same]))
+        return out
 
     def band(self, row: int) -> tuple[int, int]:
         """The households band for the micro-grid at ``row``: that of its nearest listed

@@ -104,7 +104,12 @@ def gaps(ctx: PlanContext) -> list[Problem]:
         if outline.is_empty:
             continue
         kids = ctx.children[int(parent)]
-        left = shapely.difference(outline, _union(ctx.shapes[kids]))
+        kids = kids[~shapely.is_empty(ctx.shapes[kids])]
+        if len(kids) == 0:
+            continue
+        # Children all checked and none a suspect: a valid coverage, no need to test it.
+        known_valid = bool(ctx.edited[kids].all() or np.isin(kids, ctx.checked).all()) and not ctx.suspects[kids].any()
+        left = shapely.difference(outline, _union(ctx.shapes[kids], known_valid))
         pieces = [p for p in shapely.get_parts(left) if p.geom_type == "Polygon" and not p.is_empty]
         if not pieces:
             continue
@@ -201,7 +206,7 @@ def _interior_pairs(ctx: PlanContext, rows: np.ndarray) -> list[tuple[int, int]]
     suspects; only their intersecting pairs get the DE-9IM test.
     """
     shapes = ctx.shapes[rows]
-    suspect = ~shapely.is_empty(shapely.coverage_invalid_edges(shapes)) if len(rows) > 1 else np.zeros(1, bool)
+    suspect = ctx.suspects[rows]
     if not suspect.any():
         return []
     tree = shapely.STRtree(shapes)
@@ -213,12 +218,12 @@ def _interior_pairs(ctx: PlanContext, rows: np.ndarray) -> list[tuple[int, int]]
     return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[inner], b[inner], strict=True)})
 
 
-def _union(shapes: np.ndarray) -> shapely.Geometry:
+def _union(shapes: np.ndarray, known_valid: bool = False) -> shapely.Geometry:
     """Union of a family's children: the fast coverage union when they form a valid
     coverage, the general (noding) union otherwise."""
     if len(shapes) == 1:
         return shapes[0]
-    if shapely.coverage_is_valid(shapes):
+    if known_valid or shapely.coverage_is_valid(shapes):
         return shapely.coverage_union_all(shapes)
     return shapely.union_all(shapes)
 
