@@ -37,6 +37,7 @@ from gridmap.plan import impact as plan_impact
 from gridmap.plan import partition as plan_partition
 from gridmap.plan import transfer as plan_transfer
 from gridmap.plan import versions
+from gridmap.plan.context import PlanContext
 from gridmap.plan.errors import PlanConflict, PlanError
 from gridmap.plan.history import EditHistory
 from gridmap.plan.model import EditResult, Problem
@@ -104,7 +105,7 @@ def plan_bar(session: Session, lang: str) -> Workbench | None:
     drafts = plans[plans["status"] == "draft"] if not plans.empty else plans
     left, right = st.columns([3, 2])
     with right, st.form("plan_new_draft", border=True):
-        name = st.text_input(t("plan.page.new_name", lang), max_chars=60,
+        name = st.text_input(t("plan.page.new_name", lang), max_chars=60, key="plan_new_name",
                              placeholder=t("plan.page.new_placeholder", lang))
         if st.form_submit_button(t("plan.page.new", lang), icon=":material/add:"):
             _create_draft(session, name, lang)
@@ -230,7 +231,7 @@ def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
 
 def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     """The checks of the edited unit's children after the last edit."""
-    ctx = plan_checks.PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
+    ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
     return plan_checks.validate(ctx)
 
 
@@ -380,7 +381,7 @@ def pending_polygon(session: Session, bench: Workbench, lang: str) -> None:
     polygon = bench.pending
     with st.form("plan_pending", border=True):
         st.markdown(t("plan.page.pending", lang))
-        name = st.text_input(t("plan.page.unit_name", lang), max_chars=40)
+        name = st.text_input(t("plan.page.unit_name", lang), max_chars=40, key="plan_pending_name")
         ok, cancel = st.columns(2)
         add = ok.form_submit_button(t("plan.page.add", lang), type="primary")
         drop = cancel.form_submit_button(t("plan.page.discard", lang))
@@ -428,7 +429,7 @@ def merge_form(session: Session, bench: Workbench, lang: str) -> None:
     children = bench.plan[bench.plan["parent_code"] == bench.parent]
     names = dict(zip(children["code"], children["name"], strict=True))
     with st.form("plan_merge", border=False):
-        picked = st.multiselect(t("plan.page.merge_pick", lang), list(children["code"]),
+        picked = st.multiselect(t("plan.page.merge_pick", lang), list(children["code"]), key="plan_merge_pick",
                                 format_func=lambda c: f"{names[c]}（{c}）", placeholder=t("plan.page.choose", lang))
         go = st.form_submit_button(t("plan.page.merge", lang), icon=":material/join:")
     if go:
@@ -446,6 +447,7 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
         return
     with st.form("plan_partition", border=False):
         target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=30,
+                                 key="plan_partition_target",
                                  step=5)
         go = st.form_submit_button(t("plan.page.partition", lang), icon=":material/auto_awesome_mosaic:")
     if go:
@@ -522,9 +524,9 @@ def impact_panel(session: Session, bench: Workbench, lang: str) -> None:
 def publish_form(session: Session, bench: Workbench, lang: str) -> None:
     """Publish now or at a date and time; refused while any error remains."""
     with st.form("plan_publish", border=False):
-        when = st.radio(t("plan.page.publish_when", lang), ["now", "later"],
+        when = st.radio(t("plan.page.publish_when", lang), ["now", "later"], key="plan_publish_when",
                         format_func=lambda w: t(f"plan.page.publish_{w}", lang), horizontal=True)
-        day = st.text_input(t("plan.page.publish_date", lang), placeholder="2027-01-01 00:00")
+        day = st.text_input(t("plan.page.publish_date", lang), placeholder="2027-01-01 00:00", key="plan_publish_date")
         go = st.form_submit_button(t("plan.page.publish", lang), type="primary", icon=":material/publish:")
     if not go:
         return
@@ -537,7 +539,7 @@ def publish_form(session: Session, bench: Workbench, lang: str) -> None:
             return
     try:
         info = versions.publish(session, bench.version, effective_at=effective, now=beijing_now(),
-                                check=lambda plan: plan_checks.validate(plan_checks.PlanContext(plan=plan)))
+                                check=lambda plan: plan_checks.validate(PlanContext(plan=plan)))
     except PlanError as exc:
         st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
         return

@@ -1,0 +1,178 @@
+"""The planner's page (网格规划) run headless with AppTest, on a copy of the small demo.
+
+The map is an ``st_folium`` component (an UnknownElement here): the edits made on it are
+tested in tests/browser/test_planner.py, the edit functions in tests/test_plan_edit.py.
+Here: who may open the page, drafts, merge and undo from the forms, publishing, and bad
+input in the forms -- and what each leaves in the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from gridmap.access import Session, User
+from gridmap.plan import versions
+from gridmap.store import open_store
+from gridmap.store.base import now
+from gridmap.ui import AUTH_KEY
+from tests.conftest import REPO_ROOT
+
+PAGE = str(REPO_ROOT / "pages" / "planner.py")
+TIMEOUT_S = 120
+
+
+@pytest.fixture
+def planner_db_url(demo_db_url: str, tmp_path: Path) -> str:
+    """A private copy of the small demo (the session's demo store is read-only)."""
+    source = demo_db_url.removeprefix("sqlite:///")
+    target = tmp_path / "planner.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+def run_page(monkeypatch: pytest.MonkeyPatch, db_url: str, user: str = "planner") -> AppTest:
+    monkeypatch.setenv("GRIDMAP_DB", db_url)
+    monkeypatch.setenv("GRIDMAP_TILES", "none")
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S)
+    at.session_state[AUTH_KEY] = {"username": user, "signed_in_at": now(), "last_seen": now()}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    button = next(b for b in at.button if b.label == label)
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def planner_session(db_url: str) -> Session:
+    store = open_store(db_url)
+    row = store.account("planner")
+    assert row is not None
+    return Session(store, User.from_row(row))
+
+
+def new_draft(at: AppTest, name: str = "2027年调整") -> AppTest:
+    at.text_input(key="plan_new_name").set_value(name)
+    return click(at, "新建草案")
+
+
+def grid_with_adjacent_micro(session: Session, version: int) -> tuple[str, str, str]:
+    plan = versions.load_plan(session, version)
+    micro = plan[plan["level"] == "micro"]
+    for grid, rows in micro.groupby("parent_code"):
+        geoms = list(rows.geometry)
+        for i in range(len(geoms)):
+            for j in range(i + 1, len(geoms)):
+                if shapely.intersection(geoms[i], geoms[j]).length > 0:
+                    return str(grid), str(rows["code"].iloc[i]), str(rows["code"].iloc[j])
+    raise AssertionError("no two neighbouring micro-grids in the demo")
+
+
+def test_a_planner_starts_with_no_draft_and_creates_one(monkeypatch: pytest.MonkeyPatch,
+                                                        planner_db_url: str) -> None:
+    at = run_page(monkeypatch, planner_db_url)
+    assert [e.value for e in at.title] == ["网格规划"]
+    assert any("还没有草案" in i.value for i in at.info)
+    at = new_draft(at)
+    assert any("已新建草案" in s.value for s in at.success)
+    plans = versions.list_plans(planner_session(planner_db_url))
+    drafts = plans[plans["status"] == "draft"]
+    assert list(drafts["name"]) == ["2027年调整"]
+    assert at.selectbox(key="plan_draft_choice").value == int(drafts["version"].iloc[0])
+
+
+def test_an_empty_draft_name_is_refused_and_nothing_is_written(monkeypatch: pytest.MonkeyPatch,
+                                                               planner_db_url: str) -> None:
+    at = run_page(monkeypatch, planner_db_url)
+    at.text_input(key="plan_new_name").set_value("   ")
+    click(at, "新建草案")
+    assert any("请填写名称" in e.value for e in at.error)
+    plans = versions.list_plans(planner_session(planner_db_url))
+    assert (plans["status"] != "draft").all()
+
+
+def test_merge_from_the_form_saves_the_draft_and_undo_restores_it(monkeypatch: pytest.MonkeyPatch,
+                                                                  planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    session = planner_session(planner_db_url)
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    grid, a, b = grid_with_adjacent_micro(session, version)
+    before = versions.load_plan(session, version)
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    assert not at.exception
+    at.multiselect(key="plan_merge_pick").set_value([a, b])
+    click(at, "合并")
+    assert not at.error, [e.value for e in at.error]
+    after = versions.load_plan(session, version)
+    assert len(after) == len(before) - 1
+    assert set(before["code"]) - set(after["code"]) == {max(a, b)}  # the smaller code survives
+    merged = after[after["code"] == min(a, b)].geometry.iloc[0]
+    union = shapely.union(*before[before["code"].isin([a, b])].geometry)
+    assert abs(merged.area - union.area) < 1e-12
+    click(at, "撤销")
+    restored = versions.load_plan(session, version)
+    assert sorted(restored["code"]) == sorted(before["code"])
+
+
+def test_merging_one_unit_is_refused_in_words(monkeypatch: pytest.MonkeyPatch, planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    session = planner_session(planner_db_url)
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    grid, a, _ = grid_with_adjacent_micro(session, version)
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    at.multiselect(key="plan_merge_pick").set_value([a])
+    click(at, "合并")
+    assert any("至少选择两个" in e.value for e in at.error)
+    assert len(versions.load_plan(session, version)) == len(versions.load_plan(session, session.current_plan()))
+
+
+def test_publishing_now_makes_the_draft_the_plan_in_force(monkeypatch: pytest.MonkeyPatch,
+                                                          planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    click(at, "发布方案")
+    assert not at.error, [e.value for e in at.error]
+    assert any("已发布" in s.value for s in at.success)
+    assert planner_session(planner_db_url).current_plan() == version
+
+
+def test_a_bad_effective_date_names_the_value(monkeypatch: pytest.MonkeyPatch, planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    current = planner_session(planner_db_url).current_plan()
+    at.radio(key="plan_publish_when").set_value("later")
+    at.text_input(key="plan_publish_date").set_value("下周一")
+    click(at, "发布方案")
+    assert any("下周一" in e.value for e in at.error)
+    assert planner_session(planner_db_url).current_plan() == current
+
+
+def test_an_effective_date_in_the_past_is_refused(monkeypatch: pytest.MonkeyPatch, planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    current = planner_session(planner_db_url).current_plan()
+    at.radio(key="plan_publish_when").set_value("later")
+    at.text_input(key="plan_publish_date").set_value("2020-01-01 00:00")
+    click(at, "发布方案")
+    assert at.error
+    assert planner_session(planner_db_url).current_plan() == current
+
+
+@pytest.mark.parametrize("user", ["commander", "inspector", "gridworker"])
+def test_other_roles_may_not_open_the_planner(monkeypatch: pytest.MonkeyPatch, planner_db_url: str,
+                                              user: str) -> None:
+    monkeypatch.setenv("GRIDMAP_DB", planner_db_url)
+    monkeypatch.setenv("GRIDMAP_TILES", "none")
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S)
+    at.session_state[AUTH_KEY] = {"username": user, "signed_in_at": now(), "last_seen": now()}
+    at.run()
+    assert not at.exception
+    assert at.error or at.warning
+    assert not at.title or at.title[0].value != "网格规划" or not at.selectbox
