@@ -11,7 +11,8 @@ assignment gives a coverage without gaps or overlaps by construction.
 - :func:`move_households` -- move households (their cells) to a neighbouring micro-grid.
 
 Cells are built in the metric CRS (:func:`gridmap.spatial.crs.metric_crs`) with
-:func:`gridmap.spatial.tessellate.voronoi_faces`, constrained so that every current
+Voronoi edges noded with the outlines (as :func:`gridmap.spatial.tessellate.voronoi_faces`
+does, see :func:`_faces`), constrained so that every current
 micro-grid is tiled by its own households' cells: the assignment of the cells as they
 are gives the current plan back. A cell piece cut off from its household (Voronoi faces
 clipped by a concave outline) joins the neighbouring cell of the same micro-grid with
@@ -40,12 +41,14 @@ from gridmap.i18n import t
 from gridmap.plan.errors import BadEdit, PlanError
 from gridmap.plan.model import PLAN_COLUMNS, PRECISION, EditResult, snap
 from gridmap.spatial.crs import STORE_CRS, metric_crs, metric_transformer
-from gridmap.spatial.tessellate import face_adjacency, separate_points, voronoi_faces
+from gridmap.spatial.tessellate import face_adjacency, separate_points
 
 __all__ = ["CELL_COLUMNS", "CLUSTER_M", "NODE_TOLERANCE", "cells_for", "move_households", "plan_from_assignment"]
 
 # Households closer than this (metres) are one building cluster: one cell.
 CLUSTER_M = 3.0
+# Voronoi edges reach this far (metres) past their micro-grid, so they cross its outline.
+_OVERHANG_M = 1.0
 # New boundary nodes on the grid's outline are inserted into neighbours within this (degrees).
 NODE_TOLERANCE = 2 * PRECISION
 # The columns of a cells frame.
@@ -136,7 +139,7 @@ def move_households(plan: gpd.GeoDataFrame, parent_code: str, cells: gpd.GeoData
             ``to_code``, cells that do not border ``to_code``, or a giving micro-grid
             left in pieces.
     """
-    parent = _parent(plan, parent_code)
+    _parent(plan, parent_code)  # refuses an unknown unit or a non-grid
     children = _children(plan, parent_code)
     if to_code not in set(children["code"]):
         raise BadEdit("plan.partition.unknown_micro", code=to_code, parent=parent_code)
@@ -277,17 +280,36 @@ def _clusters(xy: np.ndarray, region: np.ndarray, cluster_m: float) -> np.ndarra
 
 def _faces(area: shapely.Geometry, regions: np.ndarray, seeds: np.ndarray,
            seed_region: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Noded faces and, per face, its cluster (-1: no household of its region owns it)."""
-    if len(seeds) >= 2:
-        faces, owner = voronoi_faces(seeds, area, groups=seed_region, regions=regions)
-    else:
-        faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(
-            shapely.get_parts(shapely.boundary(np.array([area, *regions], dtype=object)))))))
-        faces = faces[shapely.contains_properly(area, shapely.point_on_surface(faces)) & (shapely.area(faces) > 0)]
-        owner = np.zeros(len(faces), dtype=np.int64) if len(seeds) else np.full(len(faces), -1, dtype=np.int64)
+    """Noded faces and, per face, its cluster (-1: no household of its region owns it).
+
+    Like :func:`~gridmap.spatial.tessellate.voronoi_faces` with groups, but each
+    region's Voronoi edges are clipped to the region buffered by :data:`_OVERHANG_M`:
+    clipped exactly, a floating end point can stop short of the outline and leave a
+    seed without a face (seen with two seeds in a rectangle). The overhang crosses the
+    outline, so noding is exact; its ends inside the neighbour are dangles.
+    """
+    lines = [shapely.boundary(area), *shapely.boundary(regions)]
+    for g, region in enumerate(regions):
+        mine = seeds[seed_region == g]
+        if len(mine) >= 2:
+            envelope = shapely.buffer(shapely.box(*shapely.bounds(shapely.union(shapely.multipoints(mine), region))),
+                                      1.0)
+            edges = shapely.voronoi_polygons(shapely.multipoints(mine), extend_to=envelope, only_edges=True)
+            lines.append(shapely.intersection(edges, shapely.buffer(region, _OVERHANG_M)))
+    noded = shapely.union_all(shapely.get_parts(np.asarray(lines, dtype=object)))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    faces = faces[shapely.contains_properly(area, shapely.point_on_surface(faces)) & (shapely.area(faces) > 0)]
     face_region = _region_of(shapely.point_on_surface(faces), regions)
-    mine = (owner >= 0) & (seed_region[np.maximum(owner, 0)] == face_region) if len(seeds) else owner >= 0
-    return faces, np.where(mine, owner, -1)
+    owner = np.full(len(faces), -1, dtype=np.int64)
+    probe = shapely.point_on_surface(faces)
+    for g in range(len(regions)):
+        mine = np.flatnonzero(seed_region == g)
+        here = np.flatnonzero(face_region == g)
+        if len(mine) == 0 or len(here) == 0:
+            continue
+        found = shapely.STRtree(shapely.points(seeds[mine])).query_nearest(probe[here], all_matches=False)
+        owner[here[found[0]]] = mine[found[1]]
+    return faces, owner
 
 
 def _attach_pieces(faces: np.ndarray, face_cell: np.ndarray, face_region: np.ndarray,
@@ -473,7 +495,7 @@ def _build(plan: gpd.GeoDataFrame, parent: pd.Series, children: gpd.GeoDataFrame
     added = frozenset(geoms) - frozenset(old)
     changed = {c for c, g in geoms.items() if c in old and not shapely.equals(old[c], g)}
     keep = plan.loc[~plan["code"].isin(old)].copy()
-    follow = _insert_nodes(keep, parent, geoms)
+    follow = _insert_nodes(keep, parent, children, geoms)
     changed |= set(follow)
     for code, geom in follow.items():
         keep.loc[keep["code"] == code, "geometry"] = geom
@@ -500,22 +522,24 @@ def _build(plan: gpd.GeoDataFrame, parent: pd.Series, children: gpd.GeoDataFrame
                       {"code": parent["code"], "count": len(geoms)})
 
 
-def _insert_nodes(others: gpd.GeoDataFrame, parent: pd.Series,
+def _insert_nodes(others: gpd.GeoDataFrame, parent: pd.Series, children: gpd.GeoDataFrame,
                   geoms: dict[str, shapely.Geometry]) -> dict[str, shapely.Geometry]:
-    """Units outside the grid (and the grid and its ancestors) that share the grid's
-    outline, with the new micro-grids' nodes on that outline inserted into their rings."""
+    """Micro-grids outside the grid that share its outline, with the nodes new
+    boundaries put on that outline inserted into their rings (so the micro-grid level
+    stays one valid coverage; coarser levels are separate coverages and keep theirs)."""
     outline = shapely.boundary(parent.geometry)
     coords = np.unique(np.concatenate([shapely.get_coordinates(g) for g in geoms.values()]), axis=0)
     pts = shapely.points(coords)
     on = shapely.dwithin(pts, outline, NODE_TOLERANCE)
-    existing = shapely.get_coordinates(outline)
+    existing = np.concatenate([shapely.get_coordinates(outline), *map(shapely.get_coordinates, children.geometry)])
     known = {tuple(c) for c in np.round(existing / PRECISION).astype(np.int64)}
     new = [p for p, c in zip(pts[on], coords[on], strict=True)
            if tuple(np.round(c / PRECISION).astype(np.int64)) not in known]
     if not new:
         return {}
     nodes = shapely.multipoints(new)
-    near = others.loc[shapely.dwithin(others.geometry.to_numpy(), nodes, NODE_TOLERANCE)]
+    micro = others.loc[others["level"] == Level.MICRO.value]
+    near = micro.loc[shapely.dwithin(micro.geometry.to_numpy(), nodes, NODE_TOLERANCE)]
     out: dict[str, shapely.Geometry] = {}
     for code, geom in zip(near["code"], near.geometry, strict=True):
         snapped = snap(shapely.snap(geom, nodes, NODE_TOLERANCE))

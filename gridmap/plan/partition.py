@@ -201,7 +201,7 @@ def _split(graph: Graph, k: int, ideal: float, eps: float, rng: random.Random) -
                                         bipartition_tree_fn=method, rng=rng)
         except Exception:  # GerryChain raises RuntimeError / PopulationBalanceError / ReselectException
             return None
-    return [int(flips[n]) for n in range(len(flips))]
+    return [int(str(flips[n])) for n in range(len(flips))]
 
 
 def _new_codes(cells: gpd.GeoDataFrame, parts: list[int], old_codes: list[str], grid_code: str) -> list[str]:
