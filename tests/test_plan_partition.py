@@ -90,15 +90,40 @@ def test_bad_requests() -> None:
 
 
 def test_an_impossible_band_fails_with_a_message() -> None:
-    """Two buildings of 25 and 35 households and a 1 % band: no cut exists::
+    """Two buildings of 25 and 29 households (each under the target, so kept whole) and
+    a 1 % band around 27: no cut exists::
 
-        +-----------+
-        |  A(25)  B(35) |
-        +-----------+
+        +---------------+
+        |  A(25)  B(29) |
+        +---------------+
     """
     plan = box_plan(0.002, 0.001, [1])
-    pts = [(120.5005 + i * 1e-6, 27.5005) for i in range(25)] + [(120.5015 + i * 1e-6, 27.5005) for i in range(35)]
+    pts = [(120.5005 + i * 1e-6, 27.5005) for i in range(25)] + [(120.5015 + i * 1e-6, 27.5005) for i in range(29)]
     hh = households_at(pts)
     with pytest.raises(PlanError) as exc:
         auto_partition(plan, GRID, hh, tolerance=0.01)
     assert exc.value.key == "plan.partition.failed" and GRID in exc.value.text("en")
+
+
+def test_an_apartment_block_bigger_than_the_band_is_cut_by_household() -> None:
+    """A block of 70 flats at one point among 50 scattered houses::
+
+        +---------------+
+        |  .  .   ▇70 . |
+        |  .   .  .   . |
+        +---------------+
+    """
+    plan, scattered = community(50, n_grids=1, seed=11)
+    block = [(120.505, 27.504)] * 70
+    pts = [(p.x, p.y) for p in scattered.geometry] + block
+    hh = households_at(pts)
+    result = auto_partition(plan, GRID, hh)
+    _check_partition_counts_only(result, GRID, len(pts))
+
+
+def _check_partition_counts_only(result, grid: str, total: int) -> None:  # type: ignore[no-untyped-def]
+    parts = result.plan.loc[result.plan["parent_code"] == grid]
+    low, high = result.params["bands"][grid][:2]
+    assert parts["households"].sum() == total
+    assert all(low <= c <= high for c in parts["households"])
+    assert all(len(shapely.get_parts(g)) == 1 for g in parts.geometry)

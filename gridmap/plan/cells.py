@@ -185,8 +185,13 @@ def _children(plan: gpd.GeoDataFrame, parent_code: str) -> gpd.GeoDataFrame:
 
 
 def _cells(parent: pd.Series, children: gpd.GeoDataFrame, households: gpd.GeoDataFrame,
-           cluster_m: float) -> gpd.GeoDataFrame:
-    """Cells of ``parent`` constrained to ``children`` (or the whole parent when empty)."""
+           cluster_m: float, max_cluster: int | None = None) -> gpd.GeoDataFrame:
+    """Cells of ``parent`` constrained to ``children`` (or the whole parent when empty).
+
+    A cluster of more than ``max_cluster`` households (a big apartment building) is
+    cut into one cell per household: its points are nudged apart
+    (:func:`~gridmap.spatial.tessellate.separate_points`), so the cells are tiny.
+    """
     crs = metric_crs(parent.geometry)
     area = _to_metric(np.array([parent.geometry], dtype=object), crs)[0]
     if len(children):
@@ -199,6 +204,11 @@ def _cells(parent: pd.Series, children: gpd.GeoDataFrame, households: gpd.GeoDat
     xy = _to_metric_xy(hh, crs)
     hh_region = _region_of(shapely.points(xy), regions) if len(hh) else np.zeros(0, dtype=np.int64)
     cluster = _clusters(xy, hh_region, cluster_m)
+    if max_cluster is not None and len(cluster):
+        size = np.bincount(cluster)[cluster]
+        big = size > max_cluster
+        cluster = np.where(big, cluster.max() + 1 + np.arange(len(cluster)), cluster)
+        cluster = np.unique(cluster, return_inverse=True)[1].ravel()
     n_clusters = int(cluster.max()) + 1 if len(cluster) else 0
     seeds = np.zeros((n_clusters, 2))
     seed_region = np.zeros(n_clusters, dtype=np.int64)

@@ -22,6 +22,10 @@ boundaries, codes, names and staff (the grid worker) stay as they are. Grids are
 unit a grid worker is responsible for; re-drawing them is a planner's decision (split,
 merge), not a side effect of balancing micro-grids.
 
+Building clusters of more than ``target`` households (apartment blocks) are cut into
+one cell per household, or no band could hold them; such a block may then be shared
+by two micro-grids (its flats are counted, not drawn).
+
 Parts do not follow roads or rivers: the data has none, so the cuts follow only the
 households' Voronoi cells. New micro-grids get new codes (numbers not used under the
 grid), so an old code never names a different area.
@@ -164,7 +168,7 @@ def _partition_grid(plan: gpd.GeoDataFrame, code: str, households: gpd.GeoDataFr
                     lang: str | None) -> tuple[EditResult, tuple[int, int, float, int]]:
     parent = plan.loc[plan["code"] == code].iloc[0]
     old = _children(plan, code)
-    cells = _cells(parent, old.iloc[0:0], households, CLUSTER_M)
+    cells = _cells(parent, old.iloc[0:0], households, CLUSTER_M, max_cluster=target)
     total = int(cells["households"].sum())
     if total == 0:
         raise PlanError("plan.partition.no_households", code=code, name=parent["name"])
