@@ -14,6 +14,11 @@ STAMP := $(VENV)/.installed
 # GDAL's Python helper scripts (osgeo_utils), matching the GDAL inside pyogrio 0.13.0
 # (GDAL 3.12.4); used by tests only. --no-deps: its "gdal" dependency is a C build.
 GDAL_UTILS ?= gdal-utils==3.12.4.0
+# GerryChain (auto-partition, gridmap.plan.partition). --no-deps: 1.0.0 declares
+# numpy>=2.4.6 and pandas>=3.0.5, which conflict with the pins in requirements.txt;
+# the parts we use (Graph, recursive_tree_part) run on the pinned versions (tests
+# tests/test_plan_partition.py). Its one new dependency, rustworkx, is in requirements.txt.
+GERRYCHAIN ?= gerrychain==1.0.0
 PORT ?= 8501
 DEMO_SCALE ?= small
 PYTEST_ARGS ?=
@@ -34,6 +39,7 @@ $(STAMP): requirements.txt | $(BIN)/python
 	@echo "==> installing requirements into $(VENV)"
 	$(BIN)/python -m pip install --progress-bar off -r requirements.txt
 	$(BIN)/python -m pip install --progress-bar off --no-deps $(GDAL_UTILS)
+	$(BIN)/python -m pip install --progress-bar off --no-deps $(GERRYCHAIN)
 	touch $@
 
 install: $(STAMP) assets ## create .venv and install requirements (only when requirements.txt changed)

@@ -41,7 +41,7 @@ def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, sou
                     max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
                     defaults: Mapping[str, Any] | None = None, existing_units: gpd.GeoDataFrame | None = None,
                     raise_on_error: bool = True, max_vertices: int = DEFAULT_MAX_VERTICES,
-                    max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG) -> ImportResult:
+                    max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG, source_layer: str | None = None) -> ImportResult:
     """Read a GeoJSON, GeoPackage, Shapefile (.zip or .shp) or CSV file for ``layer``.
 
     Args:
@@ -65,6 +65,8 @@ def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, sou
             (:data:`DEFAULT_MAX_VERTICES`, 20,000).
         max_extent_deg: the most degrees of longitude or latitude one polygon may
             span (:data:`DEFAULT_MAX_EXTENT_DEG`, 3; about 300 km).
+        source_layer: the GeoPackage layer (or zip member) to read when it is not
+            named after ``layer`` (the planner's export has one layer per level).
 
     Returns:
         The rows in EPSG:4326 with the layer's columns, and the repairs and notes.
@@ -82,7 +84,7 @@ def read_layer_file(layer: str, path: Path | str, *, crs: str | None = None, sou
     report("read", 0.0)
     check_size(path, max_bytes)
     with tempfile.TemporaryDirectory(prefix="gridmap-import-") as workdir:
-        raw = open_source(path, spec.name, Path(workdir), max_bytes)
+        raw = open_source(path, source_layer or spec.name, Path(workdir), max_bytes)
     if len(raw.geometry) == 0:
         raise reject("io.file.no_features", name=path.name)
     report("validate", 0.5)
