@@ -24,6 +24,7 @@ from gridmap.access import Op, Session
 from gridmap.i18n import t
 from gridmap.store import Store, StoreError
 from gridmap.ui import session_cookie
+from gridmap.ui.unknown_path import unknown_path_pages
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -77,8 +78,13 @@ def _page(spec: PageSpec, lang: str, *, default: bool = False, file: str | None 
 
 
 def build_navigation(lang: str, session: Session | None) -> StreamlitPage:
-    """Register the pages with ``st.navigation`` and return the page to run."""
-    return st.navigation(page_list(lang, session), position="sidebar")
+    """Register the pages with ``st.navigation`` and return the page to run.
+
+    An address naming no page gets a hidden page of its own saying so (not Streamlit's
+    English "Page not found"): :mod:`gridmap.ui.unknown_path`.
+    """
+    pages = page_list(lang, session)
+    return st.navigation([*pages, *unknown_path_pages(pages, lang)], position="sidebar")
 
 
 def main() -> None:
