@@ -4,7 +4,9 @@ This file is the frame around every page: page config, sign-in, the language swi
 and the navigation. A signed-out visitor is offered only the sign-in page (whatever
 URL they typed, which they reach once signed in); a signed-in user sees only the
 pages their role may use, and each page checks the permission again. A reload keeps
-the sign-in (a signed cookie, :mod:`gridmap.ui.auth`). Pages live in ``pages/`` and stay thin; the work
+the sign-in (a signed, HttpOnly cookie, :mod:`gridmap.ui.auth`; the server sets it through
+the one HTTP route gridmap adds, :mod:`gridmap.ui.session_cookie`, served because this file
+also defines ``app``, an ``st.App``). Pages live in ``pages/`` and stay thin; the work
 is in :mod:`gridmap`. The first run in a process (usually the sign-in page) starts the
 background warm-up of the commanders' snapshots (:mod:`gridmap.ui.warm`).
 """
@@ -22,7 +24,8 @@ from gridmap.access import Op, Session
 from gridmap.domain import Role
 from gridmap.i18n import t
 from gridmap.store import Store, StoreError
-from gridmap.ui.warm import start_warm_up
+from gridmap.ui import session_cookie
+from gridmap.ui.unknown_path import unknown_path_pages
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -81,8 +84,13 @@ def _page(spec: PageSpec, lang: str, *, default: bool = False, file: str | None 
 
 
 def build_navigation(lang: str, session: Session | None) -> StreamlitPage:
-    """Register the pages with ``st.navigation`` and return the page to run."""
-    return st.navigation(page_list(lang, session), position="sidebar")
+    """Register the pages with ``st.navigation`` and return the page to run.
+
+    An address naming no page gets a hidden page of its own saying so (not Streamlit's
+    English "Page not found"): :mod:`gridmap.ui.unknown_path`.
+    """
+    pages = page_list(lang, session)
+    return st.navigation([*pages, *unknown_path_pages(pages, lang)], position="sidebar")
 
 
 def main() -> None:
@@ -91,6 +99,10 @@ def main() -> None:
     # An emoji icon: Streamlit fetches ":material/...:" favicons from fonts.gstatic.com.
     st.set_page_config(page_title=t("app.title", lang), page_icon="🗺️", layout="wide")
     store = ui.store_or_stop(lang)
+    # Imported here, in a script run: the map's component (streamlit-folium) registers itself only
+    # inside one, and the server imports this file (for `app` below) before any run.
+    from gridmap.ui.warm import start_warm_up
+
     start_warm_up(store.url, store)  # once per process: the commanders' snapshots, in the background
     try:
         _frame_and_page(store, lang)
@@ -112,5 +124,7 @@ def _frame_and_page(store: Store, lang: str) -> None:
     ui.sync_cookie()  # the sign-in cookie set, renewed or cleared, when this run changed it
     page.run()
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # each script run (Streamlit runs this file as __main__)
     main()
+else:  # `streamlit run app.py` imports this file once for its server: Streamlit's, plus the cookie route
+    app = st.App(__file__, routes=session_cookie.routes(str(st.get_option("server.baseUrlPath") or "")))

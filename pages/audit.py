@@ -12,6 +12,7 @@ from gridmap.access import Op
 from gridmap.domain import LAYERS
 from gridmap.i18n import label, t
 from gridmap.store.base import AuditFilter, now
+from gridmap.ui.period import period_picker
 
 ACTIONS = ("insert", "replace", "update", "update_many", "delete", "set_meta", "sign_in", "sign_in_token",
            "sign_in_failed", "sign_in_refused", "sign_out")
@@ -30,14 +31,12 @@ action = c2.selectbox(t("audit.filter.action", lang), (None, *ACTIONS), key="aud
                       format_func=lambda a: any_label if a is None else ui.audit_action_label(a, lang))
 layer_name = c3.selectbox(t("audit.filter.layer", lang), (None, *LAYERS), key="audit_layer",
                           format_func=lambda n: any_label if n is None else label("layer", n, lang))
-dates = c4.date_input(t("audit.filter.dates", lang), (today - dt.timedelta(days=30), today), key="audit_dates",
-                      max_value=today)
+# Not st.date_input: its calendar speaks English ("Date range", "Select...") in any language.
+first_day, last_day = period_picker(t("audit.filter.dates", lang), "audit_dates", lang, today, c4)
 limit = c5.number_input(t("audit.filter.limit", lang), 10, 5000, 200, step=50, key="audit_limit")
 
-since = until = None
-if isinstance(dates, tuple | list) and len(dates) == 2:
-    since = dt.datetime.combine(dates[0], dt.time())
-    until = dt.datetime.combine(dates[1] + dt.timedelta(days=1), dt.time())
+since = dt.datetime.combine(first_day, dt.time())
+until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
 log = session.audit_log(limit=int(limit), filters=AuditFilter(actor=actor or None, action=action,
                                                              layer=layer_name, since=since, until=until))
 if log.empty:

@@ -11,16 +11,17 @@ A reload starts a new Streamlit session with empty state. So that it does not si
 the user out, the sign-in is also kept in a cookie (:data:`gridmap.auth.COOKIE_NAME`)
 holding a signed token (:func:`gridmap.auth.issue_token`); a new session with that
 cookie is signed in again by :func:`gridmap.auth.resume_session` (audited). Streamlit
-reads cookies (``st.context.cookies``, sent with the page's first request) but cannot
-set them, so :func:`sync_cookie` writes the cookie from the page with a few lines of
-JavaScript (``st.html``): the cookie is ``SameSite=Strict``, ``Secure`` under HTTPS,
-but not ``HttpOnly``.
+reads cookies (``st.context.cookies``, sent with the page's first request); a script
+run cannot set them (it talks over a WebSocket), so the server does, through one HTTP
+route of gridmap's own (:mod:`gridmap.ui.session_cookie`): :func:`sync_cookie` queues
+the change and sends the page a single-use nonce that the page trades for the
+``Set-Cookie`` answer. The cookie is ``HttpOnly`` (no script in the page can read it),
+``SameSite=Strict``, and ``Secure`` under HTTPS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import streamlit as st
@@ -32,10 +33,11 @@ from gridmap.settings import get_settings
 from gridmap.store import Store
 from gridmap.store.base import now
 from gridmap.text import escape_markdown
+from gridmap.ui import session_cookie
 
 AUTH_KEY = "auth"
 NOTICE_KEY = "auth_notice"
-COOKIE_KEY = "auth_cookie"  # the cookie script still to be sent to the browser
+COOKIE_KEY = "auth_cookie"  # the cookie change (value, max_age) still to be sent to the browser
 REFUSED_KEY = "auth_cookie_refused"  # the browser's cookie was checked and refused (or signed out)
 # The cookie's last-activity stamp is renewed after this share of the idle time, so the
 # idle expiry of a reload is at most this much longer than the live session's.
@@ -97,7 +99,7 @@ def sign_out(notice: str | None = None, store: Store | None = None) -> None:
             auth.revoke_session(store, state["username"], state["sid"], now(), _policy())
         refused = st.session_state.setdefault(REFUSED_KEY, [])
         refused.append(state["sid"])
-    st.session_state[COOKIE_KEY] = _cookie_script(None, 0)
+    st.session_state[COOKIE_KEY] = (None, None)
     if notice:
         st.session_state[NOTICE_KEY] = notice
 
@@ -107,8 +109,11 @@ def sync_cookie() -> None:
 
     Call on every run, after the session is known (``app.py`` does).
     """
-    script = st.session_state.pop(COOKIE_KEY, None)
-    if script:
+    change = st.session_state.pop(COOKIE_KEY, None)
+    if change:
+        value, max_age = change
+        nonce = session_cookie.GRANTS.issue(value, max_age)
+        script = session_cookie.grant_script(nonce, str(st.get_option("server.baseUrlPath") or ""))
         st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
 
 
@@ -136,7 +141,7 @@ def _resume_from_cookie(store: Store) -> dict[str, Any] | None:
         if result.token is not None:
             st.session_state.setdefault(REFUSED_KEY, []).append(result.token.sid)
             st.session_state[NOTICE_KEY] = result.reason
-        st.session_state[COOKIE_KEY] = _cookie_script(None, 0)
+        st.session_state[COOKIE_KEY] = (None, None)
         return None
     state: dict[str, Any] = {"username": result.user.username, "signed_in_at": result.token.signed_in_at,
                                 "last_seen": at, "sid": result.token.sid, "keep": result.token.keep}
@@ -153,22 +158,7 @@ def _remember(state: dict[str, Any], at: dt.datetime) -> None:
     state["cookie_seen"] = at
     max_age = int((token.expires_at(policy) - at).total_seconds())
     value = auth.issue_token(auth.session_secret(get_settings()), token)
-    st.session_state[COOKIE_KEY] = _cookie_script(value, max_age if token.keep else None)
-
-
-def _cookie_script(value: str | None, max_age: int | None) -> str:
-    """JavaScript that sets the sign-in cookie to ``value`` (None: deletes it).
-
-    ``max_age`` None makes it a browser-session cookie (gone when the browser closes);
-    a "keep signed in" cookie lives until the sign-in's absolute expiry.
-    """
-    parts = [f"{auth.COOKIE_NAME}={value or ''}", "Path=/", "SameSite=Strict"]
-    if value is None:
-        parts.append("Max-Age=0")
-    elif max_age is not None:
-        parts.append(f"Max-Age={max(max_age, 0)}")
-    cookie = json.dumps("; ".join(parts))
-    return f'document.cookie = {cookie} + (location.protocol === "https:" ? "; Secure" : "");'
+    st.session_state[COOKIE_KEY] = (value, max_age if token.keep else None)
 
 
 def sign_in_form(store: Store, lang: str) -> None:

@@ -50,6 +50,7 @@ from gridmap.store import StoreError
 from gridmap.text import escape_markdown
 from gridmap.ui.auth import still_signed_in
 from gridmap.ui.context import cached_store, show_store_error
+from gridmap.ui.period import period_picker
 from gridmap.ui.text import fmt_count, fmt_datetime
 
 UNIT_KEY = "cmd_unit"
@@ -125,8 +126,8 @@ def filters_form(lang: str, now: dt.datetime) -> Filters:
     today = now.date()
     with st.expander(t("command.filters", lang), expanded=False, icon=":material/filter_alt:"):
         c1, c2, c3 = st.columns(3)
-        dates = c1.date_input(t("command.dates", lang), (today - dt.timedelta(days=29), today),
-                              max_value=today, key="cmd_dates")
+        # Not st.date_input: its calendar speaks English ("Date range", "Select...") in any language.
+        date_from, date_to = period_picker(t("command.dates", lang), "cmd_dates", lang, today, c1)
         categories = c2.multiselect(t("command.categories", lang), list(CATEGORIES), key="cmd_categories",
                                     format_func=lambda c: label("category", c, lang),
                                     placeholder=t("command.all", lang), select_all=False)
@@ -143,10 +144,6 @@ def filters_form(lang: str, now: dt.datetime) -> Filters:
         station_types = c6.multiselect(t("command.station_types", lang), [s.value for s in StationType],
                                        key="cmd_station_types", placeholder=t("command.all", lang), select_all=False,
                                        format_func=lambda s: label("station", s, lang))
-    if isinstance(dates, tuple | list) and len(dates) == 2:
-        date_from, date_to = dates
-    else:  # the user picked only the first day so far
-        date_from = date_to = dates[0] if isinstance(dates, tuple | list) and dates else today
     filters = Filters(date_from=date_from, date_to=date_to, categories=tuple(categories) or None,
                       issue_statuses=tuple(issue_statuses) or None, hazard_types=tuple(hazard_types) or None,
                       hazard_statuses=tuple(hazard_statuses) or None,

@@ -39,6 +39,9 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(page: Page, demo_app_ur
     assert "gridmap_session" in cookies, "no sign-in cookie was set"
     assert cookies["gridmap_session"]["sameSite"] == "Strict"
     assert cookies["gridmap_session"]["expires"] > 0  # "keep signed in": survives closing the browser
+    # Set by the server with HttpOnly: a script injected into the page cannot read the token.
+    assert cookies["gridmap_session"]["httpOnly"], "the sign-in cookie is readable from JavaScript"
+    assert "gridmap_session" not in page.evaluate("document.cookie")
 
     page.reload()
     wait_for_app(page)
