@@ -197,3 +197,26 @@ def test_only_drafts_and_scheduled_plans_can_be_published(county: Store) -> None
         v.publish(session, draft.version, now=NOW)
     with pytest.raises(PlanError, match="no plan version 42"):
         v.publish(session, 42, now=NOW)
+
+
+def test_the_cli_lists_plans_and_activates_a_due_one(tmp_path) -> None:
+    """``python -m gridmap plans activate`` is what a cron job (or a service timer) runs."""
+    from gridmap.store import open_store
+    from tests.conftest import run_cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with open_store(url) as store:
+        seed(store)
+        draft = _shifted_draft(store)
+        v.publish(planner(store), draft.version, effective_at=NOW + dt.timedelta(hours=2), now=NOW)
+    listed = run_cli("plans", "list", "--db", url)
+    assert listed.returncode == 0, listed.stderr
+    assert "scheduled" in listed.stdout and "published" in listed.stdout
+    early = run_cli("plans", "activate", "--db", url, "--now", (NOW + dt.timedelta(hours=1)).isoformat())
+    assert early.returncode == 0 and "no scheduled plan is due" in early.stdout
+    due = run_cli("plans", "activate", "--db", url, "--now", (NOW + dt.timedelta(hours=3)).isoformat())
+    assert due.returncode == 0, due.stderr
+    assert f"activated plan version(s): {draft.version}" in due.stdout
+    with open_store(url) as store:
+        assert store.current_plan("330327") == draft.version
+        assert_published_plan_is_sound(store)

@@ -207,3 +207,14 @@ def test_diff_names_each_kind_of_change() -> None:
                    "33032710000101009": "added"}
     assert len(v.diff(old, old)) == 0
     assert set(v.diff(old, old, unchanged=True)["change"]) == {"unchanged"}
+
+
+def test_a_save_that_only_removes_units(county: Store) -> None:
+    session = planner(county)
+    info = v.create_draft(session, "稿")
+    plan = v.load_plan(session, 2)
+    saved = v.save_draft(session, 2, plan[plan["code"] != M4], changed=set(), removed={M4},
+                         expected_revision=info.revision)
+    assert saved.revision == 1
+    assert M4 not in set(v.load_plan(session, 2)["code"]) and len(v.load_plan(session, 2)) == 8
+    assert len(v.load_plan(session, 1)) == 9

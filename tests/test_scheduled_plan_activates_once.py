@@ -15,7 +15,16 @@ import pytest
 
 from gridmap.plan import versions as v
 from gridmap.store import Store, open_store
-from tests.plan_fixtures import M3, NOW, SCOPE, assert_published_plan_is_sound, micro_of, planner, seed, shifted
+from tests.plan_fixtures import (
+    M3,
+    NOW,
+    SCOPE,
+    assert_published_plan_is_sound,
+    micro_of,
+    planner,
+    seed,
+    shifted,
+)
 
 THREADS = 8
 
@@ -43,7 +52,7 @@ def test_eight_threads_activate_a_due_plan_exactly_once(store: Store, through: s
         try:
             target = stores[i] if through == "store" else planner(stores[i], f"p{i}")
             results.append(v.activate_due(target, when + dt.timedelta(minutes=1)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=activate, args=(i,)) for i in range(THREADS)]

@@ -297,11 +297,12 @@ def save_draft(session: Session, version: int, plan: gpd.GeoDataFrame, *, change
         if info.revision != int(expected_revision):
             raise _conflict(tx, info, int(expected_revision))
         touched = sorted({*changed_codes, *removed_codes})
-        stored = tx.read("units", where={"plan_version": info.version, "code": touched}) if touched else None
-        if stored is not None and len(stored):
-            tx.delete("units", stored["id"].astype(str).tolist())
-        if changed_codes:
-            tx.insert("units", _unit_rows(rows, stored, info.version), note=f"plan {info.version} save")
+        if touched:
+            # One replace (a delete by code and an insert; audited with its counts): the
+            # per-row delete of the store reads every row back for its audit row, 26 ms a unit.
+            stored = tx.read("units", where={"plan_version": info.version, "code": changed_codes})
+            tx.replace("units", _unit_rows(rows, stored, info.version),
+                       where={"plan_version": info.version, "code": touched}, note=f"plan {info.version} save")
         revision = info.revision + 1
         tx.update("plans", _plan_id(info.version), {"revision": revision, "updated_at": at})
         tx.insert("plan_saves", pd.DataFrame([{
@@ -692,6 +693,9 @@ def _unit_rows(rows: pd.DataFrame, stored: pd.DataFrame | None, version: int) ->
         record.update({"id": _unit_id(code, version), "plan_version": int(version), "geometry": row["geometry"]})
         record.pop("county_code", None)
         out.append(record)
+    if not out:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in spec.columns if c != "county_code"},
+                                geometry=gpd.GeoSeries([], crs=STORE_CRS))
     return gpd.GeoDataFrame(out, geometry="geometry", crs=STORE_CRS)
 
 
