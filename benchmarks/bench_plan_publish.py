@@ -96,7 +96,7 @@ def bench_backend(store: Store, label: str, rounds: int, town: str | None) -> li
     times: dict[str, list[float]] = {"publish": [], "reassign_all": [], "impact": []}
     moved: dict[str, int] = {}
     for i in range(rounds):
-        t, result = _timed(lambda: impact(session, rotated))
+        t, result = _timed(lambda: impact(session, rotated, against=original))
         times["impact"].append(t)
         moved["impact"] = int(result.moved_counts()["households"])  # type: ignore[attr-defined]
         source = rotated if i % 2 == 0 else original
