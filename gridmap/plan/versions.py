@@ -543,9 +543,10 @@ def _registered_row(version: int, at: dt.datetime | None) -> dict[str, Any]:
             "note": "registered on first use"}
 
 
-def registered_plan_frame(version: int, at: dt.datetime) -> pd.DataFrame:
+def registered_plan_frame(version: int, at: dt.datetime, county_code: str) -> pd.DataFrame:
     """The ``plans`` layer of a store loaded with one plan (the demo): it, published."""
-    return pd.DataFrame([{**_registered_row(version, at), "note": "loaded with the data"}])
+    row = {**_registered_row(version, at), "county_code": county_code[:6], "note": "loaded with the data"}
+    return pd.DataFrame([row])[LAYERS["plans"].columns]
 
 
 def _locked_plans(tx: GuardedTransaction) -> pd.DataFrame:
