@@ -1,4 +1,4 @@
-"""Command line: ``python -m gridmap demo | info | import | export | users | check-config | bench``.
+"""Command line: ``python -m gridmap demo | info | import | export | users | plans | check-config | bench``.
 
 ``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
 app would; without it, the command acts as the operator (full rights over the county).
@@ -186,6 +186,24 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
+def _cmd_plans(args: argparse.Namespace) -> int:
+    """``plans list`` (the county's plan versions) or ``plans activate`` (publish due scheduled plans)."""
+    from gridmap.plan import versions
+
+    session = _session(args, Scope.county(args.county))
+    if args.action == "activate":
+        now = dt.datetime.fromisoformat(args.now) if args.now else None
+        done = (versions.activate_due(session.store, now) if not getattr(args, "as_user", None)
+                else versions.activate_due(session, now))
+        print(f"activated plan version(s): {', '.join(map(str, done))}" if done else "no scheduled plan is due")
+        return 0
+    plans = versions.list_plans(session)
+    for row in plans.itertuples():
+        when = "" if row.effective_at is None or str(row.effective_at) in ("NaT", "None") else f" {row.effective_at}"
+        print(f"{row.version:>4d} {row.status:11s} rev {row.revision:<3d} {row.name}{when}")
+    return 0
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -316,6 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("--enable", action="store_true")
     for p in (add, listing, setpw, disable):
         p.set_defaults(func=_cmd_users)
+
+    plans = sub.add_parser("plans", help="boundary plan versions: list | activate (publish due scheduled plans)")
+    plans_sub = plans.add_subparsers(dest="action", required=True)
+    plans_sub.add_parser("list", parents=[common], help="the county's plan versions and their status")
+    activate = plans_sub.add_parser("activate", parents=[common],
+                                    help="publish every scheduled plan whose effective time has come (cron)")
+    activate.add_argument("--now", default=None, help="the clock, Beijing time YYYY-MM-DDTHH:MM (default: now)")
+    for p in plans_sub.choices.values():
+        p.set_defaults(func=_cmd_plans)
 
     check = sub.add_parser("check-config", help="list insecure or risky settings; exit 1 if any is an error")
     check.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")

@@ -39,6 +39,7 @@ import shapely
 
 from gridmap.domain import ASSIGN_COLUMNS, LIFECYCLES, Level, Lifecycle, Role, Scope, layer
 from gridmap.store.base import (
+    PLAN_ACTIONS,
     AuditFilter,
     BBox,
     Frame,
@@ -109,6 +110,9 @@ READ_OP: dict[str, Op] = {
     "planted_hotspots": Op.VIEW_GROUND_TRUTH,
     "users": Op.MANAGE_USERS,
     "sign_in_throttle": Op.MANAGE_USERS,
+    # Plan versions are county-wide (gridmap.plan.versions reads them for the county).
+    "plans": Op.VIEW_MAP,
+    "plan_saves": Op.VIEW_MAP,
 }
 
 # Columns of a readable layer that need an operation of their own: a session without it
@@ -143,9 +147,16 @@ _POINTS_IMPORT = WriteRule(insert=True, delete=True, columns=ALL)
 # Operation -> layer -> rule. A write outside these rules is refused, whatever the role.
 WRITES: dict[Op, dict[str, WriteRule]] = {
     Op.IMPORT_POINTS: {n: _POINTS_IMPORT for n in ("households", "stations", "inspections", "issues")},
+    # Boundaries and plans (gridmap.plan.versions): the units of every version, the plan
+    # rows and their save lists, and the re-assignment of points (and of the history rows'
+    # micro-grid) when a plan is published.
     Op.EDIT_UNITS: {"units": WriteRule(insert=True, delete=True, columns=ALL),
+                    "plans": WriteRule(insert=True, columns=ALL),
+                    "plan_saves": WriteRule(insert=True),
                     **{n: WriteRule(columns=_ASSIGNED)
-                       for n in ("households", "stations", "inspections", "issues")}},
+                       for n in ("households", "stations", "inspections", "issues")},
+                    **{n: WriteRule(columns=frozenset({"micro_code"}))
+                       for n in ("issue_events", "inspection_events")}},
     Op.SET_RISK: {"units": WriteRule(columns=frozenset({"risk_colour", "risk_set_at"}))},
     # A new issue or hazard starts in its lifecycle's first status; every later status
     # change is a step (gridmap.workflow). History rows written directly are notes.
@@ -446,6 +457,29 @@ class GuardedTransaction:
         if self.op not in (Op.EDIT_UNITS, Op.IMPORT_POINTS) or not self.session.scope.whole_county:
             raise PermissionDenied(f"{self.op.value} may not change county settings")
         self._tx.set_meta(key, value)
+
+    def lock(self, key: str) -> None:
+        """Serialise this transaction with every other one that locks ``key`` (see
+        :meth:`gridmap.store.base.Transaction.lock`)."""
+        self._tx.lock(key)
+
+    def get_meta(self, key: str) -> str | None:
+        """A setting of the session's county as this transaction sees it."""
+        return self._tx.get_meta(key)
+
+    def current_plan(self) -> int:
+        """The county's current plan version as this transaction sees it."""
+        return self._tx.current_plan()
+
+    def record_plan_event(self, action: str, version: int, *, before: Any = None, after: Any = None) -> None:
+        """Append the audit row of a plan event (:data:`gridmap.store.base.PLAN_ACTIONS`).
+
+        Only :mod:`gridmap.plan.versions` calls this, beside the layer writes of the event
+        (which audit themselves); only :data:`Op.EDIT_UNITS` may, and only plan actions.
+        """
+        if self.op != Op.EDIT_UNITS or action not in PLAN_ACTIONS:
+            raise PermissionDenied(f"{self.op.value} may not record {action!r}")
+        self._tx.audit(action, "plans", target=str(int(version)), before=before, after=after)
 
     def read(self, layer_name: str, *, where: Mapping[str, Any] | None = None, bbox: BBox | None = None,
              columns: Sequence[str] | None = None, limit: int | None = None,

@@ -547,6 +547,48 @@ _SIGN_IN_THROTTLE = LayerSpec(
     ),
 )
 
+# The statuses of a boundary plan version (gridmap.plan.versions): a draft is edited and
+# saved; publishing makes it the county's current plan now (published) or at its effective
+# time (scheduled); the plan it replaces becomes superseded; a draft given up is discarded.
+# Only a draft's units ever change: every other status is history, never overwritten.
+PLAN_STATUSES: tuple[str, ...] = ("draft", "scheduled", "published", "superseded", "discarded")
+
+# One row per plan version of a county (schema version 5). ``revision`` is bumped on every
+# save of the draft (the optimistic lock of two planners on one draft).
+_PLANS = LayerSpec(
+    "plans",
+    (
+        Field("version", "int", True),
+        Field("name", "text", True),
+        Field("parent_version", "int"),
+        Field("author", "text"),
+        Field("status", "text", True, PLAN_STATUSES),
+        Field("effective_at", "datetime"),
+        Field("created_at", "datetime"),
+        Field("updated_at", "datetime"),
+        Field("published_at", "datetime"),
+        Field("published_by", "text"),
+        Field("revision", "int", True),
+        Field("note", "text"),
+    ),
+    extra_indexes=("version",),
+)
+# One row per save of a draft (schema version 5): who, when, which unit codes changed or
+# were removed, and the draft's revision after the save (a refused save names these).
+_PLAN_SAVES = LayerSpec(
+    "plan_saves",
+    (
+        Field("version", "int", True),
+        Field("revision", "int", True),
+        Field("author", "text", True),
+        Field("saved_at", "datetime", True),
+        Field("changed", "json"),  # unit codes changed or added
+        Field("removed", "json"),  # unit codes removed
+        Field("note", "text"),
+    ),
+    extra_indexes=("version",),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -561,6 +603,8 @@ LAYERS: dict[str, LayerSpec] = {
         _PLANTED_HOTSPOTS,
         _USERS,
         _SIGN_IN_THROTTLE,
+        _PLANS,
+        _PLAN_SAVES,
     )
 }
 # The layers that hold governance data (everything but the accounts and the throttle).

@@ -143,3 +143,24 @@ def test_a_failing_migration_names_itself_and_changes_nothing(store: Store, monk
         assert old.migrate() == SCHEMA_VERSION  # the failed attempt left version N-1 intact
     finally:
         old.close()
+
+
+def test_migration_5_registers_the_current_plan_as_published(tmp_path: Path, store: Store,
+                                                              request: pytest.FixtureRequest) -> None:
+    """A store of schema version 4 whose county is on plan 3 gets one published plan row, version 3."""
+    backend = store.backend
+    store.close()
+    old = _fresh(backend, tmp_path, request)
+    try:
+        old.migrate(target=4)
+        units = tiny_units()
+        units["plan_version"] = 3
+        with old.transaction("tester", SCOPE) as tx:
+            tx._insert_rows(LAYERS["units"], _v1_rows(units))
+            tx.set_meta("plan_version", "3")
+        old.migrate()
+        plans = old.read("plans", SCOPE)
+        assert plans[["version", "status", "revision"]].values.tolist() == [[3, "published", 1]]
+        assert old.read("plan_saves", SCOPE).empty
+    finally:
+        old.close()

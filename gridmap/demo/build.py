@@ -15,12 +15,13 @@ from gridmap.demo.hazards import inspections_frames
 from gridmap.demo.hierarchy import build_hierarchy
 from gridmap.demo.households import households_frame
 from gridmap.demo.issues import issues_frames
-from gridmap.demo.places import Scale, load_places
+from gridmap.demo.places import COUNTY_CODE, Scale, load_places
 from gridmap.demo.population import generate_population
 from gridmap.demo.reports import zero_reports_frame
 from gridmap.demo.stations import stations_frame
 from gridmap.demo.units import assign_staff, units_frame
 from gridmap.domain import DATA_LAYERS, LAYERS
+from gridmap.plan.versions import registered_plan_frame
 from gridmap.store.base import now
 
 Progress = Callable[[str, float], None]
@@ -90,6 +91,9 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         "issue_events": events, "zero_reports": zero_reports, "planted_hotspots": hotspots,
         # No hazard history is generated yet: the steps start with the first real one.
         "inspection_events": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["inspection_events"].columns}),
+        # The one boundary plan of the demo, published (gridmap.plan.versions).
+        "plans": registered_plan_frame(1, as_of, COUNTY_CODE),
+        "plan_saves": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["plan_saves"].columns}),
     }
     report("完成", 1.0)
     return {name: frames[name] for name in DATA_LAYERS}

@@ -34,9 +34,10 @@ from gridmap.domain import ASSIGN_COLUMNS, LIFECYCLES, POINT_LAYERS, Level, Life
 from gridmap.spatial.crs import STORE_CRS
 
 if TYPE_CHECKING:
+    from gridmap.access import GuardedTransaction
     from gridmap.store.base import Store, Transaction
 
-__all__ = ["UNIT_COLUMNS", "assign", "reassign", "reassign_all"]
+__all__ = ["UNIT_COLUMNS", "assign", "finished", "reassign", "reassign_all", "reassign_in"]
 
 UNIT_COLUMNS: tuple[str, ...] = ("code", "level", "parent_code", "geometry")
 
@@ -130,21 +131,63 @@ def _check_point_layer(layer_name: str) -> None:
 
 
 def _reassign_layer(tx: Transaction, layer_name: str, units: gpd.GeoDataFrame) -> int:
-    rows = tx.read(layer_name, columns=["id", *ASSIGN_COLUMNS, "geometry"])
+    return len(reassign_in(tx, layer_name, units))
+
+
+def finished(layer_name: str, rows: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``layer_name`` have ended their lifecycle (a final status).
+
+    Closed issues and verified hazards are history: a new plan leaves them in the unit
+    they had when they happened. Every row of a layer without a lifecycle is unfinished.
+    """
+    lifecycle = LIFECYCLES.get(layer_name)
+    if lifecycle is None or rows.empty:
+        return np.zeros(len(rows), dtype=bool)
+    return rows["status"].astype(str).isin(lifecycle.terminal).to_numpy()
+
+
+def reassign_in(tx: Transaction | GuardedTransaction, layer_name: str, units: gpd.GeoDataFrame, *,
+                keep_finished: bool = False) -> gpd.GeoDataFrame:
+    """Re-assign a stored point layer to ``units`` inside an open transaction.
+
+    Writes the changed rows with one ``update_many`` and moves the history rows of moved
+    issues and hazards with them.
+
+    Args:
+        tx: A store transaction or a session's guarded one (its rules then apply).
+        layer_name: An assigned point layer.
+        units: The plan to assign to (see :func:`assign`).
+        keep_finished: Leave rows in a final status (:func:`finished`) where they are.
+
+    Returns:
+        The moved rows: ``id``, ``from_code``, ``to_code`` (micro-grid codes, None when
+        outside) and ``geometry``.
+    """
+    _check_point_layer(layer_name)
+    extra = ["status"] if keep_finished and layer_name in LIFECYCLES else []
+    rows = tx.read(layer_name, columns=["id", *ASSIGN_COLUMNS, *extra, "geometry"])
+    empty = gpd.GeoDataFrame({"id": pd.Series(dtype=object), "from_code": pd.Series(dtype=object),
+                              "to_code": pd.Series(dtype=object)}, geometry=gpd.GeoSeries([], crs=STORE_CRS))
+    if keep_finished and extra:
+        rows = rows[~finished(layer_name, rows)]
     if rows.empty:
-        return 0
+        return empty
     assigned = assign(rows, units)
     changed = _changed_rows(rows, assigned)
     if not changed.any():
-        return 0
+        return empty
     moved = assigned.loc[changed, ["id", *ASSIGN_COLUMNS]]
-    count = tx.update_many(layer_name, moved, columns=list(ASSIGN_COLUMNS))
+    tx.update_many(layer_name, moved, columns=list(ASSIGN_COLUMNS))
     if layer_name in LIFECYCLES:
         _move_history(tx, LIFECYCLES[layer_name], moved)
-    return count
+    old = rows.loc[changed, "micro_code"]
+    return gpd.GeoDataFrame({"id": moved["id"].to_numpy(dtype=object),
+                             "from_code": old.astype(object).where(old.notna(), None).to_numpy(dtype=object),
+                             "to_code": moved["micro_code"].to_numpy(dtype=object)},
+                            geometry=rows.loc[changed].geometry.to_numpy(), crs=STORE_CRS)
 
 
-def _move_history(tx: Transaction, lifecycle: Lifecycle, moved: pd.DataFrame) -> None:
+def _move_history(tx: Transaction | GuardedTransaction, lifecycle: Lifecycle, moved: pd.DataFrame) -> None:
     """Give the history rows of ``moved`` rows their row's new ``micro_code``.
 
     Jurisdiction scope filters a history by the micro-grid copied onto each event, so

@@ -47,14 +47,19 @@ from gridmap.store.codec import (
 )
 from gridmap.store.errors import NotFound, SchemaTooNew, ScopeError, StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "action", "layer", "target",
                                   "before", "after")
 # What the layer writes record (only the store appends these: Transaction._audit).
 WRITE_ACTIONS: frozenset[str] = frozenset({"insert", "replace", "update", "update_many", "delete", "set_meta"})
 # What a caller may record through Transaction.audit (sign-in, gridmap/auth.py).
-AUDIT_ACTIONS: frozenset[str] = frozenset({"sign_in", "sign_in_failed", "sign_in_refused", "sign_in_token", "sign_out"})
+# What the planner records through Transaction.audit (gridmap/plan/versions.py): one row per
+# plan event, beside the layer writes the event makes.
+PLAN_ACTIONS: frozenset[str] = frozenset({"plan_draft", "plan_save", "plan_publish", "plan_schedule",
+                                          "plan_activate", "plan_discard"})
+AUDIT_ACTIONS: frozenset[str] = frozenset({"sign_in", "sign_in_failed", "sign_in_refused", "sign_in_token",
+                                           "sign_out", *PLAN_ACTIONS})
 AUDIT_PAYLOAD_LIMIT = 64 * 1024  # bytes of layer + target + before + after JSON in one audit row
 # Rows inserted one by one (prepare_records + INSERT) rather than as a frame (prepare_rows + bulk).
 FEW_ROWS = 16
@@ -583,6 +588,7 @@ __all__ = [
     "AUDIT_PAYLOAD_LIMIT",
     "CRS",
     "FEW_ROWS",
+    "PLAN_ACTIONS",
     "PREDICATES",
     "SCHEMA_VERSION",
     "SECRET_COLUMNS",

@@ -328,4 +328,54 @@ _V4: tuple[str, ...] = (
     """CREATE INDEX "inspection_events_inspection_id_idx" ON "inspection_events" (county_code, "inspection_id")""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# Version 5: versioned boundary plans and the per-save change lists of drafts; the current
+# plan of a store that holds units is registered as published (see sqlite_schema.py).
+_V5: tuple[str, ...] = (
+    """CREATE TABLE "plans" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "version" bigint NOT NULL,
+        "name" text NOT NULL,
+        "parent_version" bigint,
+        "author" text,
+        "status" text NOT NULL,
+        "effective_at" timestamp without time zone,
+        "created_at" timestamp without time zone,
+        "updated_at" timestamp without time zone,
+        "published_at" timestamp without time zone,
+        "published_by" text,
+        "revision" bigint NOT NULL,
+        "note" text,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "plans".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE UNIQUE INDEX "plans_version_idx" ON "plans" (county_code, "version")""",
+    """CREATE INDEX "plans_status_idx" ON "plans" (county_code, "status")""",
+    """CREATE TABLE "plan_saves" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "version" bigint NOT NULL,
+        "revision" bigint NOT NULL,
+        "author" text NOT NULL,
+        "saved_at" timestamp without time zone NOT NULL,
+        "changed" jsonb,
+        "removed" jsonb,
+        "note" text,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "plan_saves".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "plan_saves_version_idx" ON "plan_saves" (county_code, "version")""",
+    """INSERT INTO "plans" (id, county_code, "version", "name", "parent_version", "author", "status",
+        "effective_at", "created_at", "updated_at", "published_at", "published_by", "revision", "note")
+    SELECT 'plan-' || c.version, c.county_code, c.version, '现行方案', NULL, 'migration', 'published',
+        c.at, c.at, c.at, c.at, 'migration', 1, 'registered by schema migration 5'
+    FROM (SELECT u.county_code AS county_code,
+                 coalesce((SELECT m.value::bigint FROM meta m
+                           WHERE m.county_code = u.county_code AND m.key = 'plan_version'), 1) AS version,
+                 date_trunc('second', (now() AT TIME ZONE 'UTC') + interval '8 hours') AS at
+          FROM "units" u GROUP BY u.county_code) c""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}

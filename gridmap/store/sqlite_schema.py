@@ -286,7 +286,56 @@ _V4: tuple[str, ...] = (
     "CREATE INDEX inspection_events_micro_code_idx ON inspection_events (county_code, micro_code)",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# Version 5: versioned boundary plans (one row per plan version of a county) and the
+# per-save change lists of drafts. A store that already holds units gets its current plan
+# (meta plan_version, else 1) registered as a published plan, revision 1.
+_V5: tuple[str, ...] = (
+    """CREATE TABLE plans (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        parent_version INTEGER,
+        author TEXT,
+        status TEXT NOT NULL,
+        effective_at TEXT,
+        created_at TEXT,
+        updated_at TEXT,
+        published_at TEXT,
+        published_by TEXT,
+        revision INTEGER NOT NULL,
+        note TEXT,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX plans_county_idx ON plans (county_code)",
+    "CREATE UNIQUE INDEX plans_version_idx ON plans (county_code, version)",
+    "CREATE INDEX plans_status_idx ON plans (county_code, status)",
+    """CREATE TABLE plan_saves (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        changed TEXT,
+        removed TEXT,
+        note TEXT,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX plan_saves_county_idx ON plan_saves (county_code)",
+    "CREATE INDEX plan_saves_version_idx ON plan_saves (county_code, version)",
+    """INSERT INTO plans (id, county_code, version, name, parent_version, author, status, effective_at,
+        created_at, updated_at, published_at, published_by, revision, note)
+    SELECT 'plan-' || c.version, c.county_code, c.version, '现行方案', NULL, 'migration', 'published',
+        c.at, c.at, c.at, c.at, 'migration', 1, 'registered by schema migration 5'
+    FROM (SELECT u.county_code AS county_code,
+                 COALESCE((SELECT CAST(m.value AS INTEGER) FROM meta m
+                           WHERE m.county_code = u.county_code AND m.key = 'plan_version'), 1) AS version,
+                 strftime('%Y-%m-%d %H:%M:%S', 'now', '+8 hours') AS at
+          FROM units u GROUP BY u.county_code) c""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 def verify_schema(conn: sqlite3.Connection, path: object) -> None:
