@@ -39,7 +39,7 @@ points = planner.households(session, bench)
 problems = planner.problems_of(bench, points)
 left, right = st.columns([3, 2])
 with left:
-    planner.edit_map(session, bench, problems, tiles, lang)
+    planner.edit_map(session, bench, points, problems, tiles, lang)
     planner.pending_polygon(session, bench, lang)
     planner.undo_redo(session, bench, lang)
 with right:

@@ -1,6 +1,6 @@
 """Impact preview: per changed unit before/after, and the points that move; nothing written.
 
-The tiny county and the draft "shifted" are drawn in tests/plan_fixtures.py. Before:
+The tiny county and the draft "shifted" are drawn in tests/plan_version_fixtures.py. Before:
 M1 h1 h2 (5 residents), i1 open; M2 h3; M3 h4; M4 h5, s1, i4 open, k1 open (i2 closed,
 k2 verified). After: h1 -> M2; h5, s1, i4, k1 -> M3; i2 and k2 stay (history).
 """

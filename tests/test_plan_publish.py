@@ -1,6 +1,6 @@
 """Publishing a plan on both backends: now, scheduled, blocked, rolled back; points follow.
 
-The tiny county and the draft "shifted" are drawn in tests/plan_fixtures.py: h1 moves
+The tiny county and the draft "shifted" are drawn in tests/plan_version_fixtures.py: h1 moves
 M1 -> M2; h5, station s1, open issue i4 and open hazard k1 move M4 -> M3; closed issue
 i2 and verified hazard k2 lie in the new M3 but keep M4 (history).
 """

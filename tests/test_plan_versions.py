@@ -1,6 +1,6 @@
 """Plan versions in the store (both backends): drafts, saves, the plans layer, permissions.
 
-The tiny county and the draft "shifted" are drawn in tests/plan_fixtures.py.
+The tiny county and the draft "shifted" are drawn in tests/plan_version_fixtures.py.
 """
 
 from __future__ import annotations

@@ -176,3 +176,16 @@ def test_other_roles_may_not_open_the_planner(monkeypatch: pytest.MonkeyPatch, p
     assert not at.exception
     assert at.error or at.warning
     assert not at.title or at.title[0].value != "网格规划" or not at.selectbox
+
+
+def test_planners_land_on_the_planner_page_and_commanders_on_the_map(planner_db_url: str) -> None:
+    """Before issue 10 every role's first page was the command map, planners included."""
+    import app
+
+    store = open_store(planner_db_url)
+    first = {}
+    for username in ("planner", "commander", "admin"):
+        row = store.account(username)
+        assert row is not None
+        first[username] = app.page_list("zh", Session(store, User.from_row(row)))[0].title
+    assert first == {"planner": "网格规划", "commander": "指挥一张图", "admin": "指挥一张图"}

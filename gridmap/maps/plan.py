@@ -37,7 +37,7 @@ from jinja2 import Template
 
 from gridmap.i18n import DEFAULT_LANGUAGE, t
 from gridmap.maps.display import from_display, to_display
-from gridmap.maps.features import escaped_text, js_json
+from gridmap.maps.features import escaped_text, js_json, present
 from gridmap.maps.layers import base_map
 from gridmap.maps.tiles import TileSource
 from gridmap.plan.model import PRECISION
@@ -272,7 +272,7 @@ def _editable_polygon(row: Any, tiles: TileSource, lang: str) -> folium.Polygon:
     rings = [_latlngs(polygon.exterior), *(_latlngs(r) for r in polygon.interiors)]
     households = getattr(row, "households", None)
     tip = escaped_text(row.name)
-    if households is not None and households == households:
+    if present(households):
         tip += " · " + t("plan.map.households", lang, n=int(households))
     shape = folium.Polygon(rings if len(rings) > 1 else rings[0], color=EDIT_COLOUR, weight=2,
                            fill=True, fill_opacity=0.08, tooltip=folium.Tooltip(tip, sticky=True))

@@ -214,7 +214,8 @@ def _form_problem(username: str, password: str, lang: str) -> str | None:
 def user_box(session: Session, lang: str, store: Store) -> None:
     """Who is signed in, in the sidebar, with the sign-out button (which revokes the session in ``store``)."""
     user = session.user
-    found = session.read("units", where={"code": user.unit_code}, columns=["name"], limit=1)
+    found = session.read("units", where={"code": user.unit_code, "plan_version": session.current_plan()},
+                         columns=["name"], limit=1)
     unit = f"{found['name'].iloc[0]}（{user.unit_code}）" if len(found) else user.unit_code
     st.sidebar.caption(t("auth.signed_in_as", lang, name=escape_markdown(user.display_name),
                          role=label("role", user.role, lang), unit=escape_markdown(unit)))

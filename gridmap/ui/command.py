@@ -89,9 +89,12 @@ def _shared(cache_key: str, _session: Session) -> _Shared:
 
 
 def shared_snapshot(session: Session, interval: int) -> tuple[Snapshot, int]:
-    """The jurisdiction's snapshot, refreshed at most once per ``interval`` seconds."""
+    """The jurisdiction's snapshot, refreshed at most once per ``interval`` seconds, and at
+    once when another plan has come into force."""
     shared = _shared(session.cache_key(), session)
-    if time.monotonic() - shared.refreshed >= interval and shared.lock.acquire(blocking=False):
+    # A newly published plan is shown at once, not at the next tick.
+    due = time.monotonic() - shared.refreshed >= interval or shared.snapshot.plan_version != session.current_plan()
+    if due and shared.lock.acquire(blocking=False):
         try:
             shared.snapshot = refresh_snapshot(session, shared.snapshot)
             shared.version += 1

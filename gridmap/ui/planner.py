@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap.access import Op, Session
-from gridmap.domain import Level, beijing_now
+from gridmap.domain import Level, beijing_now, code_prefix
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
 from gridmap.maps.plan import Drawings, EditView, geometry_changed, plan_map, read_drawings, view_of
@@ -61,7 +61,7 @@ class Workbench:
     view: EditView | None = None
     nonce: int = 0  # bumped to throw away what the map holds (after a refused edit)
     pending: shapely.Polygon | None = None  # a drawn polygon waiting for its name
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def plan(self) -> gpd.GeoDataFrame:
@@ -142,7 +142,7 @@ def _history_table(plans: pd.DataFrame, lang: str) -> None:
         t("plan.page.col.author", lang): plans["author"],
         t("plan.page.col.effective", lang): plans["effective_at"].astype(str).replace({"NaT": "", "None": ""}),
     })
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def _create_draft(session: Session, name: str, lang: str) -> None:
@@ -238,10 +238,25 @@ def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
 # --------------------------------------------------------------------------- map
 
 
-def edit_map(session: Session, bench: Workbench, problems: list[Problem], tiles: TileSource, lang: str) -> None:
+def counted_children(bench: Workbench, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The edited unit's children with households and residents counted from the points."""
+    key = ("counted", bench.parent, id(bench.plan))
+    if key not in bench.extra:
+        plan = bench.plan
+        level = Level(str(plan.loc[plan["code"] == bench.parent, "level"].iloc[0]))
+        prefix = code_prefix(bench.parent, level)
+        subtree = plan[plan["code"].astype(str).str.startswith(prefix)]
+        counted = plan_checks.recount(subtree, points) if len(points) else subtree
+        bench.extra = {k: v for k, v in bench.extra.items() if not (isinstance(k, tuple) and k[0] == "counted")}
+        bench.extra[key] = counted[counted["parent_code"] == bench.parent]
+    return bench.extra[key]
+
+
+def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, problems: list[Problem],
+             tiles: TileSource, lang: str) -> None:
     """The editable map of the selected unit's children, and what the planner did on it."""
     plan = bench.plan
-    children = plan[plan["parent_code"] == bench.parent]
+    children = counted_children(bench, points)
     parent = plan[plan["code"] == bench.parent]
     if children.empty:
         st.info(t("plan.page.no_children", lang), icon=":material/info:")
@@ -250,9 +265,11 @@ def edit_map(session: Session, bench: Workbench, problems: list[Problem], tiles:
     if bench.view is None:
         bench.view = view_of(tuple(parent.total_bounds), _fit_zoom(tuple(parent.total_bounds)))
     highlight = [(p.where, p.text(lang)) for p in problems if p.where is not None][:200]
-    fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight)
+    impact = bench.extra.get("impact")
+    moved = impact.moved if impact is not None and not impact.moved.empty else None
+    fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved)
     key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
-    out = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True, returned_objects=["all_drawings"])
+    out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch", returned_objects=["all_drawings"])
     st.caption(t("plan.page.map_hint", lang))
     drawings = read_drawings((out or {}).get("all_drawings"), tiles)
     if drawings is None or drawings.digest == bench.seen:
@@ -355,6 +372,7 @@ def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: st
         return False
     bench.revision = info.revision
     bench.extra.pop("conflict", None)
+    bench.extra.pop("impact", None)  # computed for the plan before this step
     return True
 
 
@@ -402,7 +420,7 @@ def undo_redo(session: Session, bench: Workbench, lang: str) -> None:
     """Undo and redo buttons (each step saved to the draft like an edit)."""
     a, b, c = st.columns([1, 1, 3])
     if a.button(t("plan.page.undo", lang), icon=":material/undo:", disabled=not bench.history.can_undo,
-                use_container_width=True):
+                width="stretch"):
         before = bench.plan
         bench.history.undo()
         if _save(session, bench, before, lang):
@@ -411,7 +429,7 @@ def undo_redo(session: Session, bench: Workbench, lang: str) -> None:
             bench.history.redo()
         st.rerun()
     if b.button(t("plan.page.redo", lang), icon=":material/redo:", disabled=not bench.history.can_redo,
-                use_container_width=True):
+                width="stretch"):
         before = bench.plan
         bench.history.redo()
         if _save(session, bench, before, lang):
@@ -476,7 +494,7 @@ def problems_panel(problems: list[Problem], bench: Workbench, lang: str) -> None
         t("plan.page.col.unit", lang): [p.unit_code or "—" for p in problems],
         t("plan.page.col.problem", lang): [p.text(lang) for p in problems],
     })
-    st.dataframe(rows, hide_index=True, use_container_width=True, height=min(38 * (len(rows) + 1), 300))
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(38 * (len(rows) + 1), 300))
     located = [i for i, p in enumerate(problems) if p.where is not None and not shapely.is_empty(p.where)]
     if located:
         pick = st.selectbox(t("plan.page.zoom_to", lang), [None, *located],
@@ -505,20 +523,49 @@ def balance_panel(bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None
         t("plan.page.col.ideal", lang): table["ideal"].round(1),
         t("plan.page.col.deviation", lang): table["deviation_pct"].round(1).astype(str) + "%",
     })
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def impact_panel(session: Session, bench: Workbench, lang: str) -> None:
-    """What publishing this draft would change, unit by unit."""
-    if not st.button(t("plan.page.impact_run", lang), icon=":material/compare_arrows:"):
+    """What publishing this draft would change, unit by unit; the moved points go on the map."""
+    if st.button(t("plan.page.impact_run", lang), icon=":material/compare_arrows:"):
+        with st.spinner(t("plan.page.impact_running", lang)):
+            bench.extra["impact"] = plan_impact.impact(session, bench.version)
+        st.rerun()
+    result = bench.extra.get("impact")
+    if result is None:
         return
-    with st.spinner(t("plan.page.impact_running", lang)):
-        result = plan_impact.impact(session, bench.version)
-    if result.table.empty:
+    if result.units.empty and result.moved.empty:
         st.info(t("plan.page.impact_none", lang), icon=":material/info:")
         return
-    st.dataframe(result.table, hide_index=True, use_container_width=True)
-    st.caption(t("plan.page.impact_moved", lang, n=len(result.moved)))
+    st.dataframe(impact_table(result, lang), hide_index=True, width="stretch")
+    counts = result.moved_counts()
+    st.caption(t("plan.page.impact_moved", lang, n=sum(counts.values())) + " " + "，".join(
+        f"{label('layer', name, lang)} {n}" for name, n in counts.items() if n))
+
+
+def impact_table(result: plan_impact.Impact, lang: str) -> pd.DataFrame:
+    """The impact's units in words: name, level, change and each measure as before → after."""
+    units = result.units
+    table = pd.DataFrame({
+        t("plan.impact.col.name", lang): units["name"],
+        t("plan.impact.col.level", lang): [label("level", v, lang) for v in units["level"]],
+        t("plan.impact.col.change", lang): [t(f"plan.versions.change.{c}", lang) for c in units["change"]],
+    })
+    for measure in plan_impact.MEASURES:
+        before, after = units.get(f"{measure}_before"), units.get(f"{measure}_after")
+        if before is None or after is None:
+            continue
+        table[t(f"plan.impact.col.{measure}", lang)] = [_arrow(a, b) for a, b in zip(before, after, strict=True)]
+    return table
+
+
+def _arrow(before: Any, after: Any) -> str:
+    def shown(v: Any) -> str:
+        return "—" if v is None or v != v else str(int(v))
+
+    a, b = shown(before), shown(after)
+    return a if a == b else f"{a} → {b}"
 
 
 def publish_form(session: Session, bench: Workbench, lang: str) -> None:

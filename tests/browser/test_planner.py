@@ -136,7 +136,7 @@ def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_i
     frame, _ = wait_map(page, {"prefix": grid}, MAP_TIMEOUT_S)
     rows_before = page.get_by_test_id("stDataFrame").count()
     target = after[after["parent_code"] == grid].sort_values("code").iloc[0]
-    minx, miny, maxx, maxy = target.geometry.bounds
+    minx, _, maxx, _ = target.geometry.bounds
     mid = target.geometry.representative_point()
     start = _page_point(page, frame, mid.y, minx - (maxx - minx) * 0.05)
     end = _page_point(page, frame, mid.y, maxx + (maxx - minx) * 0.05)
