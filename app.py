@@ -70,10 +70,15 @@ def page_list(lang: str, session: Session | None) -> list[StreamlitPage]:
     if session is None:
         return [_page(SIGN_IN, lang, default=True),
                 *(_page(spec, lang, file=SIGN_IN.file, hidden=True) for spec in PAGES)]
-    allowed = [spec for spec in PAGES if session.can(spec.op)]
-    allowed.sort(key=lambda spec: session.user.role not in spec.home_for)  # stable: the rest keep menu order
+    allowed = allowed_pages(session)
     return [*(_page(spec, lang, default=i == 0) for i, spec in enumerate(allowed)),
             *(_page(spec, lang, hidden=True) for spec in PAGES if spec not in allowed)]
+
+
+def allowed_pages(session: Session) -> list[PageSpec]:
+    """The pages ``session`` may use, its default page first (the rest in menu order)."""
+    allowed = [spec for spec in PAGES if session.can(spec.op)]
+    return sorted(allowed, key=lambda spec: session.user.role not in spec.home_for)  # stable sort
 
 
 def _page(spec: PageSpec, lang: str, *, default: bool = False, file: str | None = None,

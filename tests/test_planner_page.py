@@ -187,5 +187,5 @@ def test_planners_land_on_the_planner_page_and_commanders_on_the_map(planner_db_
     for username in ("planner", "commander", "admin"):
         row = store.account(username)
         assert row is not None
-        first[username] = app.page_list("zh", Session(store, User.from_row(row)))[0].title
-    assert first == {"planner": "网格规划", "commander": "指挥一张图", "admin": "指挥一张图"}
+        first[username] = app.allowed_pages(Session(store, User.from_row(row)))[0].file
+    assert first == {"planner": "planner.py", "commander": "command_map.py", "admin": "command_map.py"}
