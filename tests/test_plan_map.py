@@ -76,3 +76,21 @@ def test_geometry_changed_ignores_leaflet_rounding_only() -> None:
     noisy = shapely.box(120.4000000004, 27.51, 120.41, 27.5200000003)
     assert not geometry_changed(box, noisy)
     assert geometry_changed(box, shapely.box(120.40, 27.51, 120.4102, 27.52))
+
+
+def test_leaflet_rounding_left_slivers_against_untouched_neighbours() -> None:
+    """Regression (browser test, issue 10): Leaflet rounds every coordinate to 6 decimals,
+    so an edited unit came back with *every* vertex moved by up to ~5 cm, and the edit
+    left overlaps of several square metres with units of the next village that share
+    its edge. Vertices the planner did not move are put back exactly."""
+    from gridmap.maps.plan import restore_vertices
+
+    stored = shapely.Polygon([(120.400000123456789, 27.510000987654321), (120.410000555555555, 27.510000444444444),
+                              (120.410000333333333, 27.520000222222222), (120.400000777777777, 27.520000111111111)])
+    rounded = [(round(x, 6), round(y, 6)) for x, y in stored.exterior.coords[:-1]]
+    rounded[2] = (120.4105, 27.5203)  # the one vertex the planner dragged
+    back = restore_vertices(stored, shapely.Polygon(rounded))
+    got = list(back.exterior.coords)[:-1]
+    want = list(stored.exterior.coords)[:-1]
+    assert got[:2] == want[:2] and got[3] == want[3]  # exactly the stored floats
+    assert got[2] == (120.4105, 27.5203)

@@ -31,9 +31,11 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+from scipy.spatial import cKDTree
 
 from gridmap.i18n import DEFAULT_LANGUAGE, t
 from gridmap.maps.display import from_display, to_display
@@ -256,6 +258,30 @@ def geometry_changed(before: shapely.Geometry, after: shapely.Geometry) -> bool:
     a = shapely.set_precision(before, PRECISION)
     b = shapely.set_precision(after, PRECISION)
     return not shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=PRECISION / 2)
+
+
+def restore_vertices(stored: shapely.Geometry, returned: shapely.Geometry,
+                     tolerance: float = 1.5 * PRECISION) -> shapely.Geometry:
+    """``returned`` (an edited shape as Leaflet sends it, rounded to 6 decimals) with every
+    vertex that the planner did not move put back exactly where ``stored`` has it.
+
+    Leaflet rounds every coordinate; without this, each vertex of an edited unit would
+    seem to move by up to 5e-7 degrees (~5 cm) and leave slivers against neighbours that
+    share the edge but were not edited.
+    """
+    known = shapely.get_coordinates(stored)
+    if not len(known):
+        return returned
+    tree = cKDTree(known)
+
+    def back(coords: np.ndarray) -> np.ndarray:
+        dist, idx = tree.query(coords, distance_upper_bound=tolerance)
+        out = coords.copy()
+        hit = np.isfinite(dist)
+        out[hit] = known[idx[hit]]
+        return out
+
+    return shapely.transform(returned, back)
 
 
 def view_of(bounds: tuple[float, float, float, float], zoom: float) -> EditView:

@@ -54,7 +54,7 @@ import shapely
 from gridmap.access import GuardedTransaction, Op, PermissionDenied, Session
 from gridmap.domain import LAYERS, POINT_LAYERS, Level, Scope
 from gridmap.plan.errors import BadEdit, PlanConflict, PlanError, PublishBlocked
-from gridmap.plan.model import PLAN_COLUMNS, Problem
+from gridmap.plan.model import PLAN_COLUMNS, Problem, snap
 from gridmap.spatial.assign import UNIT_COLUMNS, assign, reassign_in
 from gridmap.spatial.crs import STORE_CRS
 from gridmap.store.base import Store
@@ -578,6 +578,10 @@ def _create_in(tx: GuardedTransaction, plans: pd.DataFrame, name: str, source: i
     versions = tx.read("units", columns=["plan_version"])["plan_version"].astype(int)
     version = int(max([*plans["version"].astype(int), *versions, 0])) + 1
     copy = units.copy()
+    # On the grid Leaflet returns (6 decimals): an edit of one unit then leaves every
+    # vertex it shares with an unedited neighbour exactly where the neighbour has it.
+    copy["geometry"] = [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g])
+                        for g in snap(copy.geometry.to_numpy())]
     copy["plan_version"] = version
     copy["id"] = [_unit_id(c, version) for c in copy["code"].astype(str)]
     tx.insert("units", copy, note=f"plan {version} drafted from {source}")

@@ -29,7 +29,15 @@ from gridmap.access import Op, Session
 from gridmap.domain import Level, beijing_now, code_prefix
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
-from gridmap.maps.plan import Drawings, EditView, geometry_changed, plan_map, read_drawings, view_of
+from gridmap.maps.plan import (
+    Drawings,
+    EditView,
+    geometry_changed,
+    plan_map,
+    read_drawings,
+    restore_vertices,
+    view_of,
+)
 from gridmap.plan import balance as plan_balance
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import edit as plan_edit
@@ -286,7 +294,8 @@ def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFra
     reshaped = [c for c, g in drawings.shapes.items() if c in before and geometry_changed(before[c], g)]
     if reshaped:
         code = reshaped[0]
-        run_edit(session, bench, lambda plan: plan_edit.reshape(plan, code, drawings.shapes[code]), lang)
+        shape = restore_vertices(before[code], drawings.shapes[code])
+        run_edit(session, bench, lambda plan: plan_edit.reshape(plan, code, shape), lang)
     elif drawings.lines:
         line = drawings.lines[-1]
         target = _crossed_unit(children, line)
@@ -331,8 +340,9 @@ def _fit_zoom(bounds: tuple[float, float, float, float]) -> float:
     """A zoom at which ``bounds`` fills most of the map (Web Mercator, ~900 px wide)."""
     import math
 
+    # At zoom z the ~480 px map shows 360 * 480 / (256 * 2**z) degrees; keep a margin.
     span = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.15, 1e-5)
-    return max(6.0, min(18.0, math.floor(4 * math.log2(360 * 2.6 / span)) / 4))
+    return max(6.0, min(18.0, math.floor(4 * math.log2(360 * 1.5 / span)) / 4))
 
 
 # --------------------------------------------------------------------------- edits

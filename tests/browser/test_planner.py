@@ -120,7 +120,7 @@ def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_i
     page.mouse.move(x + 12, y + 9, steps=6)
     page.mouse.up()
     frame.get_by_text("保存", exact=True).click()
-    _wait_message(page, "已保存")
+    _wait_message(page, "调整了")
     after = versions.load_plan(_session(planner_store), version)
     for code in (a, b):
         old = plan[plan["code"] == code].geometry.iloc[0]
