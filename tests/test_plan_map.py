@@ -78,6 +78,14 @@ def test_geometry_changed_ignores_leaflet_rounding_only() -> None:
     assert geometry_changed(box, shapely.box(120.40, 27.51, 120.4102, 27.52))
 
 
+def test_every_unit_looked_edited_because_leaflet_sends_polygons() -> None:
+    """Regression (browser test, issue 10): units are stored as MultiPolygons and Leaflet
+    returns Polygons, so every returned unit compared as changed and the page reshaped
+    the first one in the list, not the one the planner dragged."""
+    box = shapely.box(120.40, 27.51, 120.41, 27.52)
+    assert not geometry_changed(shapely.MultiPolygon([box]), box)
+
+
 def test_leaflet_rounding_left_slivers_against_untouched_neighbours() -> None:
     """Regression (browser test, issue 10): Leaflet rounds every coordinate to 6 decimals,
     so an edited unit came back with *every* vertex moved by up to ~5 cm, and the edit

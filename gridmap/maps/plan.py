@@ -47,6 +47,7 @@ from gridmap.plan.model import PRECISION
 EDIT_COLOUR = "#1f6feb"
 CONTEXT_COLOUR = "#8c8c8c"
 PROBLEM_COLOUR = "#d1242f"
+WARNING_COLOUR = "#d97706"
 MOVED_COLOUR = "#9a3fd1"
 _DECIMALS = 6  # Leaflet's rounding of what it returns
 
@@ -175,7 +176,7 @@ class _DrawWords(MacroElement):
 
 def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: EditView,
              tiles: TileSource, lang: str = DEFAULT_LANGUAGE,
-             problems: Sequence[tuple[shapely.Geometry, str]] = (),
+             problems: Sequence[tuple[shapely.Geometry, str, str]] = (),
              moved: gpd.GeoDataFrame | None = None) -> folium.Map:
     """The planner's map of one unit.
 
@@ -186,7 +187,7 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
         tiles: the tile source (GCJ-02 tiles shift what is drawn; edits are shifted back
             by :func:`read_drawings`).
         lang: the language of the tooltips and the draw toolbar's hints.
-        problems: (geometry, sentence) to highlight in red.
+        problems: (geometry, sentence, severity) to highlight: errors red, warnings orange.
         moved: points that an edit moves to another unit (highlighted), or None.
 
     Returns:
@@ -255,9 +256,18 @@ def read_drawings(value: Any, tiles: TileSource) -> Drawings | None:
 
 def geometry_changed(before: shapely.Geometry, after: shapely.Geometry) -> bool:
     """Whether ``after`` (as returned by Leaflet) differs from ``before`` beyond rounding."""
-    a = shapely.set_precision(before, PRECISION)
-    b = shapely.set_precision(after, PRECISION)
+    a, b = (_multi(shapely.set_precision(g, PRECISION)) for g in (before, after))
     return not shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), tolerance=PRECISION / 2)
+
+
+def change_area(before: shapely.Geometry, after: shapely.Geometry) -> float:
+    """How much area (square degrees) an edit moved: the symmetric difference."""
+    return float(shapely.area(shapely.symmetric_difference(_multi(before), _multi(after))))
+
+
+def _multi(geom: shapely.Geometry) -> shapely.Geometry:
+    # Units are stored as MultiPolygons; Leaflet returns a Polygon for the same shape.
+    return shapely.MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom
 
 
 def restore_vertices(stored: shapely.Geometry, returned: shapely.Geometry,
@@ -321,18 +331,23 @@ def _context_layer(context: gpd.GeoDataFrame, tiles: TileSource) -> folium.GeoJs
                                                      "fill": False})
 
 
-def _problem_layer(problems: Sequence[tuple[shapely.Geometry, str]], tiles: TileSource, lang: str) -> folium.GeoJson:
+def _problem_layer(problems: Sequence[tuple[shapely.Geometry, str, str]], tiles: TileSource,
+                   lang: str) -> folium.GeoJson:
     features = []
-    for geom, text in problems:
+    for geom, text, severity in problems:
         if geom is None or shapely.is_empty(geom):
             continue
         shown = to_display(geom, tiles)
         if shown.geom_type in ("Point", "MultiPoint"):
             shown = shapely.buffer(shown, 2e-4)
-        features.append({"type": "Feature", "properties": {"problem": escaped_text(text)},
+        colour = PROBLEM_COLOUR if severity == "error" else WARNING_COLOUR
+        features.append({"type": "Feature", "properties": {"problem": escaped_text(text), "colour": colour,
+                                                           "fill": 0.35 if severity == "error" else 0.0},
                          "geometry": shapely.geometry.mapping(shown)})
     return folium.GeoJson({"type": "FeatureCollection", "features": features}, name=t("plan.map.problems", lang),
-                          style_function=lambda _f: {"color": PROBLEM_COLOUR, "weight": 3, "fillOpacity": 0.35},
+                          style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3,
+                                                    "fillOpacity": f["properties"]["fill"], "dashArray": None
+                                                    if f["properties"]["fill"] else "6 4"},
                           tooltip=folium.GeoJsonTooltip(["problem"], labels=False))
 
 

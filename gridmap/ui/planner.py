@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from gridmap.maps import TileSource
 from gridmap.maps.plan import (
     Drawings,
     EditView,
+    change_area,
     geometry_changed,
     plan_map,
     read_drawings,
@@ -50,6 +52,8 @@ from gridmap.plan.errors import PlanConflict, PlanError
 from gridmap.plan.history import EditHistory
 from gridmap.plan.model import EditResult, Problem
 from gridmap.text import escape_markdown
+
+_log = logging.getLogger(__name__)
 
 STATE_KEY = "planner_bench"
 MESSAGE_KEY = "planner_message"
@@ -272,7 +276,7 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
     context = _context(plan, parent)
     if bench.view is None:
         bench.view = view_of(tuple(parent.total_bounds), _fit_zoom(tuple(parent.total_bounds)))
-    highlight = [(p.where, p.text(lang)) for p in problems if p.where is not None][:200]
+    highlight = [(p.where, p.text(lang), p.severity) for p in problems if p.where is not None][:200]
     impact = bench.extra.get("impact")
     moved = impact.moved if impact is not None and not impact.moved.empty else None
     fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved)
@@ -293,7 +297,9 @@ def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFra
     before = dict(zip(children["code"], children.geometry, strict=True))
     reshaped = [c for c, g in drawings.shapes.items() if c in before and geometry_changed(before[c], g)]
     if reshaped:
-        code = reshaped[0]
+        # One Save may report several shapes; the planner moved the one that changed most
+        # (the others only carry the shared vertex the server moves for them anyway).
+        code = max(reshaped, key=lambda c: change_area(before[c], drawings.shapes[c]))
         shape = restore_vertices(before[code], drawings.shapes[code])
         run_edit(session, bench, lambda plan: plan_edit.reshape(plan, code, shape), lang)
     elif drawings.lines:
@@ -311,10 +317,11 @@ def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFra
 
 def _crossed_unit(children: gpd.GeoDataFrame, line: shapely.LineString) -> str | None:
     """The child the line runs through longest (None: it crosses none)."""
-    lengths = children.geometry.intersection(line).length
-    if lengths.empty or float(lengths.max()) <= 0:
+    lengths = shapely.length(shapely.intersection(children.geometry.to_numpy(), line))
+    if not len(lengths) or float(lengths.max()) <= 0:
+        _log.warning("split line %s crosses none of %s", line.wkt, list(children["code"]))
         return None
-    return str(children["code"].iloc[int(lengths.to_numpy().argmax())])
+    return str(children["code"].iloc[int(lengths.argmax())])
 
 
 def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -9,6 +9,7 @@ the draft back from the store after each step, and checks the coverage itself.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,17 +18,22 @@ import shapely
 from playwright.sync_api import Frame, Page, expect
 
 from gridmap.access import Session, User
+from gridmap.domain import code_prefix
 from gridmap.plan import versions
 from gridmap.store import open_store
-from tests.harness import MAP_IFRAME, StreamlitServer, click_unit, sign_in, wait_for_app, wait_map
+from tests.harness import StreamlitServer, click_unit, find_map_frame, sign_in, wait_for_app, wait_map
 
 pytestmark = pytest.mark.browser
 
 MAP_TIMEOUT_S = 90
 
-# The page position of a WGS84 point on the map (iframe offset added by the caller).
-POINT_JS = """([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);
-  const r = window.map.getContainer().getBoundingClientRect(); return {x: r.left + p.x, y: r.top + p.y} }"""
+# A WGS84 point's position in the map's container (the container's page box added by the caller).
+CONTAINER_POINT_JS = """([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);
+  return {x: p.x, y: p.y} }"""
+# Resolves once the map's centre and zoom have stayed the same for 300 ms.
+SETTLED_JS = """() => new Promise(resolve => { let last = null;
+  const tick = () => { const v = JSON.stringify([window.map.getCenter(), window.map.getZoom()]);
+    if (v === last) { resolve(true); return; } last = v; setTimeout(tick, 300); }; tick(); })"""
 CODES_JS = """() => (window.drawnItems && window.drawnItems.getLayers ? window.drawnItems.getLayers() : [])
   .map(l => l.feature && l.feature.properties ? l.feature.properties.code : null).filter(c => c)"""
 
@@ -76,11 +82,66 @@ def _busy_grid(plan) -> str:
     return str(counts[counts >= 4].index[0])
 
 
+def _chord(unit: shapely.Geometry) -> list[tuple[float, float]]:
+    """Two points just outside ``unit`` on either side of a horizontal chord through it."""
+    mid = unit.representative_point()
+    minx, _, maxx, _ = unit.bounds
+    across = shapely.LineString([(minx - 1, mid.y), (maxx + 1, mid.y)]).intersection(unit)
+    parts = list(getattr(across, "geoms", [across]))
+    chord = next(p for p in parts if p.distance(mid) < 1e-9)
+    (x0, y0), (x1, y1) = chord.coords[0], chord.coords[-1]
+    reach = (x1 - x0) * 0.12
+    return [(min(x0, x1) - abs(reach), y0), (max(x0, x1) + abs(reach), y1)]
+
+
 def _page_point(page: Page, frame: Frame, lat: float, lng: float) -> tuple[float, float]:
-    box = page.locator(MAP_IFRAME).bounding_box()
+    """Page coordinates of a WGS84 point on the map in ``frame`` (scrolled into view)."""
+    container = frame.locator(".leaflet-container").first
+    container.scroll_into_view_if_needed()
+    box = container.bounding_box()
     assert box is not None
-    p = frame.evaluate(POINT_JS, [lat, lng])
+    p = frame.evaluate(CONTAINER_POINT_JS, [lat, lng])
     return box["x"] + p["x"], box["y"] + p["y"]
+
+
+def _editable_codes(page: Page, want: list[str], timeout_s: float = MAP_TIMEOUT_S) -> list[str]:
+    """The codes of the editable shapes once they are ``want`` (or what is drawn at the timeout)."""
+    deadline = time.monotonic() + timeout_s
+    got: list[str] = []
+    while time.monotonic() < deadline:
+        frame = find_map_frame(page)
+        try:
+            got = sorted(frame.evaluate(CODES_JS)) if frame is not None else []
+        except Exception:  # the frame was replaced while we asked
+            got = []
+        if got == want:
+            break
+        page.wait_for_timeout(200)
+    return got
+
+
+# The codes of the units drawn with the given prefix and code length, once there are any.
+CHILDREN_JS = """([prefix, len]) => { try { const c = [];
+  window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.code && l.getLatLngs && p.code.length === len && p.code.startsWith(prefix)) c.push(p.code) });
+  return c.length ? c : false } catch (e) { return false } }"""
+
+
+def _drawn_children(page: Page, prefix: str, length: int) -> list[str]:
+    """The commander map's units one level down, once it draws them (the frame may be replaced)."""
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        frame = find_map_frame(page)
+        try:
+            got = frame.evaluate(CHILDREN_JS, [prefix, length]) if frame is not None else False
+        except Exception:
+            got = False
+        if got:
+            page.wait_for_timeout(500)  # let the redraw finish, then read again
+            frame = find_map_frame(page)
+            return list(frame.evaluate(CHILDREN_JS, [prefix, length]) or []) if frame is not None else []
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the command map drew no units {prefix}* of length {length}")
 
 
 def _pick_unit(page: Page, code: str) -> None:
@@ -92,7 +153,11 @@ def _pick_unit(page: Page, code: str) -> None:
 
 
 def _wait_message(page: Page, text: str) -> None:
-    expect(page.get_by_text(text).first).to_be_visible(timeout=MAP_TIMEOUT_S * 1000)
+    try:
+        expect(page.get_by_text(text).first).to_be_visible(timeout=MAP_TIMEOUT_S * 1000)
+    except AssertionError:
+        errors = page.get_by_test_id("stAlertContentError").all_inner_texts()
+        raise AssertionError(f"no message with {text!r}; errors on the page: {errors}") from None
 
 
 def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_it(
@@ -126,29 +191,41 @@ def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_i
         old = plan[plan["code"] == code].geometry.iloc[0]
         new = after[after["code"] == code].geometry.iloc[0]
         assert not old.equals(new), f"{code} did not follow the dragged vertex"
-    micro_before = plan[plan["parent_code"] == grid].geometry
-    micro_after = after[after["parent_code"] == grid].geometry
-    assert shapely.coverage_is_valid(list(micro_after))
-    assert abs(shapely.union_all(list(micro_after)).area - shapely.union_all(list(micro_before)).area) < 1e-12
-    assert abs(sum(g.area for g in micro_after) - sum(g.area for g in micro_before)) < 1e-12  # no overlap
+    micro_after = list(after[after["parent_code"] == grid].geometry)
+    grid_before = plan[plan["code"] == grid].geometry.iloc[0]
+    grid_after = after[after["code"] == grid].geometry.iloc[0]
+    assert shapely.coverage_is_valid(micro_after)
+    # the grid did not move (the repair may node its outline: ~1 m² = 1e-10 square degrees here)
+    assert shapely.symmetric_difference(grid_before, grid_after).area < 1e-10
+    assert shapely.symmetric_difference(shapely.union_all(micro_after), grid_after).area < 1e-12  # no gap
+    assert abs(sum(g.area for g in micro_after) - grid_after.area) < 1e-12  # no overlap
 
-    # 2. split a micro-grid by a line drawn across it
+    # 2. split a micro-grid by a line drawn across it (once the redrawn map has settled)
+    wait_for_app(page, quiet_ms=1500)
     frame, _ = wait_map(page, {"prefix": grid}, MAP_TIMEOUT_S)
+    frame.evaluate(SETTLED_JS)
     rows_before = page.get_by_test_id("stDataFrame").count()
-    target = after[after["parent_code"] == grid].sort_values("code").iloc[0]
-    minx, _, maxx, _ = target.geometry.bounds
-    mid = target.geometry.representative_point()
-    start = _page_point(page, frame, mid.y, minx - (maxx - minx) * 0.05)
-    end = _page_point(page, frame, mid.y, maxx + (maxx - minx) * 0.05)
+    view = frame.evaluate("() => { const b = window.map.getBounds(); return [b.getWest(), b.getSouth(), "
+                          "b.getEast(), b.getNorth()] }")
+    shown = shapely.box(*view).buffer(-(view[2] - view[0]) * 0.1)
+    inside = after[(after["parent_code"] == grid) & after.geometry.within(shown)]
+    assert len(inside), "no micro-grid of the grid lies wholly in the map's view"
+    target = inside.loc[inside.geometry.area.idxmax()]
+    start, end = (_page_point(page, frame, lat, lng) for lng, lat in _chord(target.geometry))
     frame.locator("a.leaflet-draw-draw-polyline").click()
-    page.mouse.click(*start)
-    page.mouse.click(*end)
+    for x, y in (start, end):  # Leaflet.draw takes a vertex on mouse-up after a move to it
+        page.mouse.move(x - 3, y - 3)
+        page.mouse.move(x, y, steps=3)
+        page.mouse.down()
+        page.wait_for_timeout(60)
+        page.mouse.up()
+        page.wait_for_timeout(150)
     frame.get_by_text("完成", exact=True).click()
-    _wait_message(page, "拆分")
+    _wait_message(page, "块")  # 把…分成了2块
     split = versions.load_plan(_session(planner_store), version)
     assert int((split["parent_code"] == grid).sum()) == int((after["parent_code"] == grid).sum()) + 1
-    frame, _ = wait_map(page, {"prefix": grid}, MAP_TIMEOUT_S)
-    assert sorted(frame.evaluate(CODES_JS)) == sorted(split[split["parent_code"] == grid]["code"])
+    want = sorted(split[split["parent_code"] == grid]["code"])
+    assert _editable_codes(page, want) == want  # the map was redrawn with the new micro-grid
     assert page.get_by_test_id("stDataFrame").count() >= rows_before
 
     # 3. publish now
@@ -163,13 +240,14 @@ def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_i
         cmd = context.new_page()
         sign_in(cmd, url, "commander", "demo-commander-2026", expect_heading="指挥一张图")
         frame, _ = wait_map(cmd, None, MAP_TIMEOUT_S)
-        for level_code in (grid[:9] + "000", grid[:12], grid):
+        levels = ((grid[:9] + "000", "town", 12), (grid[:12], "village", 14), (grid, "grid", 17))
+        drawn: list[str] = []
+        for level_code, level, child_len in levels:
+            frame.evaluate(SETTLED_JS)  # the map has moved to the selection: click where the unit is now
             click_unit(cmd, frame, level_code)
-            frame, _ = wait_map(cmd, {"prefix": level_code, "exclude": level_code}, MAP_TIMEOUT_S)
-        drawn = set(frame.evaluate("""() => { const c = []; window.map.eachLayer(l => {
-            if (l.feature && l.feature.properties && l.feature.properties.code && l.getLatLngs)
-                c.push(l.feature.properties.code) }); return c }"""))
-        assert drawn == set(split[split["parent_code"] == grid]["code"])
+            drawn = _drawn_children(cmd, code_prefix(level_code, level), child_len)
+            frame, _ = wait_map(cmd, None, MAP_TIMEOUT_S)
+        assert sorted(drawn) == want  # the new micro-grid, with the new boundaries
     finally:
         context.close()
     assert not offsite_requests
