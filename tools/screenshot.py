@@ -92,7 +92,12 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=1150)
     parser.add_argument("--micro", default=None, metavar="CODE",
                         help="click down to this micro-grid first ('auto': the one with the most issues)")
+    parser.add_argument("--planner", action="store_true",
+                        help="the planner's workbench instead: sign in as the demo planner on a copy of the store "
+                             "(default: the small demo), make a draft and open the grid with the most micro-grids")
     args = parser.parse_args()
+    if args.planner:
+        return _planner_shot(args)
     url = args.db or _ensure_county(DEFAULT_DB)
 
     from playwright.sync_api import sync_playwright
@@ -118,6 +123,62 @@ def main() -> int:
     print(f"saved {args.output}")
     print("requests off localhost:", offsite or "none")
     return 1 if offsite else 0
+
+
+def _planner_shot(args: argparse.Namespace) -> int:
+    """The planner's workbench on a scratch copy of the store (the draft is not kept)."""
+    import shutil
+    import sqlite3
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import wait_for_app
+
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        db = Path(workdir) / "planner.db"
+        if args.db:
+            with sqlite3.connect(args.db.removeprefix("sqlite:///")) as src, sqlite3.connect(db) as dst:
+                src.backup(dst)
+        else:
+            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", f"sqlite:///{db}"],
+                           cwd=REPO, check=True, capture_output=True)
+        grid = _fullest_grid(f"sqlite:///{db}")
+        env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
+        with StreamlitServer(f"sqlite:///{db}", Path(workdir), env) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": args.height})
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            fill_sign_in(page, server.base_url, "planner", "demo-planner-2026", TIMEOUT_MS).click()
+            page.get_by_role("heading", name="网格规划").wait_for()
+            page.get_by_label("新草案名称").fill("2027年网格调整")
+            page.get_by_role("button", name="新建草案").click()
+            page.get_by_text("已新建草案").first.wait_for()
+            page.get_by_label("编辑哪个单元的下级").click()
+            page.keyboard.type(grid)
+            page.keyboard.press("Enter")
+            wait_for_app(page)
+            wait_map(page, {"prefix": grid}, TIMEOUT_MS / 1000)
+            page.wait_for_timeout(1500)
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=args.output, full_page=True)
+            browser.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"saved {args.output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
+
+
+def _fullest_grid(url: str) -> str:
+    from gridmap.domain import Scope
+    from gridmap.store import open_store
+
+    with open_store(url) as store:
+        county = Scope.county(store.counties()[0])
+        micro = store.read("units", county, where={"level": "micro"}, columns=["parent_code"])
+    return str(micro["parent_code"].value_counts().index[0])
 
 
 if __name__ == "__main__":

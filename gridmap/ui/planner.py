@@ -244,7 +244,13 @@ def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
 def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     """The checks of the edited unit's children after the last edit."""
     ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
-    return plan_checks.validate(ctx)
+    plan = bench.plan
+    level = Level(str(plan.loc[plan["code"] == bench.parent, "level"].iloc[0]))
+    prefix = code_prefix(bench.parent, level)
+    # Errors anywhere in view block publishing and are all shown; warnings only for the
+    # unit being edited and what lies inside it (a neighbour's band is not this edit's business).
+    return [p for p in plan_checks.validate(ctx)
+            if p.severity == "error" or p.unit_code is None or str(p.unit_code).startswith(prefix)]
 
 
 # --------------------------------------------------------------------------- map
