@@ -102,3 +102,14 @@ def test_leaflet_rounding_left_slivers_against_untouched_neighbours() -> None:
     want = list(stored.exterior.coords)[:-1]
     assert got[:2] == want[:2] and got[3] == want[3]  # exactly the stored floats
     assert got[2] == (120.4105, 27.5203)
+
+
+def test_a_unit_in_several_pieces_is_shown_but_not_offered_for_editing() -> None:
+    """Leaflet.draw edits one ring per shape: an exclave's other pieces would be lost."""
+    two = shapely.MultiPolygon([shapely.box(120.40, 27.51, 120.405, 27.52), shapely.box(120.406, 27.51, 120.41, 27.52)])
+    children = _children()
+    children.loc[0, "geometry"] = two
+    html = plan_map(children, children.iloc[:0], view=EditView(27.515, 120.41, 14), tiles=OFFLINE).get_root().render()
+    assert f'"code": "{B}"' in html.replace('"code":"', '"code": "')  # B stays editable
+    assert html.replace('"code":"', '"code": "').count(f'"code": "{A}"') == 1  # A only in the shown layer
+    assert "由几块组成" in html

@@ -110,6 +110,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.map.editable": ("可编辑单元", "Editable units"),
     "plan.map.households": ("{n} 户", "{n} households"),
     "plan.map.problems": ("问题", "Problems"),
+    "plan.map.multipart": ("{name}由几块组成，不能在地图上拖动边界；可用合并、拆分或导入导出修改",
+                           "{name} is in several pieces: it cannot be reshaped on the map; use merge, split or a file"),
     "plan.map.moved": ("将改属的点位", "Points that move"),
     "plan.draw.cancel_title": ("取消绘制", "Cancel drawing"),
     "plan.draw.cancel": ("取消", "Cancel"),

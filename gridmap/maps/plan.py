@@ -26,7 +26,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import folium
 import folium.plugins
@@ -198,9 +198,14 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
     if not context.empty:
         _context_layer(context, tiles).add_to(m)
     editable = folium.FeatureGroup(name=t("plan.map.editable", lang), control=False)
-    for row in children.itertuples():
+    # Leaflet.draw edits one ring per shape: a unit in several pieces (an exclave) is shown,
+    # not offered for editing, or its other pieces would be lost in the edit.
+    pieces = shapely.get_num_geometries(children.geometry.to_numpy())
+    for row in children[pieces <= 1].itertuples():
         _editable_polygon(row, tiles, lang).add_to(editable)
     editable.add_to(m)
+    if (pieces > 1).any():
+        _multipart_layer(children[pieces > 1], tiles, lang).add_to(m)
     if problems:
         _problem_layer(problems, tiles, lang).add_to(m)
     if moved is not None and not moved.empty:
@@ -309,11 +314,23 @@ def _editable_polygon(row: Any, tiles: TileSource, lang: str) -> folium.Polygon:
     households = getattr(row, "households", None)
     tip = escaped_text(row.name)
     if present(households):
-        tip += " · " + t("plan.map.households", lang, n=int(households))
+        tip += " · " + t("plan.map.households", lang, n=int(cast(Any, households)))
     shape = folium.Polygon(rings if len(rings) > 1 else rings[0], color=EDIT_COLOUR, weight=2,
                            fill=True, fill_opacity=0.08, tooltip=folium.Tooltip(tip, sticky=True))
     shape.add_child(_UnitCode(row.code), name="unit_code")
     return shape
+
+
+def _multipart_layer(units: gpd.GeoDataFrame, tiles: TileSource, lang: str) -> folium.GeoJson:
+    geoms = to_display(units.geometry.to_numpy(), tiles)
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": str(code), "tip": escaped_text(t("plan.map.multipart", lang, name=name))},
+         "geometry": shapely.geometry.mapping(g)}
+        for code, name, g in zip(units["code"], units["name"], geoms, strict=True)]}
+    return folium.GeoJson(data, name="multipart", control=False,
+                          style_function=lambda _f: {"color": EDIT_COLOUR, "weight": 2, "dashArray": "2 4",
+                                                     "fillOpacity": 0.04},
+                          tooltip=folium.GeoJsonTooltip(["tip"], labels=False))
 
 
 def _latlngs(ring: shapely.LinearRing) -> list[list[float]]:
