@@ -119,6 +119,8 @@ def _frame_and_page(store: Store, lang: str) -> None:
     """Sign-in state, navigation and sidebar, then the page itself."""
     ui.refuse_insecure_production(store, lang)
     session = ui.current_session(store)
+    if session is not None:
+        ui.activate_scheduled_plans(session, lang)  # a plan whose time has come, on any page
     page = build_navigation(lang, session)
     st.sidebar.markdown(f"**{t('app.title', lang)}**")
     st.sidebar.caption(t("app.subtitle", lang))

@@ -8,7 +8,6 @@ from gridmap import ui
 from gridmap.access import Op
 from gridmap.command import data_now
 from gridmap.i18n import t
-from gridmap.maps import TileConfigError, missing_assets, tile_source
 from gridmap.ui import command
 
 lang = ui.current_language()
@@ -16,18 +15,7 @@ store = ui.store_or_stop(lang)
 session = ui.page_session(Op.VIEW_MAP, lang, store)
 st.title(t("command.title", lang))
 
-if not session.count("units"):
-    st.info(t("command.no_data", lang), icon=":material/info:")
-    st.stop()
-try:
-    tiles = tile_source()
-except TileConfigError as exc:
-    st.error(t("command.map_error", lang, detail=ui.escape_markdown(t(exc.message_key, lang, **exc.values))),
-             icon=":material/error:")
-    st.stop()
-if missing_assets():  # before anything is drawn: the live fragment would hide the reason
-    st.error(t("map.assets_missing", lang), icon=":material/error:")
-    st.stop()
+tiles = ui.map_page_or_stop(session, lang)
 
 interval = command.live_seconds()
 snapshot, _ = command.shared_snapshot(session, interval)

@@ -8,7 +8,6 @@ import streamlit as st
 from gridmap import ui
 from gridmap.access import Op
 from gridmap.i18n import t
-from gridmap.maps import TileConfigError, missing_assets, tile_source
 from gridmap.ui import planner
 
 lang = ui.current_language()
@@ -17,20 +16,8 @@ session = ui.page_session(Op.EDIT_UNITS, lang, store)
 st.title(t("plan.page.title", lang))
 planner.show_message()
 
-if not session.count("units"):
-    st.info(t("command.no_data", lang), icon=":material/info:")
-    st.stop()
-try:
-    tiles = tile_source()
-except TileConfigError as exc:
-    st.error(t("command.map_error", lang, detail=ui.escape_markdown(t(exc.message_key, lang, **exc.values))),
-             icon=":material/error:")
-    st.stop()
-if missing_assets():
-    st.error(t("map.assets_missing", lang), icon=":material/error:")
-    st.stop()
+tiles = ui.map_page_or_stop(session, lang)
 
-planner.activate_scheduled(session)
 bench = planner.plan_bar(session, lang)
 if bench is None:
     st.stop()

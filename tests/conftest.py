@@ -154,6 +154,17 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
+def demo_copy_url(demo_db_url: str, tmp_path: Path) -> str:
+    """A private, writable copy of the small demo store (SQLite's backup API: WAL-safe)."""
+    import sqlite3
+
+    target = tmp_path / "demo-copy.db"
+    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
 def empty_db_url(tmp_path: Path) -> str:
     """The URL of a new, empty SQLite store file (created on first open)."""
     return f"sqlite:///{tmp_path / 'empty' / 'gridmap.db'}"

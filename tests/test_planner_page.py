@@ -8,9 +8,6 @@ input in the forms -- and what each leaves in the store.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
@@ -27,13 +24,8 @@ TIMEOUT_S = 120
 
 
 @pytest.fixture
-def planner_db_url(demo_db_url: str, tmp_path: Path) -> str:
-    """A private copy of the small demo (the session's demo store is read-only)."""
-    source = demo_db_url.removeprefix("sqlite:///")
-    target = tmp_path / "planner.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
+def planner_db_url(demo_copy_url: str) -> str:
+    return demo_copy_url
 
 
 def run_page(monkeypatch: pytest.MonkeyPatch, db_url: str, user: str = "planner") -> AppTest:
@@ -189,3 +181,22 @@ def test_planners_land_on_the_planner_page_and_commanders_on_the_map(planner_db_
         assert row is not None
         first[username] = app.allowed_pages(Session(store, User.from_row(row)))[0].file
     assert first == {"planner": "planner.py", "commander": "command_map.py", "admin": "command_map.py"}
+
+
+def test_a_scheduled_plan_comes_into_force_at_the_next_page_load_of_anyone(monkeypatch: pytest.MonkeyPatch,
+                                                                          planner_db_url: str) -> None:
+    """Before, only the planner's own page activated due plans: a commander's map kept the
+    old boundaries until a planner happened to open the planner page."""
+    import datetime as dt
+    import time
+
+    from gridmap.domain import beijing_now
+    from tests.test_app import run_app
+
+    session = planner_session(planner_db_url)
+    draft = versions.create_draft(session, "定时方案")
+    versions.publish(session, draft.version, effective_at=beijing_now() + dt.timedelta(seconds=2))
+    assert versions.plan_info(session, draft.version).status == "scheduled"
+    time.sleep(2.5)
+    run_app(monkeypatch, planner_db_url, user="commander", page=None)
+    assert planner_session(planner_db_url).current_plan() == draft.version

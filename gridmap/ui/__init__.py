@@ -25,9 +25,11 @@ from gridmap.ui.auth import (
 )
 from gridmap.ui.context import (
     LANG_KEY,
+    activate_scheduled_plans,
     cached_store,
     current_language,
     language_switch,
+    map_page_or_stop,
     show_store_error,
     store_box,
     store_or_stop,
@@ -37,6 +39,7 @@ from gridmap.ui.text import escape_html, escape_markdown, fmt_count, fmt_datetim
 __all__ = [
     "AUTH_KEY",
     "LANG_KEY",
+    "activate_scheduled_plans",
     "audit_action_label",
     "audit_layer_label",
     "cached_store",
@@ -47,6 +50,7 @@ __all__ = [
     "fmt_count",
     "fmt_datetime",
     "language_switch",
+    "map_page_or_stop",
     "page_session",
     "refuse_insecure_production",
     "show_store_error",

@@ -14,7 +14,10 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from gridmap.access import Session
+from gridmap.domain import beijing_now
 from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, normalise_language, t
+from gridmap.maps import TileConfigError, TileSource, missing_assets, tile_source
+from gridmap.plan.versions import activate_due
 from gridmap.store import SchemaTooNew, Store, StoreError, default_url, open_store
 from gridmap.summary import mask_url
 from gridmap.text import markdown_code
@@ -119,3 +122,28 @@ def store_box(store: Store, lang: str, session: Session | None = None) -> None:
         lines.append(t("overview.as_of", lang, as_of=escape_markdown(fmt_datetime(as_of))) if as_of
                      else t("overview.as_of_unknown", lang))
     st.sidebar.caption("  \n".join(lines))
+
+
+def map_page_or_stop(session: Session, lang: str) -> TileSource:
+    """What every map page checks before drawing: data to show, a usable tile
+    configuration, the local Leaflet files. Stops the page with the reason in words."""
+    if not session.count("units"):
+        st.info(t("command.no_data", lang), icon=":material/info:")
+        st.stop()
+    try:
+        tiles = tile_source()
+    except TileConfigError as exc:
+        st.error(t("command.map_error", lang, detail=escape_markdown(t(exc.message_key, lang, **exc.values))),
+                 icon=":material/error:")
+        st.stop()
+    if missing_assets():  # before anything is drawn: a live fragment would hide the reason
+        st.error(t("map.assets_missing", lang), icon=":material/error:")
+        st.stop()
+    return tiles
+
+
+def activate_scheduled_plans(session: Session, lang: str) -> None:
+    """Scheduled plans whose effective time has come become the plan in force (exactly
+    once, whoever's page load finds them due); a toast says so."""
+    for version in activate_due(session, beijing_now()):
+        st.toast(t("plan.page.activated", lang, version=version))

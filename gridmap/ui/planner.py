@@ -102,13 +102,6 @@ def show_message() -> None:
 # --------------------------------------------------------------------------- plans
 
 
-def activate_scheduled(session: Session) -> None:
-    """Scheduled plans whose effective time has come become current (exactly once)."""
-    done = versions.activate_due(session, beijing_now())
-    for version in done:
-        st.toast(t("plan.page.activated", None, version=version))
-
-
 def plan_bar(session: Session, lang: str) -> Workbench | None:
     """The current plan, the drafts, a form for a new draft; the chosen draft's workbench."""
     plans = versions.list_plans(session)
@@ -442,27 +435,26 @@ def pending_polygon(session: Session, bench: Workbench, lang: str) -> None:
 def undo_redo(session: Session, bench: Workbench, lang: str) -> None:
     """Undo and redo buttons (each step saved to the draft like an edit)."""
     a, b, c = st.columns([1, 1, 3])
-    if a.button(t("plan.page.undo", lang), icon=":material/undo:", disabled=not bench.history.can_undo,
-                width="stretch"):
-        before = bench.plan
-        bench.history.undo()
-        if _save(session, bench, before, lang):
-            say("info", t("plan.page.undone", lang))
-        else:
-            bench.history.redo()
-        st.rerun()
-    if b.button(t("plan.page.redo", lang), icon=":material/redo:", disabled=not bench.history.can_redo,
-                width="stretch"):
-        before = bench.plan
-        bench.history.redo()
-        if _save(session, bench, before, lang):
-            say("info", t("plan.page.redone", lang))
-        else:
-            bench.history.undo()
-        st.rerun()
+    history = bench.history
+    if a.button(t("plan.page.undo", lang), icon=":material/undo:", disabled=not history.can_undo, width="stretch"):
+        _step(session, bench, history.undo, history.redo, "plan.page.undone", lang)
+    if b.button(t("plan.page.redo", lang), icon=":material/redo:", disabled=not history.can_redo, width="stretch"):
+        _step(session, bench, history.redo, history.undo, "plan.page.redone", lang)
     if bench.extra.get("conflict") and c.button(t("plan.page.reload", lang), icon=":material/refresh:"):
         st.session_state[STATE_KEY] = _open(session, bench.version)
         st.rerun()
+
+
+def _step(session: Session, bench: Workbench, go: Callable[[], Any], back: Callable[[], Any], done_key: str,
+          lang: str) -> None:
+    """One undo or redo, saved to the draft; taken back when the save is refused."""
+    before = bench.plan
+    go()
+    if _save(session, bench, before, lang):
+        say("info", t(done_key, lang))
+    else:
+        back()
+    st.rerun()
 
 
 def merge_form(session: Session, bench: Workbench, lang: str) -> None:

@@ -8,10 +8,8 @@ the draft back from the store after each step, and checks the coverage itself.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import shapely
@@ -39,12 +37,8 @@ CODES_JS = """() => (window.drawnItems && window.drawnItems.getLayers ? window.d
 
 
 @pytest.fixture
-def planner_store(demo_db_url: str, tmp_path: Path) -> str:
-    source = demo_db_url.removeprefix("sqlite:///")
-    target = tmp_path / "planner.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
+def planner_store(demo_copy_url: str) -> str:
+    return demo_copy_url
 
 
 def _session(db_url: str, username: str = "planner") -> Session:
