@@ -463,7 +463,8 @@ def merge_form(session: Session, bench: Workbench, lang: str) -> None:
     names = dict(zip(children["code"], children["name"], strict=True))
     with st.form("plan_merge", border=False):
         picked = st.multiselect(t("plan.page.merge_pick", lang), list(children["code"]), key="plan_merge_pick",
-                                format_func=lambda c: f"{names[c]}（{c}）", placeholder=t("plan.page.choose", lang))
+                                format_func=lambda c: f"{names[c]}（{c}）", placeholder=t("plan.page.choose", lang),
+                                select_all=False)
         go = st.form_submit_button(t("plan.page.merge", lang), icon=":material/join:")
     if go:
         if len(picked) < 2:
