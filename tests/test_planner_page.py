@@ -200,3 +200,28 @@ def test_a_scheduled_plan_comes_into_force_at_the_next_page_load_of_anyone(monke
     time.sleep(2.5)
     run_app(monkeypatch, planner_db_url, user="commander", page=None)
     assert planner_session(planner_db_url).current_plan() == draft.version
+
+
+def test_auto_partition_from_the_page_makes_a_draft_of_balanced_micro_grids(monkeypatch: pytest.MonkeyPatch,
+                                                                            planner_db_url: str) -> None:
+    """Also the regression "auto-partition left micro-grids outside their grid": on the demo's
+    fullest grid the new micro-grids stuck out by up to 2.7 m² and left a 0.2 m² gap (cell
+    vertices on the grid's outline were snapped off it); they are now cut to the grid."""
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    session = planner_session(planner_db_url)
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    before = versions.load_plan(session, version)
+    micro = before[before["level"] == "micro"]
+    grid = str(micro["parent_code"].value_counts().index[0])
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    click(at, "自动划分微网格")
+    assert not at.error, [e.value for e in at.error]
+    done = [s.value for s in at.success if "自动分成" in s.value]
+    assert done, [s.value for s in at.success]
+    after = versions.load_plan(session, version)
+    parts = after[after["parent_code"] == grid]
+    assert set(parts["code"]) != set(micro[micro["parent_code"] == grid]["code"])  # new micro-grids, saved
+    union = shapely.union_all(list(parts.geometry))
+    grid_shape = after[after["code"] == grid].geometry.iloc[0]
+    assert shapely.symmetric_difference(union, grid_shape).area < 1e-12  # they cover the grid
+    assert abs(sum(g.area for g in parts.geometry) - grid_shape.area) < 1e-12  # without overlap

@@ -111,7 +111,7 @@ def plan_from_assignment(plan: gpd.GeoDataFrame, parent_code: str, cells: gpd.Ge
     parent = _parent(plan, parent_code)
     children = _children(plan, parent_code)
     target = _target_codes(cells, assignment, parent, children)
-    geoms = _drop_inserted_nodes(_union_by_code(cells, target), parent, children)
+    geoms = _fit_to_parent(_drop_inserted_nodes(_union_by_code(cells, target), parent, children), parent.geometry)
     for code, geom in geoms.items():
         if len(shapely.get_parts(geom)) > 1:
             raise BadEdit("plan.partition.not_contiguous", code=code, parts=len(shapely.get_parts(geom)))
@@ -447,6 +447,30 @@ def _union_by_code(cells: gpd.GeoDataFrame, target: np.ndarray) -> dict[str, sha
             union = shapely.union_all(members, grid_size=PRECISION)
         out[str(code)] = snap(shapely.normalize(union))
     return out
+
+
+def _fit_to_parent(geoms: dict[str, shapely.Geometry], outline: shapely.Geometry) -> dict[str, shapely.Geometry]:
+    """The micro-grids cut to their grid exactly, and any sliver of the grid they leave
+    uncovered given to the one with the longest border on it.
+
+    The cells are built in the metric CRS and snapped to :data:`PRECISION`: a vertex they
+    put on the grid's outline (not one of its vertices) lands up to ~5 cm off it, which
+    left parts of square metres outside the grid and gaps inside it on real boundaries.
+    """
+    fitted = {code: shapely.intersection(geom, outline) for code, geom in geoms.items()}
+    rest = shapely.difference(outline, shapely.union_all(list(fitted.values())))
+    for gap in shapely.get_parts(rest):
+        if shapely.area(gap) <= 0:
+            continue
+        edge = shapely.boundary(gap)
+        best = max(fitted, key=lambda c: shapely.length(shapely.intersection(edge, shapely.boundary(fitted[c]))))
+        fitted[best] = shapely.union(fitted[best], gap)
+    return {code: _polygonal(geom) for code, geom in fitted.items()}
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and p.area > 0]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _drop_inserted_nodes(geoms: dict[str, shapely.Geometry], parent: pd.Series,
