@@ -46,3 +46,4 @@ with right:
         planner.publish_form(session, bench, lang)
     with files_tab:
         planner.transfer_panel(session, bench, lang)
+        planner.assignment_panel(session, bench, points, lang)

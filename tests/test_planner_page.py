@@ -225,3 +225,16 @@ def test_auto_partition_from_the_page_makes_a_draft_of_balanced_micro_grids(monk
     grid_shape = after[after["code"] == grid].geometry.iloc[0]
     assert shapely.symmetric_difference(union, grid_shape).area < 1e-12  # they cover the grid
     assert abs(sum(g.area for g in parts.geometry) - grid_shape.area) < 1e-12  # without overlap
+
+
+def test_a_grid_offers_its_household_assignment_as_csv(monkeypatch: pytest.MonkeyPatch, planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    session = planner_session(planner_db_url)
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    plan = versions.load_plan(session, version)
+    grid = str(plan[plan["level"] == "micro"]["parent_code"].value_counts().index[0])
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert "导出住户归属表（CSV）" in labels
+    assert [u for u in at.get("file_uploader") if "住户归属表" in u.proto.label]

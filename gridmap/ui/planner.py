@@ -41,6 +41,7 @@ from gridmap.maps.plan import (
     view_of,
 )
 from gridmap.plan import balance as plan_balance
+from gridmap.plan import cells as plan_cells
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import edit as plan_edit
 from gridmap.plan import impact as plan_impact
@@ -640,6 +641,27 @@ def transfer_panel(session: Session, bench: Workbench, lang: str) -> None:
         st.session_state[STATE_KEY] = _open(session, info.version)
         say("success", t("plan.page.created", lang, version=info.version, name=upload.name))
         st.rerun()
+
+
+def assignment_panel(session: Session, bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
+    """A grid's households -> micro-grid as CSV out and in (editing by assignment)."""
+    level = str(bench.plan.loc[bench.plan["code"] == bench.parent, "level"].iloc[0])
+    if level != Level.GRID:
+        st.caption(t("plan.page.assignment_levels", lang))
+        return
+    if points.empty:
+        st.caption(t("plan.page.assignment_no_households", lang))
+        return
+    cells = plan_cells.cells_for(bench.plan, bench.parent, points)
+    table = cells[["household_ids", "micro_code"]].explode("household_ids").rename(columns={"household_ids": "id"})
+    st.download_button(t("plan.page.export_assignment", lang), plan_transfer.export_assignment_csv(table),
+                       file_name=f"assignment-{bench.parent}.csv", mime="text/csv", icon=":material/download:")
+    upload = st.file_uploader(t("plan.page.import_assignment", lang), type=["csv"],
+                              key=f"plan_csv_{bench.version}_{bench.parent}")
+    if upload is not None and st.button(t("plan.page.apply_assignment", lang), key="plan_apply_csv"):
+        data = upload.getvalue()
+        run_edit(session, bench, lambda plan: plan_transfer.import_assignment_csv(data, cells, plan, bench.parent),
+                 lang)
 
 
 def require_planner(session: Session, lang: str) -> None:
