@@ -238,3 +238,16 @@ def test_a_grid_offers_its_household_assignment_as_csv(monkeypatch: pytest.Monke
     labels = [e.proto.label for e in at.get("download_button")]
     assert "导出住户归属表（CSV）" in labels
     assert [u for u in at.get("file_uploader") if "住户归属表" in u.proto.label]
+
+
+def test_the_up_button_opens_the_parent(monkeypatch: pytest.MonkeyPatch, planner_db_url: str) -> None:
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    plan = versions.load_plan(planner_session(planner_db_url), version)
+    grid = str(plan[plan["level"] == "micro"]["parent_code"].iloc[0])
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    village = str(plan.loc[plan["code"] == grid, "parent_code"].iloc[0])
+    up = next(b for b in at.button if b.key == f"plan_up_{version}")
+    up.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=f"plan_unit_{version}").value == village

@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.page.search_placeholder": ("例如：灵溪镇 或 330327100", "e.g. a town name or 330327100"),
     "plan.page.search_none": ("没有名称或编码包含“{query}”的单元。", "No unit whose name or code contains “{query}”."),
     "plan.page.unit": ("编辑哪个单元的下级", "Edit the units inside"),
+    "plan.page.up": ("回到上一级：{name}", "Up to {name}"),
     "plan.page.no_children": ("这个单元没有下级单元可编辑。", "This unit has no units inside it to edit."),
     "plan.page.map_hint": (
         "蓝色是可编辑的下级单元，灰色虚线是上级和相邻单元。左上角工具：✎ 拖动顶点调整边界（完成后点“保存”），"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from gridmap.i18n import t
@@ -86,8 +87,23 @@ class EditResult:
 
 def snap(geoms: Any) -> Any:
     """Geometry on the :data:`PRECISION` grid, valid, polygonal parts only."""
-    snapped = shapely.set_precision(geoms, PRECISION, mode="valid_output")
-    return snapped
+    try:
+        return shapely.set_precision(geoms, PRECISION, mode="valid_output")
+    except shapely.errors.GEOSException:
+        # GEOS can fail on a shape whose rounding folds a hole onto its shell ("unable to
+        # assign free hole to a shell"): round that one point by point and repair it.
+        if isinstance(geoms, shapely.Geometry):
+            return _snap_one(geoms)
+        return np.asarray([_snap_one(g) for g in np.asarray(geoms, dtype=object)], dtype=object)
+
+
+def _snap_one(geom: shapely.Geometry) -> shapely.Geometry:
+    try:
+        return shapely.set_precision(geom, PRECISION, mode="valid_output")
+    except shapely.errors.GEOSException:
+        rounded = shapely.make_valid(shapely.set_precision(geom, PRECISION, mode="pointwise"))
+        polygons = [p for p in shapely.get_parts(rounded) if p.geom_type == "Polygon"]
+        return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def snap_frame(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

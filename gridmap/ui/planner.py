@@ -214,10 +214,26 @@ def unit_picker(bench: Workbench, lang: str) -> str:
                           format_func=lambda c: f"{names.get(c, c)}（{label('level', levels.get(c, 'micro'), lang)} {c}）",
                           key=f"plan_unit_{bench.version}")
     if choice != bench.parent:
-        bench.parent = str(choice)
-        bench.view = None
-        bench.pending = None
+        _open_unit(bench, str(choice))
+    up = plan.loc[plan["code"] == bench.parent, "parent_code"]
+    up_code = str(up.iloc[0]) if len(up) and isinstance(up.iloc[0], str) else None
+    if up_code:
+        st.button(t("plan.page.up", lang, name=names.get(up_code, up_code)), icon=":material/arrow_upward:",
+                  key=f"plan_up_{bench.version}", on_click=_go_up, args=(bench, up_code))
     return bench.parent
+
+
+def _open_unit(bench: Workbench, code: str) -> None:
+    bench.parent = code
+    bench.view = None
+    bench.pending = None
+
+
+def _go_up(bench: Workbench, code: str) -> None:
+    """Button callback (before the rerun draws the unit box): open the parent unit."""
+    _open_unit(bench, code)
+    st.session_state[f"plan_unit_{bench.version}"] = code
+    st.session_state.pop("plan_search", None)
 
 
 # --------------------------------------------------------------------------- data
@@ -652,7 +668,11 @@ def assignment_panel(session: Session, bench: Workbench, points: gpd.GeoDataFram
     if points.empty:
         st.caption(t("plan.page.assignment_no_households", lang))
         return
-    cells = plan_cells.cells_for(bench.plan, bench.parent, points)
+    try:
+        cells = plan_cells.cells_for(bench.plan, bench.parent, points)
+    except PlanError as exc:
+        st.caption(escape_markdown(exc.text(lang)))
+        return
     table = cells[["household_ids", "micro_code"]].explode("household_ids").rename(columns={"household_ids": "id"})
     st.download_button(t("plan.page.export_assignment", lang), plan_transfer.export_assignment_csv(table),
                        file_name=f"assignment-{bench.parent}.csv", mime="text/csv", icon=":material/download:")
