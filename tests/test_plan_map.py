@@ -113,3 +113,14 @@ def test_a_unit_in_several_pieces_is_shown_but_not_offered_for_editing() -> None
     assert f'"code": "{B}"' in html.replace('"code":"', '"code": "')  # B stays editable
     assert html.replace('"code":"', '"code": "').count(f'"code": "{A}"') == 1  # A only in the shown layer
     assert "由几块组成" in html
+
+
+def test_units_the_draft_changes_are_outlined_in_the_diff_colour() -> None:
+    from gridmap.maps.plan import MOVED_COLOUR
+
+    m = plan_map(_children(), _children().iloc[:0], view=EditView(27.515, 120.41, 14), tiles=OFFLINE,
+                 changed=frozenset({A}))
+    html = m.get_root().render()
+    plain = plan_map(_children(), _children().iloc[:0], view=EditView(27.515, 120.41, 14), tiles=OFFLINE)
+    assert MOVED_COLOUR in html and "与现行方案不同" in html
+    assert MOVED_COLOUR not in plain.get_root().render()

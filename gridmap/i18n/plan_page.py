@@ -121,6 +121,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.map.problems": ("问题", "Problems"),
     "plan.map.multipart": ("{name}由几块组成，不能在地图上拖动边界；可用合并、拆分或导入导出修改",
                            "{name} is in several pieces: it cannot be reshaped on the map; use merge, split or a file"),
+    "plan.map.changed": ("与现行方案不同", "differs from the plan in force"),
     "plan.map.moved": ("将改属的点位", "Points that move"),
     "plan.draw.cancel_title": ("取消绘制", "Cancel drawing"),
     "plan.draw.cancel": ("取消", "Cancel"),

@@ -177,7 +177,7 @@ class _DrawWords(MacroElement):
 def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: EditView,
              tiles: TileSource, lang: str = DEFAULT_LANGUAGE,
              problems: Sequence[tuple[shapely.Geometry, str, str]] = (),
-             moved: gpd.GeoDataFrame | None = None) -> folium.Map:
+             moved: gpd.GeoDataFrame | None = None, changed: frozenset[str] = frozenset()) -> folium.Map:
     """The planner's map of one unit.
 
     Args:
@@ -189,6 +189,8 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
         lang: the language of the tooltips and the draw toolbar's hints.
         problems: (geometry, sentence, severity) to highlight: errors red, warnings orange.
         moved: points that an edit moves to another unit (highlighted), or None.
+        changed: codes of the units the draft changes against the plan in force (drawn
+            with a thick outline).
 
     Returns:
         A ``folium.Map`` with a Draw control whose edit mode works on ``children`` only.
@@ -202,7 +204,7 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
     # not offered for editing, or its other pieces would be lost in the edit.
     pieces = shapely.get_num_geometries(children.geometry.to_numpy())
     for row in children[pieces <= 1].itertuples():
-        _editable_polygon(row, tiles, lang).add_to(editable)
+        _editable_polygon(row, tiles, lang, changed=row.code in changed).add_to(editable)
     editable.add_to(m)
     if (pieces > 1).any():
         _multipart_layer(children[pieces > 1], tiles, lang).add_to(m)
@@ -307,7 +309,7 @@ def view_of(bounds: tuple[float, float, float, float], zoom: float) -> EditView:
 # --------------------------------------------------------------------------- layers
 
 
-def _editable_polygon(row: Any, tiles: TileSource, lang: str) -> folium.Polygon:
+def _editable_polygon(row: Any, tiles: TileSource, lang: str, *, changed: bool = False) -> folium.Polygon:
     geom = to_display(row.geometry, tiles)
     polygon = geom.geoms[0] if geom.geom_type == "MultiPolygon" else geom
     rings = [_latlngs(polygon.exterior), *(_latlngs(r) for r in polygon.interiors)]
@@ -315,7 +317,10 @@ def _editable_polygon(row: Any, tiles: TileSource, lang: str) -> folium.Polygon:
     tip = escaped_text(row.name)
     if present(households):
         tip += " · " + t("plan.map.households", lang, n=int(cast(Any, households)))
-    shape = folium.Polygon(rings if len(rings) > 1 else rings[0], color=EDIT_COLOUR, weight=2,
+    if changed:
+        tip += " · " + t("plan.map.changed", lang)
+    shape = folium.Polygon(rings if len(rings) > 1 else rings[0], color=MOVED_COLOUR if changed else EDIT_COLOUR,
+                           weight=4 if changed else 2,
                            fill=True, fill_opacity=0.08, tooltip=folium.Tooltip(tip, sticky=True))
     shape.add_child(_UnitCode(row.code), name="unit_code")
     return shape

@@ -295,7 +295,10 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
     highlight = [(p.where, p.text(lang), p.severity) for p in problems if p.where is not None][:200]
     impact = bench.extra.get("impact")
     moved = impact.moved if impact is not None and not impact.moved.empty else None
-    fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved)
+    changed = frozenset(impact.units.loc[impact.units["change"] != "unchanged", "code"].astype(str)) \
+        if impact is not None and not impact.units.empty else frozenset()
+    fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved,
+                    changed=changed)
     key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
     out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch", returned_objects=["all_drawings"])
     st.caption(t("plan.page.map_hint", lang))
