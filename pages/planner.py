@@ -8,7 +8,7 @@ import streamlit as st
 from gridmap import ui
 from gridmap.access import Op
 from gridmap.i18n import t
-from gridmap.ui import planner
+from gridmap.ui import planner, planner_panels
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -33,17 +33,17 @@ with right:
     checks_tab, balance_tab, edit_tab, impact_tab, publish_tab, files_tab = st.tabs(
         [t(f"plan.page.tab.{k}", lang) for k in ("checks", "balance", "edit", "impact", "publish", "files")])
     with checks_tab:
-        planner.problems_panel(problems, bench, lang)
+        planner_panels.problems_panel(problems, bench, lang)
     with balance_tab:
-        planner.balance_panel(bench, points, lang)
+        planner_panels.balance_panel(bench, points, lang)
     with edit_tab:
         st.caption(t("plan.page.edit_hint", lang))
         planner.merge_form(session, bench, lang)
         planner.partition_form(session, bench, points, lang)
     with impact_tab:
-        planner.impact_panel(session, bench, lang)
+        planner_panels.impact_panel(session, bench, lang)
     with publish_tab:
-        planner.publish_form(session, bench, lang)
+        planner_panels.publish_form(session, bench, lang)
     with files_tab:
-        planner.transfer_panel(session, bench, lang)
-        planner.assignment_panel(session, bench, points, lang)
+        planner_panels.transfer_panel(session, bench, lang)
+        planner_panels.assignment_panel(session, bench, points, lang)

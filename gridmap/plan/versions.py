@@ -72,6 +72,7 @@ __all__ = [
     "PlanNotPermitted",
     "activate_due",
     "create_draft",
+    "changed_codes",
     "diff",
     "discard",
     "list_plans",
@@ -339,9 +340,7 @@ def publish(session: Session, version: int, *, effective_at: dt.datetime | None 
         PlanNotPermitted: the session may not write plans.
     """
     _require_planner(session)
-    at = now or store_now()
-    if effective_at is not None and effective_at < at - PAST_TOLERANCE:
-        raise PublishBlocked("plan.versions.past_date", effective_at=_minute(effective_at), now=_minute(at))
+    at = _checked_time(effective_at, now)
     info = plan_info(session, version)
     if info.status not in _PUBLISHABLE:
         raise PlanError("plan.versions.not_publishable", version=info.version, name=info.name,
@@ -415,9 +414,7 @@ def republish(session: Session, old_version: int, *, effective_at: dt.datetime |
         PublishBlocked, PlanNotPermitted: as :func:`publish`.
     """
     _require_planner(session)
-    at = now or store_now()
-    if effective_at is not None and effective_at < at - PAST_TOLERANCE:
-        raise PublishBlocked("plan.versions.past_date", effective_at=_minute(effective_at), now=_minute(at))
+    at = _checked_time(effective_at, now)
     old = plan_info(session, old_version)
     if old.status not in _RESTORABLE:
         raise PlanError("plan.versions.not_rollback_source", version=old.version, name=old.name,
@@ -482,6 +479,27 @@ def diff(old_plan: gpd.GeoDataFrame, new_plan: gpd.GeoDataFrame, *, unchanged: b
     return pd.DataFrame(rows, columns=["code", "name", "level", "change"])
 
 
+def changed_codes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str], set[str]]:
+    """What :func:`save_draft` must write to go from ``before`` to ``after``: the codes
+    added or changed (geometry, name, parent), and the codes removed.
+
+    Unlike :func:`diff`, geometry is compared exactly (vectorised): a node inserted into a
+    neighbour's edge changes no area, but must be saved, or the coverage gets a T-junction.
+    """
+    old = before.set_index("code")
+    new = after.set_index("code")
+    removed = set(old.index) - set(new.index)
+    changed = set(new.index) - set(old.index)
+    common = sorted(set(old.index) & set(new.index))
+    if common:
+        a, b = old.loc[common], new.loc[common]
+        geom = ~shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), tolerance=0)
+        attrs = (a["name"].astype(str) != b["name"].astype(str)).to_numpy() | \
+            (a["parent_code"].astype(str) != b["parent_code"].astype(str)).to_numpy()
+        changed |= {c for c, g, x in zip(common, geom, attrs, strict=True) if g or x}
+    return {str(c) for c in changed}, {str(c) for c in removed}
+
+
 def _by_code(plan: gpd.GeoDataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(plan).copy()
     frame["code"] = frame["code"].astype(str)
@@ -505,6 +523,14 @@ def _change(a: pd.Series | None, b: pd.Series | None) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _checked_time(effective_at: dt.datetime | None, now: dt.datetime | None) -> dt.datetime:
+    """The clock for a publish; refuses an effective time in the past."""
+    at = now or store_now()
+    if effective_at is not None and effective_at < at - PAST_TOLERANCE:
+        raise PublishBlocked("plan.versions.past_date", effective_at=_minute(effective_at), now=_minute(at))
+    return at
 
 
 def _require_planner(session: Session) -> None:

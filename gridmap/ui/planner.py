@@ -1,4 +1,6 @@
-"""The planner's workbench (网格规划) widgets; ``pages/planner.py`` only arranges them.
+"""The planner's workbench (网格规划): the draft, the unit picker, the editable map and the
+edit forms; the side panels are in :mod:`gridmap.ui.planner_panels`. ``pages/planner.py``
+only arranges them.
 
 State lives in ``st.session_state[STATE_KEY]``: one :class:`Workbench` per signed-in
 planner -- the draft being edited, its revision (the optimistic lock), the undo/redo
@@ -13,8 +15,7 @@ with the last draw event (:mod:`gridmap.maps.plan`).
 
 from __future__ import annotations
 
-import datetime as dt
-import io
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +27,9 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gridmap.access import Op, Session
-from gridmap.domain import Level, beijing_now, code_prefix
+from gridmap.access import Session
+from gridmap.command.view import fit_zoom
+from gridmap.domain import Level, code_prefix
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
 from gridmap.maps.plan import (
@@ -40,13 +42,10 @@ from gridmap.maps.plan import (
     restore_vertices,
     view_of,
 )
-from gridmap.plan import balance as plan_balance
-from gridmap.plan import cells as plan_cells
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import edit as plan_edit
 from gridmap.plan import impact as plan_impact
 from gridmap.plan import partition as plan_partition
-from gridmap.plan import transfer as plan_transfer
 from gridmap.plan import versions
 from gridmap.plan.context import PlanContext
 from gridmap.plan.errors import PlanConflict, PlanError
@@ -59,6 +58,7 @@ _log = logging.getLogger(__name__)
 STATE_KEY = "planner_bench"
 MESSAGE_KEY = "planner_message"
 MAP_HEIGHT = 620
+MAP_WIDTH = 540  # the map column at 1400 px (3 of 5 columns)
 LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICRO]
 
 
@@ -74,11 +74,37 @@ class Workbench:
     view: EditView | None = None
     nonce: int = 0  # bumped to throw away what the map holds (after a refused edit)
     pending: shapely.Polygon | None = None  # a drawn polygon waiting for its name
-    extra: dict[Any, Any] = field(default_factory=dict)
+    impact: plan_impact.Impact | None = None  # the last impact preview, for this revision
+    conflict: bool = False  # the last save was refused: another planner saved first
+    zoomed: int | None = None  # the problem the map was last zoomed to
+    _derived: dict[str, tuple[str, gpd.GeoDataFrame | None, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def plan(self) -> gpd.GeoDataFrame:
         return self.history.plan
+
+    @property
+    def prefix(self) -> str:
+        """The code prefix of the edited unit and everything inside it."""
+        level = self.plan.loc[self.plan["code"] == self.parent, "level"].iloc[0]
+        return code_prefix(self.parent, Level(str(level)))
+
+    @property
+    def level(self) -> Level:
+        return Level(str(self.plan.loc[self.plan["code"] == self.parent, "level"].iloc[0]))
+
+    def derived(self, name: str, make: Callable[[], Any], *, per_plan: bool = True) -> Any:
+        """``make()``, kept until the edited unit (or, ``per_plan``, the plan) changes.
+
+        The plan is compared by identity: every edit, undo and redo gives a new frame,
+        and holding it here keeps its id from being reused.
+        """
+        plan = self.plan if per_plan else None
+        hit = self._derived.get(name)
+        if hit is None or hit[0] != self.parent or hit[1] is not plan:
+            hit = (self.parent, plan, make())
+            self._derived[name] = hit
+        return hit[2]
 
 
 # --------------------------------------------------------------------------- messages
@@ -126,7 +152,7 @@ def plan_bar(session: Session, lang: str) -> Workbench | None:
     version = left.selectbox(t("plan.page.draft", lang), options, index=default, format_func=names.__getitem__,
                              key="plan_draft_choice")
     if not isinstance(bench, Workbench) or bench.version != version:
-        bench = _open(session, int(version))
+        bench = open_draft(session, int(version))
         st.session_state[STATE_KEY] = bench
     with left.expander(t("plan.page.history", lang)):
         _history_table(plans, lang)
@@ -161,13 +187,13 @@ def _create_draft(session: Session, name: str, lang: str) -> None:
     except PlanError as exc:
         st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
         return
-    st.session_state[STATE_KEY] = _open(session, info.version)
+    st.session_state[STATE_KEY] = open_draft(session, info.version)
     st.session_state.pop("plan_draft_choice", None)
     say("success", t("plan.page.created", lang, version=info.version, name=name))
     st.rerun()
 
 
-def _open(session: Session, version: int) -> Workbench:
+def open_draft(session: Session, version: int) -> Workbench:
     info = versions.plan_info(session, version)
     plan = versions.load_plan(session, version)
     return Workbench(version=version, revision=info.revision, history=EditHistory(plan),
@@ -240,27 +266,26 @@ def _go_up(bench: Workbench, code: str) -> None:
 
 
 def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
-    """The household points inside the edited unit (cached per unit in the workbench)."""
-    key = ("households", bench.parent)
-    if key not in bench.extra:
+    """The household points inside the edited unit's box (read once per unit)."""
+    def read() -> gpd.GeoDataFrame:
         parent = bench.plan[bench.plan["code"] == bench.parent]
-        bbox = tuple(parent.total_bounds) if not parent.empty else None
-        rows = session.read("households", bbox=bbox, columns=["id", "residents", "geometry"]) if bbox else None
-        bench.extra = {k: v for k, v in bench.extra.items() if k[0] != "households"}
-        bench.extra[key] = rows if rows is not None else gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    return bench.extra[key]
+        return session.read("households", bbox=tuple(parent.total_bounds), columns=["id", "residents", "geometry"])
+
+    return bench.derived("households", read, per_plan=False)
 
 
 def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
-    """The checks of the edited unit's children after the last edit."""
-    ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
-    plan = bench.plan
-    level = Level(str(plan.loc[plan["code"] == bench.parent, "level"].iloc[0]))
-    prefix = code_prefix(bench.parent, level)
-    # Errors anywhere in view block publishing and are all shown; warnings only for the
-    # unit being edited and what lies inside it (a neighbour's band is not this edit's business).
-    return [p for p in plan_checks.validate(ctx)
-            if p.severity == "error" or p.unit_code is None or str(p.unit_code).startswith(prefix)]
+    """The checks of the edited unit's children after the last edit (once per edit).
+
+    Errors anywhere in view block publishing and are all shown; warnings only for the
+    unit being edited and what lies inside it (a neighbour's band is not this edit's business).
+    """
+    def check() -> list[Problem]:
+        ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
+        return [p for p in plan_checks.validate(ctx)
+                if p.severity == "error" or p.unit_code is None or str(p.unit_code).startswith(bench.prefix)]
+
+    return bench.derived("problems", check)
 
 
 # --------------------------------------------------------------------------- map
@@ -268,16 +293,12 @@ def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
 
 def counted_children(bench: Workbench, points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The edited unit's children with households and residents counted from the points."""
-    key = ("counted", bench.parent, id(bench.plan))
-    if key not in bench.extra:
-        plan = bench.plan
-        level = Level(str(plan.loc[plan["code"] == bench.parent, "level"].iloc[0]))
-        prefix = code_prefix(bench.parent, level)
-        subtree = plan[plan["code"].astype(str).str.startswith(prefix)]
+    def count() -> gpd.GeoDataFrame:
+        subtree = bench.plan[bench.plan["code"].astype(str).str.startswith(bench.prefix)]
         counted = plan_checks.recount(subtree, points) if len(points) else subtree
-        bench.extra = {k: v for k, v in bench.extra.items() if not (isinstance(k, tuple) and k[0] == "counted")}
-        bench.extra[key] = counted[counted["parent_code"] == bench.parent]
-    return bench.extra[key]
+        return counted[counted["parent_code"] == bench.parent]
+
+    return bench.derived("counted", count)
 
 
 def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, problems: list[Problem],
@@ -291,9 +312,10 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
         return
     context = _context(plan, parent)
     if bench.view is None:
-        bench.view = view_of(tuple(parent.total_bounds), _fit_zoom(tuple(parent.total_bounds)))
+        bounds = tuple(parent.total_bounds)
+        bench.view = view_of(bounds, fit_zoom(bounds, MAP_WIDTH, MAP_HEIGHT))
     highlight = [(p.where, p.text(lang), p.severity) for p in problems if p.where is not None][:200]
-    impact = bench.extra.get("impact")
+    impact = bench.impact
     moved = impact.moved if impact is not None and not impact.moved.empty else None
     changed = frozenset(impact.units.loc[impact.units["change"] != "unchanged", "code"].astype(str)) \
         if impact is not None and not impact.units.empty else frozenset()
@@ -353,22 +375,11 @@ def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFra
 
 
 def _geometry_digest(children: gpd.GeoDataFrame) -> str:
-    import hashlib
-
     h = hashlib.sha1()
     for code, geom in zip(children["code"], children.geometry, strict=True):
         h.update(str(code).encode())
         h.update(shapely.to_wkb(geom))
     return h.hexdigest()[:16]
-
-
-def _fit_zoom(bounds: tuple[float, float, float, float]) -> float:
-    """A zoom at which ``bounds`` fills most of the map (Web Mercator, ~900 px wide)."""
-    import math
-
-    # At zoom z the ~480 px map shows 360 * 480 / (256 * 2**z) degrees; keep a margin.
-    span = max(bounds[2] - bounds[0], (bounds[3] - bounds[1]) * 1.15, 1e-5)
-    return max(6.0, min(18.0, math.floor(4 * math.log2(360 * 1.5 / span)) / 4))
 
 
 # --------------------------------------------------------------------------- edits
@@ -393,7 +404,7 @@ def run_edit(session: Session, bench: Workbench, edit: Callable[[gpd.GeoDataFram
 
 
 def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: str) -> bool:
-    changed, removed = changes(before, bench.plan)
+    changed, removed = versions.changed_codes(before, bench.plan)
     if not changed and not removed:
         return True
     try:
@@ -401,31 +412,15 @@ def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: st
                                    expected_revision=bench.revision)
     except PlanConflict as exc:
         say("error", exc.text(lang))
-        bench.extra["conflict"] = True
+        bench.conflict = True
         return False
     except PlanError as exc:
         say("error", exc.text(lang))
         return False
     bench.revision = info.revision
-    bench.extra.pop("conflict", None)
-    bench.extra.pop("impact", None)  # computed for the plan before this step
+    bench.conflict = False
+    bench.impact = None  # computed for the plan before this step
     return True
-
-
-def changes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str], set[str]]:
-    """Codes added or changed (geometry, name, parent) from ``before`` to ``after``, and removed."""
-    old = before.set_index("code")
-    new = after.set_index("code")
-    removed = set(old.index) - set(new.index)
-    changed = set(new.index) - set(old.index)
-    common = sorted(set(old.index) & set(new.index))
-    if common:
-        a, b = old.loc[common], new.loc[common]
-        geom = ~shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), tolerance=0)
-        attrs = (a["name"].astype(str) != b["name"].astype(str)).to_numpy() | \
-            (a["parent_code"].astype(str) != b["parent_code"].astype(str)).to_numpy()
-        changed |= {c for c, g, x in zip(common, geom, attrs, strict=True) if g or x}
-    return {str(c) for c in changed}, {str(c) for c in removed}
 
 
 def pending_polygon(session: Session, bench: Workbench, lang: str) -> None:
@@ -460,8 +455,8 @@ def undo_redo(session: Session, bench: Workbench, lang: str) -> None:
         _step(session, bench, history.undo, history.redo, "plan.page.undone", lang)
     if b.button(t("plan.page.redo", lang), icon=":material/redo:", disabled=not history.can_redo, width="stretch"):
         _step(session, bench, history.redo, history.undo, "plan.page.redone", lang)
-    if bench.extra.get("conflict") and c.button(t("plan.page.reload", lang), icon=":material/refresh:"):
-        st.session_state[STATE_KEY] = _open(session, bench.version)
+    if bench.conflict and c.button(t("plan.page.reload", lang), icon=":material/refresh:"):
+        st.session_state[STATE_KEY] = open_draft(session, bench.version)
         st.rerun()
 
 
@@ -495,8 +490,7 @@ def merge_form(session: Session, bench: Workbench, lang: str) -> None:
 
 def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
     """Auto-partition the selected unit into ~30-household micro-grids, with progress."""
-    level = str(bench.plan.loc[bench.plan["code"] == bench.parent, "level"].iloc[0])
-    if level not in (Level.VILLAGE, Level.GRID):
+    if bench.level not in (Level.VILLAGE, Level.GRID):
         st.caption(t("plan.page.partition_levels", lang))
         return
     with st.form("plan_partition", border=False):
@@ -512,183 +506,3 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
 
         run_edit(session, bench, lambda plan: plan_partition.auto_partition(
             plan, bench.parent, points, target=int(target), progress=progress), lang)
-
-
-# --------------------------------------------------------------------------- panels
-
-
-def problems_panel(problems: list[Problem], bench: Workbench, lang: str) -> None:
-    """The check list, errors first, with zoom-to."""
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
-    if not problems:
-        st.success(t("plan.page.no_problems", lang), icon=":material/check_circle:")
-        return
-    st.markdown(t("plan.page.problem_counts", lang, errors=len(errors), warnings=len(warnings)))
-    rows = pd.DataFrame({
-        t("plan.page.col.severity", lang): [t(f"plan.page.severity.{p.severity}", lang) for p in problems],
-        t("plan.page.col.unit", lang): [p.unit_code or "—" for p in problems],
-        t("plan.page.col.problem", lang): [p.text(lang) for p in problems],
-    })
-    st.dataframe(rows, hide_index=True, width="stretch", height=min(38 * (len(rows) + 1), 300))
-    located = [i for i, p in enumerate(problems) if p.where is not None and not shapely.is_empty(p.where)]
-    if located:
-        pick = st.selectbox(t("plan.page.zoom_to", lang), [None, *located],
-                            format_func=lambda i: t("plan.page.choose", lang) if i is None else problems[i].text(lang),
-                            key=f"plan_zoom_{bench.version}")
-        if pick is not None and bench.extra.get("zoomed") != pick:
-            bench.extra["zoomed"] = pick
-            bounds = tuple(shapely.bounds(problems[pick].where))
-            bench.view = view_of(bounds, min(18.0, _fit_zoom(bounds)))
-            bench.nonce += 1
-            st.rerun()
-
-
-def balance_panel(bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
-    """Households (and residents) per child against the ideal, as a table and a chart."""
-    table = plan_balance.balance(bench.plan, bench.parent, points)
-    if table.empty:
-        st.caption(t("plan.page.no_children", lang))
-        return
-    chart = table.set_index("name")[["households"]].rename(columns={"households": t("plan.page.col.households", lang)})
-    st.bar_chart(chart, height=220)
-    shown = pd.DataFrame({
-        t("plan.page.col.unit", lang): table["name"],
-        t("plan.page.col.households", lang): table["households"],
-        t("plan.page.col.residents", lang): table["residents"],
-        t("plan.page.col.ideal", lang): table["ideal"].round(1),
-        t("plan.page.col.deviation", lang): table["deviation_pct"].round(1).astype(str) + "%",
-    })
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def impact_panel(session: Session, bench: Workbench, lang: str) -> None:
-    """What publishing this draft would change, unit by unit; the moved points go on the map."""
-    if st.button(t("plan.page.impact_run", lang), icon=":material/compare_arrows:"):
-        with st.spinner(t("plan.page.impact_running", lang)):
-            bench.extra["impact"] = plan_impact.impact(session, bench.version)
-        st.rerun()
-    result = bench.extra.get("impact")
-    if result is None:
-        return
-    if result.units.empty and result.moved.empty:
-        st.info(t("plan.page.impact_none", lang), icon=":material/info:")
-        return
-    st.dataframe(impact_table(result, lang), hide_index=True, width="stretch")
-    counts = result.moved_counts()
-    st.caption(t("plan.page.impact_moved", lang, n=sum(counts.values())) + " " + "，".join(
-        f"{label('layer', name, lang)} {n}" for name, n in counts.items() if n))
-
-
-def impact_table(result: plan_impact.Impact, lang: str) -> pd.DataFrame:
-    """The impact's units in words: name, level, change and each measure as before → after."""
-    units = result.units
-    table = pd.DataFrame({
-        t("plan.impact.col.name", lang): units["name"],
-        t("plan.impact.col.level", lang): [label("level", v, lang) for v in units["level"]],
-        t("plan.impact.col.change", lang): [t(f"plan.versions.change.{c}", lang) for c in units["change"]],
-    })
-    for measure in plan_impact.MEASURES:
-        before, after = units.get(f"{measure}_before"), units.get(f"{measure}_after")
-        if before is None or after is None:
-            continue
-        table[t(f"plan.impact.col.{measure}", lang)] = [_arrow(a, b) for a, b in zip(before, after, strict=True)]
-    return table
-
-
-def _arrow(before: Any, after: Any) -> str:
-    def shown(v: Any) -> str:
-        return "—" if v is None or v != v else str(int(v))
-
-    a, b = shown(before), shown(after)
-    return a if a == b else f"{a} → {b}"
-
-
-def publish_form(session: Session, bench: Workbench, lang: str) -> None:
-    """Publish now or at a date and time; refused while any error remains."""
-    with st.form("plan_publish", border=False):
-        when = st.radio(t("plan.page.publish_when", lang), ["now", "later"], key="plan_publish_when",
-                        format_func=lambda w: t(f"plan.page.publish_{w}", lang), horizontal=True)
-        day = st.text_input(t("plan.page.publish_date", lang), placeholder="2027-01-01 00:00", key="plan_publish_date")
-        go = st.form_submit_button(t("plan.page.publish", lang), type="primary", icon=":material/publish:")
-    if not go:
-        return
-    effective: dt.datetime | None = None
-    if when == "later":
-        try:
-            effective = dt.datetime.fromisoformat(day.strip().replace("/", "-"))
-        except ValueError:
-            st.error(t("plan.page.bad_date", lang, value=escape_markdown(day)), icon=":material/error:")
-            return
-    try:
-        info = versions.publish(session, bench.version, effective_at=effective, now=beijing_now(),
-                                check=lambda plan: plan_checks.validate(PlanContext(plan=plan)))
-    except PlanError as exc:
-        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
-        return
-    st.session_state.pop(STATE_KEY, None)
-    st.cache_data.clear()
-    key = "plan.page.published" if info.status == "published" else "plan.page.scheduled"
-    say("success", t(key, lang, version=info.version, when=str(info.effective_at or "")))
-    st.rerun()
-
-
-def transfer_panel(session: Session, bench: Workbench, lang: str) -> None:
-    """GeoPackage out (a layer per level) and an edited GeoPackage back in as a new draft."""
-    buffer = io.BytesIO()
-    plan_transfer.export_gpkg(bench.plan, buffer)
-    st.download_button(t("plan.page.export_gpkg", lang), buffer.getvalue(), file_name=f"plan-{bench.version}.gpkg",
-                       mime="application/geopackage+sqlite3", icon=":material/download:")
-    upload = st.file_uploader(t("plan.page.import_gpkg", lang), type=["gpkg"], key=f"plan_gpkg_{bench.version}")
-    if upload is None:
-        return
-    try:
-        plan, problems = plan_transfer.import_gpkg(upload.getvalue(), base_plan=bench.plan)
-    except PlanError as exc:
-        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
-        return
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        st.error(escape_markdown("\n".join(p.text(lang) for p in errors[:10])), icon=":material/error:")
-        return
-    if st.button(t("plan.page.import_as_draft", lang)):
-        info = versions.create_draft(session, t("plan.page.imported_name", lang, name=upload.name))
-        draft = versions.load_plan(session, info.version)
-        changed, removed = changes(draft, plan)
-        versions.save_draft(session, info.version, plan, changed=changed, removed=removed,
-                            expected_revision=info.revision)
-        st.session_state[STATE_KEY] = _open(session, info.version)
-        say("success", t("plan.page.created", lang, version=info.version, name=upload.name))
-        st.rerun()
-
-
-def assignment_panel(session: Session, bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
-    """A grid's households -> micro-grid as CSV out and in (editing by assignment)."""
-    level = str(bench.plan.loc[bench.plan["code"] == bench.parent, "level"].iloc[0])
-    if level != Level.GRID:
-        st.caption(t("plan.page.assignment_levels", lang))
-        return
-    if points.empty:
-        st.caption(t("plan.page.assignment_no_households", lang))
-        return
-    try:
-        cells = plan_cells.cells_for(bench.plan, bench.parent, points)
-    except PlanError as exc:
-        st.caption(escape_markdown(exc.text(lang)))
-        return
-    table = cells[["household_ids", "micro_code"]].explode("household_ids").rename(columns={"household_ids": "id"})
-    st.download_button(t("plan.page.export_assignment", lang), plan_transfer.export_assignment_csv(table),
-                       file_name=f"assignment-{bench.parent}.csv", mime="text/csv", icon=":material/download:")
-    upload = st.file_uploader(t("plan.page.import_assignment", lang), type=["csv"],
-                              key=f"plan_csv_{bench.version}_{bench.parent}")
-    if upload is not None and st.button(t("plan.page.apply_assignment", lang), key="plan_apply_csv"):
-        data = upload.getvalue()
-        run_edit(session, bench, lambda plan: plan_transfer.import_assignment_csv(data, cells, plan, bench.parent),
-                 lang)
-
-
-def require_planner(session: Session, lang: str) -> None:
-    """Stop the page for a role that may not edit plans (the page guard also checks it)."""
-    if not session.can(Op.EDIT_UNITS):
-        st.error(t("plan.page.no_permission", lang), icon=":material/block:")
-        st.stop()
