@@ -9,6 +9,7 @@ as a traceback or Streamlit's redacted error box.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -142,8 +143,22 @@ def map_page_or_stop(session: Session, lang: str) -> TileSource:
     return tiles
 
 
+# (store URL, county) -> time.monotonic() of the last look for due plans, in this process.
+_LAST_ACTIVATION_CHECK: dict[tuple[str, str], float] = {}
+ACTIVATION_CHECK_S = 15.0
+
+
 def activate_scheduled_plans(session: Session, lang: str) -> None:
     """Scheduled plans whose effective time has come become the plan in force (exactly
-    once, whoever's page load finds them due); a toast says so."""
+    once, whoever's page load finds them due); a toast says so.
+
+    Runs in the frame of every page, so it looks at most every :data:`ACTIVATION_CHECK_S`
+    seconds per store and county in this process, not at every click.
+    """
+    key = (session.store_url, session.scope.county_code)
+    now = time.monotonic()
+    if now - _LAST_ACTIVATION_CHECK.get(key, -ACTIVATION_CHECK_S) < ACTIVATION_CHECK_S:
+        return
+    _LAST_ACTIVATION_CHECK[key] = now
     for version in activate_due(session, beijing_now()):
         st.toast(t("plan.page.activated", lang, version=version))
