@@ -10,6 +10,12 @@ the page name this run asks for (Streamlit's ``PagesManager.intended_page_name``
 address's path below ``server.baseUrlPath``) and, when no page has it, registers one
 more hidden page under exactly that name: the browser then gets that page, which says
 in the user's language that the address names no page and links to their first page.
+
+One case stays out of reach: the very first run of a fresh server process resolves the
+address against the files in ``pages/`` before any app code runs
+(``streamlit/runtime/scriptrunner/script_runner.py``, where ``active_script`` is None),
+so the first visitor after a restart who types an unknown address still gets the dialog
+once; every later visit gets this page.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from gridmap.i18n import t
 from gridmap.text import escape_markdown
 
+UNKNOWN_KEY = "unknown_page_name"  # the last address of this session that named no page
 MAX_SHOWN = 80  # characters of the address shown back to the user
 
 
@@ -35,10 +42,19 @@ def requested_page_name() -> str:
 
 
 def unknown_path_pages(pages: Sequence[StreamlitPage], lang: str) -> list[StreamlitPage]:
-    """One hidden "no such page" page when this run's address names none of ``pages``, else none."""
+    """One hidden "no such page" page when this run's address names none of ``pages``, else none.
+
+    The browser's next run of the same page (a rerun after a widget, the sign-in cookie)
+    asks for it by its hash, not by its name: the last unknown name is remembered in the
+    session and registered again, or Streamlit would find no page with that hash and send
+    its English dialog after all.
+    """
     name = requested_page_name().strip().strip("/")
+    if not name:
+        name = str(st.session_state.get(UNKNOWN_KEY, ""))
     if not name or "/" in name or any(page.url_path == name for page in pages):
         return []
+    st.session_state[UNKNOWN_KEY] = name
     home = pages[0] if pages else None  # app.py lists the default page first
     shown = escape_markdown(f"/{name}" if len(name) <= MAX_SHOWN else f"/{name[:MAX_SHOWN]}…")
 

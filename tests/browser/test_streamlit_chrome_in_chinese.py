@@ -57,6 +57,9 @@ def test_an_address_naming_no_page_says_so_in_chinese(page: Page, demo_app_url: 
     wait_for_app(page)
     expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
     expect(page.get_by_text("地址 /nosuchpage 不对应任何页面")).to_be_visible()
+    # Streamlit's dialog came with the browser's second run (the page asked for by its
+    # hash), a few seconds after the first: look again once the app has been quiet a while.
+    wait_for_app(page, quiet_ms=4000)
     assert _english_on_screen(page) == []
     assert page.url.rstrip("/").endswith("/nosuchpage"), page.url
 
