@@ -22,6 +22,7 @@ from streamlit.navigation.page import StreamlitPage
 from gridmap import ui
 from gridmap.access import Op, Session
 from gridmap.domain import Role
+from gridmap.hazards.roles import PAGE_ROLES as HAZARD_PAGE_ROLES
 from gridmap.i18n import t
 from gridmap.store import Store, StoreError
 from gridmap.ui import session_cookie
@@ -41,6 +42,7 @@ class PageSpec:
     url_path: str
     op: Op
     home_for: frozenset[Role] = frozenset()  # roles whose default page this is
+    roles: frozenset[Role] | None = None  # only these roles (None: every role with ``op``)
 
 
 # Menu order; a user's default page is the first one marked ``home_for`` their role, else
@@ -51,6 +53,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner.py", "nav.planner", ":material/edit_location_alt:", "planner", Op.EDIT_UNITS,
              home_for=frozenset({Role.PLANNER})),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
+    # The hazard page (issue 11): inspectors' first page; also commanders, admins, departments.
+    PageSpec("hazards.py", "nav.hazards", ":material/local_fire_department:", "hazards", Op.VIEW_MAP,
+             home_for=frozenset({Role.INSPECTOR}), roles=HAZARD_PAGE_ROLES),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 
@@ -77,7 +82,8 @@ def page_list(lang: str, session: Session | None) -> list[StreamlitPage]:
 
 def allowed_pages(session: Session) -> list[PageSpec]:
     """The pages ``session`` may use, its default page first (the rest in menu order)."""
-    allowed = [spec for spec in PAGES if session.can(spec.op)]
+    allowed = [spec for spec in PAGES if session.can(spec.op)
+               and (spec.roles is None or session.user.role in spec.roles)]
     return sorted(allowed, key=lambda spec: session.user.role not in spec.home_for)  # stable sort
 
 

@@ -435,6 +435,9 @@ _INSPECTIONS = LayerSpec(
         Field("deadline", "datetime"),
         Field("rectified_at", "datetime"),
         Field("inspector", "text"),
+        # The inspected place's address (schema version 7), optional: the hazard page's
+        # "same place" (gridmap.hazards.places).
+        Field("address", "text"),
     ),
     geom="Point",
     assigned=True,

@@ -169,6 +169,10 @@ class Settings:
         live_seconds: ``GRIDMAP_LIVE_SECONDS`` (default 30): the command map's refresh.
         live_trim: ``GRIDMAP_LIVE_TRIM`` (default on): bound the live map's layers
             against streamlit-folium's leak; off only to measure the leak.
+        inspection_cycles: ``GRIDMAP_INSPECTION_CYCLES``: days between visits per place
+            type, ``rental=30,shop=60`` (unlisted types keep the defaults of
+            :data:`gridmap.hazards.DEFAULT_CYCLES`); parsed, and bad entries named, by
+            :func:`gridmap.hazards.parse_cycles`.
         streamlit: the Streamlit options that matter for security.
         root: the directory holding ``.streamlit/`` and ``static/`` (Streamlit's
             working directory).
@@ -195,6 +199,7 @@ class Settings:
     static_url: str = field(default=DEFAULT_STATIC_URL, metadata=_env("GRIDMAP_STATIC_URL"))
     live_seconds: int = field(default=DEFAULT_LIVE_SECONDS, metadata=_env("GRIDMAP_LIVE_SECONDS"))
     live_trim: bool = field(default=True, metadata=_env("GRIDMAP_LIVE_TRIM"))
+    inspection_cycles: str = field(default="", metadata=_env("GRIDMAP_INSPECTION_CYCLES"))
     streamlit: StreamlitConfig = field(default_factory=StreamlitConfig)
     root: Path = field(default_factory=Path.cwd)
     invalid: tuple[InvalidSetting, ...] = ()
@@ -284,6 +289,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         static_url=(text("GRIDMAP_STATIC_URL") or DEFAULT_STATIC_URL).rstrip("/"),
         live_seconds=number("GRIDMAP_LIVE_SECONDS", DEFAULT_LIVE_SECONDS),
         live_trim=switch("GRIDMAP_LIVE_TRIM", True),
+        inspection_cycles=text("GRIDMAP_INSPECTION_CYCLES"),
         streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
                                               root_dir / ".streamlit" / "config.toml"]),
         root=root_dir,

@@ -35,6 +35,7 @@ from gridmap.i18n import (
     codes,
     command,
     frame,
+    hazards,
     io,
     maps,
     plan_checks,
@@ -84,7 +85,8 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
-                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
+                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page,
+                                 hazards)  # the hazard page (issue 11)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:

@@ -378,4 +378,11 @@ _V5: tuple[str, ...] = (
           FROM "units" u GROUP BY u.county_code) c""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# Version 7 (hazard page): the address of an inspected place (see sqlite_schema.py).
+_V7: tuple[str, ...] = (
+    """ALTER TABLE "inspections" ADD COLUMN "address" text""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5,
+                                          6: (),  # placeholder: another branch's migration
+                                          7: _V7}

@@ -35,6 +35,7 @@ from gridmap.workflow.routing import route
 
 DESCRIPTION_LIMIT = 2000  # characters in an issue's description
 NOTE_LIMIT = 1000
+ADDRESS_LIMIT = 200  # characters in an inspected place's address
 
 
 def report_issue(session: Session, *, category: str, lon: float, lat: float, description: str | None = None,
@@ -76,7 +77,7 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
 
 def record_inspection(session: Session, *, place_type: str, hazard_types: Iterable[str], severity: str,
                       lon: float, lat: float, inspector: str | None = None,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None, address: str | None = None) -> dict[str, Any]:
     """Record a hazard found at a point (发现): placed, due by severity, first history row.
 
     Args:
@@ -87,6 +88,7 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
         lon, lat: The position.
         inspector: Who found it; default the user's display name.
         note: A note for the history.
+        address: The place's address (at most :data:`ADDRESS_LIMIT` characters), optional.
 
     Returns:
         The stored inspection, with ``lon``/``lat``.
@@ -99,11 +101,13 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
     level = _choice("severity", severity, [str(s) for s in Severity], "workflow.unknown_choice")
     point = _point(lon, lat)
     text = _text(note, NOTE_LIMIT, "workflow.note_too_long")
+    where = _text(address, ADDRESS_LIMIT, "workflow.address_too_long")
     session.require(Op.RECORD_INSPECTION)
     at = now().replace(microsecond=0)
     row = {"id": new_id(), "county_code": session.scope.county_code, "place_type": place, "hazard_types": types,
            "severity": level, "status": HAZARD_LIFECYCLE.initial, "found_at": at,
-           "deadline": hazard_deadline(level, at), "rectified_at": None, "inspector": inspector or _name(session)}
+           "deadline": hazard_deadline(level, at), "rectified_at": None, "inspector": inspector or _name(session),
+           "address": where}
     with session.write(Op.RECORD_INSPECTION) as tx:
         return _create(tx, session, HAZARD_LIFECYCLE, row, point, at, note=text)
 
@@ -168,4 +172,4 @@ def _name(session: Session) -> str:
     return session.user.display_name or session.user.username
 
 
-__all__ = ["DESCRIPTION_LIMIT", "record_inspection", "report_issue"]
+__all__ = ["ADDRESS_LIMIT", "DESCRIPTION_LIMIT", "record_inspection", "report_issue"]
