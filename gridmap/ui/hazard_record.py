@@ -85,7 +85,7 @@ def record_form(session: Session, lang: str, now: dt.datetime) -> None:
                                  key="hz_rec_photo")
         use_photo = st.checkbox(t("hazards.record.use_photo_position", lang), key="hz_rec_use_photo")
         submitted = st.form_submit_button(t("hazards.record.submit", lang), type="primary",
-                                          icon=":material/add_location_alt:")
+                                          icon=":material/add_location_alt:", key="hz_rec_submit")
     if not submitted:
         return
     upload = _accept_photo(photo, lang)
