@@ -232,6 +232,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "The role “{role}” has no step to take on this hazard now."),
     "hazards.detail.note": ("办理说明", "Note"),
     "hazards.detail.photo": ("照片（选填）", "Photo (optional)"),
+    "hazards.detail.photo_by": ("{who} 上传", "by {who}"),
     "hazards.detail.step": ("改为“{status}”", "Mark “{status}”"),
     "hazards.detail.stepped": ("隐患 {id} 已改为“{status}”。", "Hazard {id} is now “{status}”."),
     # -- cycles and recurring ------------------------------------------------------

@@ -25,6 +25,7 @@ from gridmap.access import Op, Session
 from gridmap.domain import HAZARD_DEADLINE_DAYS, HazardType, PlaceType, Severity
 from gridmap.i18n import label, t
 from gridmap.io.problems import ImportRejected
+from gridmap.photos import PhotoRef, photo_bytes, photos_of
 from gridmap.store import StoreError
 from gridmap.text import escape_markdown
 from gridmap.ui.hazards import PICK_KEY, SELECTED_KEY, changed
@@ -98,7 +99,7 @@ def record_form(session: Session, lang: str, now: dt.datetime) -> None:
         row = record_inspection(session, place_type=str(place), hazard_types=list(types), severity=str(severity),
                                 lon=position[0], lat=position[1], inspector=(inspector or "").strip() or None,
                                 note=note or None, address=address or None,
-                                **_photos_argument(upload if isinstance(upload, Upload) else None))
+                                photos=[upload] if isinstance(upload, Upload) else None)
     except WorkflowError as exc:
         st.error(exc.text(lang), icon=":material/error:")
         return
@@ -139,15 +140,6 @@ def _position(upload: Upload | None, use_photo: bool, pick: Any, lang: str) -> t
         st.error(t("hazards.record.no_position", lang), icon=":material/error:")
         return None
     return (float(pick[0]), float(pick[1]))
-
-
-def _photos_argument(upload: Upload | None) -> dict[str, Any]:
-    """``photos=[upload]`` when the workflow takes photos (the coordinator's layer)."""
-    import inspect
-
-    if upload is None or "photos" not in inspect.signature(record_inspection).parameters:
-        return {}
-    return {"photos": [upload]}
 
 
 # --------------------------------------------------------------------------- one hazard
@@ -208,15 +200,32 @@ def timeline(session: Session, hazard_id: str, row: pd.Series, lang: str) -> Non
         st.caption(t("hazards.detail.no_history", lang, found=fmt_datetime(str(row["found_at"]))))
         return
     events = events.sort_values(["at", "id"])
-    lines = []
+    pictures: dict[str | None, list[PhotoRef]] = {}
+    for ref in photos_of(session, "inspections", hazard_id):
+        pictures.setdefault(ref.event_id, []).append(ref)
     for e in events.itertuples(index=False):
         step = label("hazard_status", str(e.to_status), lang)
         if isinstance(e.from_status, str) and e.from_status:
             step = f"{label('hazard_status', e.from_status, lang)} → {step}"
         note = f" — {escape_markdown(str(e.note))}" if isinstance(e.note, str) and e.note else ""
-        lines.append(f"- {escape_markdown(fmt_datetime(str(e.at)))} · {escape_markdown(str(e.actor))} · "
-                     f"{escape_markdown(step)}{note}")
-    st.markdown("\n".join(lines))
+        st.markdown(f"- {escape_markdown(fmt_datetime(str(e.at)))} · {escape_markdown(str(e.actor))} · "
+                    f"{escape_markdown(step)}{note}")
+        _photos(session, pictures.pop(str(e.id), []), lang)
+    _photos(session, [p for refs in pictures.values() for p in refs], lang)
+
+
+def _photos(session: Session, refs: list[PhotoRef], lang: str) -> None:
+    """Thumbnails of a step's photos (each read through the session)."""
+    if not refs:
+        return
+    cols = st.columns(min(len(refs), 4))
+    for i, ref in enumerate(refs):
+        try:
+            data, _media = photo_bytes(session, ref.id)
+        except WorkflowError:
+            continue
+        cols[i % len(cols)].image(data, width=140, caption=t("hazards.detail.photo_by", lang,
+                                                               who=ref.uploaded_by))
 
 
 def steps_form(session: Session, row: dict[str, Any], lang: str) -> None:
@@ -242,7 +251,7 @@ def steps_form(session: Session, row: dict[str, Any], lang: str) -> None:
         return
     try:
         transition_hazard(session, str(row["id"]), pressed, note=note or None,
-                          **_step_photos(upload if isinstance(upload, Upload) else None))
+                          photos=[upload] if isinstance(upload, Upload) else None)
     except WorkflowError as exc:
         st.error(exc.text(lang), icon=":material/block:")
         changed()  # someone else moved it: show its status as it is now
@@ -254,14 +263,6 @@ def steps_form(session: Session, row: dict[str, Any], lang: str) -> None:
     st.session_state[MESSAGE_KEY] = ("ok", t("hazards.detail.stepped", lang, id=row["id"],
                                              status=label("hazard_status", pressed, lang)))
     st.rerun()
-
-
-def _step_photos(upload: Upload | None) -> dict[str, Any]:
-    import inspect
-
-    if upload is None or "photos" not in inspect.signature(transition_hazard).parameters:
-        return {}
-    return {"photos": [upload]}
 
 
 __all__ = ["detail_panel", "record_form", "show_message", "steps_form", "timeline"]
