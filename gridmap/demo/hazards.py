@@ -67,6 +67,7 @@ def inspections_frames(ctx: Context) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame
     frame.insert(1, "county_code", ctx.county_code)
     points = gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=STORE_CRS)
     points = assign(points, ctx.units[["code", "level", "parent_code", "geometry"]])
+    points["address"] = None  # schema 7 (hazard page): the demo's inspections carry no address
     return points[[*LAYERS["inspections"].columns, "geometry"]], hotspots
 
 

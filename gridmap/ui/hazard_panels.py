@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import folium
@@ -130,7 +131,7 @@ def route_panel(rows: gpd.GeoDataFrame, data: HazardData, now: dt.datetime, lang
                 hot: dict[str, Any] | None) -> None:
     """Pick a shortlist, order it, offer CSV and GPX; the route is drawn on the map."""
     try:
-        from gridmap.hotspots import route as routing
+        routing: Any = importlib.import_module("gridmap.hotspots.route")
     except ImportError:
         st.info(t("hazards.stats_missing", lang), icon=":material/hourglass_top:")
         return
@@ -194,7 +195,7 @@ def route_layers(tiles: TileSource, lang: str) -> list[folium.FeatureGroup]:
 def ranking_panel(data: HazardData, rows: gpd.GeoDataFrame, now: dt.datetime, level: Level, lang: str) -> None:
     """Units ranked (hzstats' ranking library), the method in words, CSV and XLSX."""
     try:
-        from gridmap.hotspots import ranking
+        ranking: Any = importlib.import_module("gridmap.hotspots.ranking")
     except ImportError:
         st.info(t("hazards.stats_missing", lang), icon=":material/hourglass_top:")
         return

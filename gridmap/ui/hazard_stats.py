@@ -326,6 +326,7 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
         return
     rows = hazards.selected_rows(data, filters, now, period=False)
     end = now.date() + dt.timedelta(days=1)
+    res = 0
     if filters.basis == "micro":
         result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), end, 0,
                                   area, rows)
@@ -360,7 +361,9 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
                               tooltip=[("name", tip), ("pattern_text", t("hazards.pattern.col", lang))], tiles=tiles,
                               legend_title=t("hazards.pattern.legend", lang, weeks=len(result.weeks)))]
     method = result.method
-    view.method = t("hazards.emerging.method", lang, weeks=method.weeks, neighbours=method.neighbours,
+    neighbours = (t("hazards.hot.neighbours.h3", lang, k=1, res=res) if filters.basis == "h3"
+                  else t("hazards.hot.neighbours.queen", lang))
+    view.method = t("hazards.emerging.method", lang, weeks=method.weeks, neighbours=neighbours,
                     window=method.time_window, alpha=f"{method.alpha:g}",
                     first=str(result.weeks[0]) if result.weeks else "—",
                     correction=t("hazards.hot.fdr" if method.correction == "fdr" else "hazards.hot.no_correction",
