@@ -1,4 +1,5 @@
-"""Screenshot of the command map for the README: ``python tools/screenshot.py [--db URL] [-o PNG]``.
+"""Screenshot of the command map for the README: ``python tools/screenshot.py [--db URL] [-o PNG]``
+(``--planner``: the planner's workbench; ``--hazards``: the inspector's hazard page).
 
 Starts ``streamlit run app.py`` on a free port against a store (default: the county demo
 in ``data/screenshot/county.db``, generated on first use, a few minutes), signs in as the
@@ -95,9 +96,14 @@ def main() -> int:
     parser.add_argument("--planner", action="store_true",
                         help="the planner's workbench instead: sign in as the demo planner on a copy of the store "
                              "(default: the small demo), make a draft and open the grid with the most micro-grids")
+    parser.add_argument("--hazards", action="store_true",
+                        help="the inspector's hazard page instead: sign in as the demo inspector on the small demo "
+                             "(or --db) and open the hot-spot view (docs/hazards.png)")
     args = parser.parse_args()
     if args.planner:
         return _planner_shot(args)
+    if args.hazards:
+        return _hazards_shot(args)
     url = args.db or _ensure_county(DEFAULT_DB)
 
     from playwright.sync_api import sync_playwright
@@ -167,6 +173,48 @@ def _planner_shot(args: argparse.Namespace) -> int:
             browser.close()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"saved {args.output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
+
+
+def _hazards_shot(args: argparse.Namespace) -> int:
+    """The hazard page's hot-spot view as the demo inspector sees it (small demo by default)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import wait_for_app
+
+    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" /
+                                                                                          "hazards.png")
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        url = args.db
+        if url is None:
+            db = Path(workdir) / "hazards.db"
+            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", f"sqlite:///{db}"],
+                           cwd=REPO, check=True, capture_output=True)
+            url = f"sqlite:///{db}"
+        env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
+        with StreamlitServer(url, Path(workdir), env) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": args.height})
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            # the page's own address with the view in it, opened signed out, then signed in
+            page.goto(f"{server.base_url}/hazards?view=hotspots")
+            wait_for_app(page, TIMEOUT_MS)
+            page.get_by_label("用户名").fill("inspector")
+            page.get_by_label("密码").fill("demo-inspector-2026")
+            page.get_by_role("button", name="登录").click()
+            page.get_by_role("heading", name="隐患排查一张图").wait_for()
+            wait_for_app(page, TIMEOUT_MS)
+            page.get_by_text("Getis-Ord Gi*").first.wait_for()
+            wait_map(page, None, TIMEOUT_MS / 1000)
+            page.wait_for_timeout(2000)
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=output, full_page=True)
+            browser.close()
+    print(f"saved {output}")
     print("requests off localhost:", offsite or "none")
     return 1 if offsite else 0
 

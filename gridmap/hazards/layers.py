@@ -48,7 +48,8 @@ def area_layer(frame: gpd.GeoDataFrame, classes: Sequence[int | None], colours: 
     """Polygons filled by class, with a tooltip and a legend.
 
     Args:
-        frame: Polygons in EPSG:4326, one row per feature.
+        frame: Polygons in EPSG:4326, one row per feature; a ``code`` column is carried
+            as each feature's ``code`` property.
         classes: One class per row (None: no data, drawn grey).
         colours: Class -> fill colour.
         entries: The legend rows (unescaped texts).
@@ -69,8 +70,11 @@ def area_layer(frame: gpd.GeoDataFrame, classes: Sequence[int | None], colours: 
     fields = [f"f{i}" for i in range(len(tooltip))]
     props: list[dict[str, Any]] = []
     columns = {col: rows[col].tolist() for col, _ in tooltip}
+    codes = rows["code"].astype(str).tolist() if "code" in rows.columns else None
     for i, cls in enumerate(kept):
         p: dict[str, Any] = {"c": style.NO_DATA_COLOUR if cls is None else colours.get(cls, style.NO_DATA_COLOUR)}
+        if codes is not None:
+            p["code"] = escape_html(codes[i])  # the unit or cell, for a click and for tests
         for f, (col, _label) in zip(fields, tooltip, strict=True):
             p[f] = escape_html("" if columns[col][i] is None else str(columns[col][i]))
         props.append(p)

@@ -52,7 +52,9 @@ def unknown_path_pages(pages: Sequence[StreamlitPage], lang: str) -> list[Stream
     name = requested_page_name().strip().strip("/")
     if not name:
         name = str(st.session_state.get(UNKNOWN_KEY, ""))
-    if not name or "/" in name or any(page.url_path == name for page in pages):
+    # The default page's url_path is "" (it is served at the root), but its own path
+    # (/hazards for an inspector) still names it: compare with the declared path too.
+    if not name or "/" in name or any(name in (page.url_path, getattr(page, "_url_path", "")) for page in pages):
         return []
     st.session_state[UNKNOWN_KEY] = name
     home = pages[0] if pages else None  # app.py lists the default page first
