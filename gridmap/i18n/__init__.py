@@ -35,6 +35,7 @@ from gridmap.i18n import (
     codes,
     command,
     frame,
+    hotspots,
     io,
     maps,
     plan_checks,
@@ -85,6 +86,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
+AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:
