@@ -34,7 +34,7 @@ Inference:
   cutoff, as ArcGIS does. The sign is the sign of ``z``.
 
 Constant values (every unit the same, e.g. no hazards at all) have no spread: every z
-is 0 and every p is 1.
+is 0 and every p is 1. So is a unit whose neighbourhood is every unit (a tiny study area).
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ def gi_star(y: npt.ArrayLike, neighbours: Neighbours, *, permutations: int = 999
             warnings.simplefilter("ignore")
             g = esda.G_Local(values, neighbours.w, transform="B", star=True, permutations=permutations,
                              keep_simulations=True, n_jobs=1, seed=seed)
-        z = np.asarray(g.Zs, dtype=np.float64)
+        # A unit whose neighbourhood is every unit has no variance: z 0 (nothing to compare with).
+        z = np.nan_to_num(np.asarray(g.Zs, dtype=np.float64), nan=0.0)
         p = 2.0 * stats.norm.sf(np.abs(z))
         if permutations:
             p_rank = np.minimum(1.0, 2.0 * np.asarray(g.p_sim, dtype=np.float64))
