@@ -12,6 +12,8 @@ Public names:
   compiled once per process, in the background (:mod:`gridmap.hotspots.warm`).
 - :func:`h3_cells`, :func:`h3_resolution_for_zoom`, :func:`study_area_cells`,
   :func:`cell_polygons` -- helpers for the hexagon view.
+- :func:`local_moran`, :class:`OutlierResult` -- Local Moran's I: clusters and outliers
+  (high among low ``HL``, low among high ``LH``).
 - :func:`gi_star`, :func:`confidence_bins` -- the statistic itself on any weights.
 - :func:`unit_neighbours`, :func:`h3_neighbours`, :class:`Neighbours` -- the weights.
 - :func:`rank_units`, :class:`Ranking`, :class:`RankingMethod`, :data:`RANK_BY` -- units
@@ -42,6 +44,7 @@ from gridmap.hotspots.emerging import PATTERNS, EmergingMethod, EmergingResult, 
 from gridmap.hotspots.export import write_csv, write_gpx, write_xlsx
 from gridmap.hotspots.gistar import CONFIDENCE_LEVELS, GiStar, confidence_bins, gi_star
 from gridmap.hotspots.hexagons import cell_polygons, h3_cells, h3_resolution_for_zoom, study_area_cells
+from gridmap.hotspots.moran import OutlierResult, local_moran
 from gridmap.hotspots.ranking import RANK_BY, Ranking, RankingMethod, rank_units
 from gridmap.hotspots.route import Route, walking_route
 from gridmap.hotspots.warm import is_warm, start_background, warm_up
@@ -67,6 +70,7 @@ __all__ = [
     "HotspotResult",
     "Method",
     "Neighbours",
+    "OutlierResult",
     "Ranking",
     "RankingMethod",
     "Route",
@@ -87,6 +91,7 @@ __all__ = [
     "hotspots_by_h3",
     "hotspots_by_unit",
     "is_warm",
+    "local_moran",
     "pattern_help",
     "pattern_label",
     "rank_units",
