@@ -15,6 +15,7 @@ Public names:
 - :func:`local_moran`, :class:`OutlierResult` -- Local Moran's I: clusters and outliers
   (high among low ``HL``, low among high ``LH``).
 - :func:`gi_star`, :func:`confidence_bins` -- the statistic itself on any weights.
+- :func:`clear_caches` -- forget the cached weights and results (they are kept per process).
 - :func:`unit_neighbours`, :func:`h3_neighbours`, :class:`Neighbours` -- the weights.
 - :func:`rank_units`, :class:`Ranking`, :class:`RankingMethod`, :data:`RANK_BY` -- units
   ranked by hazards per 100 households (raw and smoothed), rectification rate, overdue.
@@ -42,13 +43,13 @@ from gridmap.hotspots.analysis import (
 )
 from gridmap.hotspots.emerging import PATTERNS, EmergingMethod, EmergingResult, classify, emerging_hotspots
 from gridmap.hotspots.export import write_csv, write_gpx, write_xlsx
-from gridmap.hotspots.gistar import CONFIDENCE_LEVELS, GiStar, confidence_bins, gi_star
+from gridmap.hotspots.gistar import CONFIDENCE_LEVELS, GiStar, clear_results, confidence_bins, gi_star
 from gridmap.hotspots.hexagons import cell_polygons, h3_cells, h3_resolution_for_zoom, study_area_cells
 from gridmap.hotspots.moran import OutlierResult, local_moran
 from gridmap.hotspots.ranking import RANK_BY, Ranking, RankingMethod, rank_units
 from gridmap.hotspots.route import Route, walking_route
 from gridmap.hotspots.warm import is_warm, start_background, warm_up
-from gridmap.hotspots.weights import Neighbours, h3_neighbours, unit_neighbours
+from gridmap.hotspots.weights import Neighbours, clear_cache, h3_neighbours, unit_neighbours
 from gridmap.hotspots.words import (
     bin_label,
     describe_emerging,
@@ -58,6 +59,13 @@ from gridmap.hotspots.words import (
     pattern_help,
     pattern_label,
 )
+
+
+def clear_caches() -> None:
+    """Forget the per-process caches of weights and Gi* results."""
+    clear_cache()
+    clear_results()
+
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -77,6 +85,7 @@ __all__ = [
     "bin_label",
     "cell_polygons",
     "classify",
+    "clear_caches",
     "confidence_bins",
     "count_per_unit",
     "describe_emerging",
