@@ -1,4 +1,4 @@
-"""Command line: ``python -m gridmap demo | info | import | export | users | plans | check-config | bench``.
+"""Command line: ``python -m gridmap demo | info | import | export | users | plans | check-config | bench | hotspots``.
 
 ``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
 app would; without it, the command acts as the operator (full rights over the county).
@@ -223,6 +223,39 @@ def _cmd_check_config(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def _cmd_hotspots(args: argparse.Namespace) -> int:
+    """Gi* hot spots of a layer as CSV (or XLSX): code, count, rate, z, p, significant, bin."""
+    from gridmap.hotspots import describe_method, warm_up, write_csv, write_xlsx
+    from gridmap.hotspots.batch import BatchFilter, batch_table, run_batch
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValueError(f"--output {args.output}: write a .csv or .xlsx file")
+    if not output.parent.is_dir():
+        raise ValueError(f"--output {args.output}: the folder {output.parent} does not exist")
+    flt = BatchFilter(start=args.start, end=args.end, hazard_types=tuple(args.hazard or ()),
+                      statuses=tuple(args.status or ()), severities=tuple(args.severity or ()),
+                      categories=tuple(args.category or ()))
+    flt.check(args.layer)  # before the slow part
+    session = _session(args, Scope.county(args.county))
+    if args.permutations:
+        warm_up()  # a batch run waits for the compilation: its p-values come from the permutations
+    result = run_batch(session, layer=args.layer, level=args.level, h3_resolution=args.h3, flt=flt,
+                       variable=args.variable, permutations=args.permutations, alpha=args.alpha,
+                       fdr=not args.no_fdr, seed=args.seed)
+    names = None
+    if args.h3 is None:
+        units = session.read("units", where={"level": args.level}, columns=["code", "name"])
+        names = units.set_index("code")["name"]
+    table = batch_table(result, names)
+    (write_xlsx(table, output, sheet="hotspots") if output.suffix.lower() == ".xlsx" else write_csv(table, output))
+    hot = int((result.frame["significant"] & (result.frame["z"] > 0)).sum())
+    cold = int((result.frame["significant"] & (result.frame["z"] < 0)).sum())
+    print(describe_method(result.method, args.lang))
+    print(f"{len(table)} rows, {hot} hot and {cold} cold spots, written to {output}")
+    return 0
+
+
 BENCHMARKS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -267,6 +300,36 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
             raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
         return value
     return parse
+
+
+def _h3_resolution(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 5 <= value <= 12:
+        raise argparse.ArgumentTypeError(f"H3 resolution {value} is outside 5-12 (10 is about 76 m per edge)")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 99_999:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 99999: {text!r}")
+    return value
+
+
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 < value < 0.5:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 0.5 (e.g. 0.05): {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -350,6 +413,35 @@ def build_parser() -> argparse.ArgumentParser:
                        help="directory with .streamlit/ and static/ (default: the current one, as Streamlit)")
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=_cmd_check_config)
+
+    # --- hot spots (issue 11): Gi* of a layer as CSV
+    from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, Severity
+    from gridmap.hotspots.batch import BATCH_LAYERS, BATCH_LEVELS
+
+    hot = sub.add_parser("hotspots", parents=[common],
+                         help="Getis-Ord Gi* hot spots of inspections or issues per unit or H3 cell, as CSV")
+    hot.add_argument("--layer", choices=list(BATCH_LAYERS), default="inspections")
+    where = hot.add_mutually_exclusive_group()
+    where.add_argument("--level", choices=list(BATCH_LEVELS), default="micro", help="unit level (default micro)")
+    where.add_argument("--h3", type=_h3_resolution, default=None, metavar="RES",
+                       help="H3 cells of this resolution (5-12) instead of units")
+    hot.add_argument("--from", dest="start", type=_date, default=None, help="first day (YYYY-MM-DD), included")
+    hot.add_argument("--to", dest="end", type=_date, default=None, help="last day (YYYY-MM-DD), included")
+    hot.add_argument("--hazard", action="append", metavar="TYPE", help=f"hazard type (repeatable): "
+                     f"{', '.join(str(h) for h in HazardType)}")
+    hot.add_argument("--status", action="append", help="status (repeatable): inspections "
+                     f"{', '.join(str(s) for s in HazardStatus)}; issues {', '.join(str(s) for s in IssueStatus)}")
+    hot.add_argument("--severity", action="append", help=f"severity (repeatable): {', '.join(str(s) for s in Severity)}")
+    hot.add_argument("--category", action="append", help=f"issue category (repeatable): {', '.join(CATEGORIES)}")
+    hot.add_argument("--variable", choices=["count", "rate", "rate_eb"], default=None,
+                     help="count, rate per 100 households, or rate_eb (smoothed; the default on units)")
+    hot.add_argument("--permutations", type=_count, default=999, help="conditional permutations (0: analytic)")
+    hot.add_argument("--alpha", type=_alpha, default=0.05, help="significance level (default 0.05)")
+    hot.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
+    hot.add_argument("--seed", type=int, default=0, help="seed of the permutations")
+    hot.add_argument("--lang", choices=["zh", "en"], default="en", help="language of the method line")
+    hot.add_argument("-o", "--output", required=True, help="the .csv (or .xlsx) file to write")
+    hot.set_defaults(func=_cmd_hotspots)
 
     bench = sub.add_parser("bench", help="run a benchmark from benchmarks/ (e.g. load); no name: list them")
     bench.add_argument("what", nargs="?", help="benchmarks/bench_NAME.py to run (NAME; - or _)")

@@ -132,3 +132,43 @@ def test_nan_values_are_refused() -> None:
     nb = unit_neighbours(lattice(3, 3))
     with pytest.raises(ValueError, match="NaN"):
         gi_star(np.array([1.0, np.nan, *range(7)]), nb)
+
+
+def test_concurrent_permutation_runs_give_the_sequential_answers() -> None:
+    # esda seeds NumPy's global random state: without the lock two threads would disturb
+    # each other's draws. Six threads, three seeds, twice each, caches off.
+    import dataclasses
+    import threading
+
+    rng = np.random.default_rng(9)
+    nb = dataclasses.replace(unit_neighbours(lattice(12, 12)), key="")  # no key: no result cache
+    values = rng.poisson(3, 144).astype(float)
+    expected = {seed: gi_star(values, nb, permutations=199, seed=seed).p_sim for seed in (1, 2, 3)}
+    got: dict[int, list[np.ndarray]] = {1: [], 2: [], 3: []}
+
+    def run(seed: int) -> None:
+        got[seed].append(gi_star(values, nb, permutations=199, seed=seed).p_sim)
+
+    threads = [threading.Thread(target=run, args=(seed,)) for seed in (1, 2, 3, 1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for seed, runs in got.items():
+        assert len(runs) == 2
+        for p_sim in runs:
+            np.testing.assert_array_equal(p_sim, expected[seed])
+    assert not np.array_equal(expected[1], expected[2])  # the seeds do matter
+
+
+def test_results_and_weights_are_cached_by_content() -> None:
+    units = lattice(5, 5)
+    first = unit_neighbours(units)
+    assert unit_neighbours(units.copy()) is first  # same codes and geometry: the same weights
+    moved = units.copy()
+    moved["geometry"] = moved.geometry.translate(0.01, 0)
+    assert unit_neighbours(moved) is not first and unit_neighbours(moved).key != first.key
+    values = np.arange(25.0) % 6
+    a = gi_star(values, first, permutations=99, seed=0)
+    assert gi_star(values.copy(), first, permutations=99, seed=0) is a
+    assert gi_star(values, first, permutations=99, seed=1) is not a

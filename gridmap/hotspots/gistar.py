@@ -33,13 +33,21 @@ Inference:
   at 95 %, +1/-1 at 90 %, 0 not significant; with FDR each level uses its own FDR
   cutoff, as ArcGIS does. The sign is the sign of ``z``.
 
+esda seeds NumPy's global random state for its permutations, so permutation runs are
+serialised by a lock (two users' analyses in one server process cannot disturb each
+other's draws), and the last :data:`RESULT_CACHE_SIZE` results are kept, keyed by the
+values, the weights' key and the parameters: going back to a filter costs nothing.
+
 Constant values (every unit the same, e.g. no hazards at all) have no spread: every z
-is 0 and every p is 1.
+is 0 and every p is 1. So is a unit whose neighbourhood is every unit (a tiny study area).
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import esda
@@ -49,9 +57,14 @@ from scipy import stats
 
 from gridmap.hotspots.weights import Neighbours
 
-__all__ = ["CONFIDENCE_LEVELS", "GiStar", "confidence_bins", "fdr_cutoff", "gi_star", "significant"]
+__all__ = ["CONFIDENCE_LEVELS", "ESDA_LOCK", "GiStar", "clear_results", "confidence_bins", "fdr_cutoff", "gi_star",
+           "significant"]
 
 CONFIDENCE_LEVELS: tuple[float, float, float] = (0.90, 0.95, 0.99)
+RESULT_CACHE_SIZE = 32
+ESDA_LOCK = threading.Lock()  # esda's permutations seed NumPy's global random state
+_results: OrderedDict[tuple[object, ...], GiStar] = OrderedDict()
+_results_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,12 @@ class GiStar:
     def p_used(self) -> np.ndarray:
         """The p-values the decision is based on (``p_sim`` when permutations ran)."""
         return self.p_sim if self.permutations else self.p
+
+
+def clear_results() -> None:
+    """Forget the cached results (benchmarks time the computation, not the cache)."""
+    with _results_lock:
+        _results.clear()
 
 
 def fdr_cutoff(p: npt.ArrayLike, alpha: float) -> float:
@@ -126,17 +145,39 @@ def gi_star(y: npt.ArrayLike, neighbours: Neighbours, *, permutations: int = 999
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
     if permutations < 0:
         raise ValueError(f"permutations must be 0 or more, got {permutations}")
+    key: tuple[object, ...] | None = None
+    if neighbours.key:
+        key = (hashlib.sha1(values.tobytes()).hexdigest(), neighbours.key, int(permutations), float(alpha),
+               bool(fdr), seed)
+        with _results_lock:
+            hit = _results.get(key)
+            if hit is not None:
+                _results.move_to_end(key)
+                return hit
+    result = _compute(values, neighbours, permutations=permutations, alpha=alpha, fdr=fdr, seed=seed)
+    if key is not None:
+        with _results_lock:
+            _results[key] = result
+            while len(_results) > RESULT_CACHE_SIZE:
+                _results.popitem(last=False)
+    return result
+
+
+def _compute(values: np.ndarray, neighbours: Neighbours, *, permutations: int, alpha: float, fdr: bool,
+             seed: int | None) -> GiStar:
+    n = len(values)
     if n < 3 or np.ptp(values) == 0.0:
         z = np.zeros(n)
         p = np.ones(n)
         p_sim = np.ones(n) if permutations else np.full(n, np.nan)
         p_rank = p_sim.copy()
     else:
-        with warnings.catch_warnings():
+        with ESDA_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             g = esda.G_Local(values, neighbours.w, transform="B", star=True, permutations=permutations,
                              keep_simulations=True, n_jobs=1, seed=seed)
-        z = np.asarray(g.Zs, dtype=np.float64)
+        # A unit whose neighbourhood is every unit has no variance: z 0 (nothing to compare with).
+        z = np.nan_to_num(np.asarray(g.Zs, dtype=np.float64), nan=0.0)
         p = 2.0 * stats.norm.sf(np.abs(z))
         if permutations:
             p_rank = np.minimum(1.0, 2.0 * np.asarray(g.p_sim, dtype=np.float64))

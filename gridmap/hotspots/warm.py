@@ -54,7 +54,9 @@ def warm_up() -> None:
         started = time.perf_counter()
         w = libpysal.weights.lat2W(6, 6, rook=False)
         y = np.arange(36, dtype=np.float64) % 7
-        with warnings.catch_warnings():
+        from gridmap.hotspots.gistar import ESDA_LOCK
+
+        with ESDA_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             esda.G_Local(y, w, transform="B", star=True, permutations=99, n_jobs=1, seed=0, keep_simulations=False)
             esda.Moran_Local(y, w, transformation="r", permutations=99, n_jobs=1, seed=0, keep_simulations=False)

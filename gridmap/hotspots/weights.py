@@ -11,11 +11,19 @@ on the diagonal, as Getis-Ord Gi* wants: the local sum includes the unit itself)
   unit has at least one neighbour besides itself.
 - :func:`h3_neighbours` -- the cells within ``k`` steps on the H3 grid (``grid_disk``),
   among the cells given.
+
+Both are cached per process (the last :data:`CACHE_SIZE` sets of units or cells, keyed by
+a hash of the codes and geometries): a filter change on the page re-counts the points but
+does not rebuild the weights. Each :class:`Neighbours` carries that ``key``, and the
+analysis caches its results by it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -26,7 +34,34 @@ import shapely
 
 from gridmap.spatial.crs import to_metric
 
-__all__ = ["Neighbours", "h3_neighbours", "neighbours_from_lists", "unit_neighbours"]
+__all__ = ["CACHE_SIZE", "Neighbours", "clear_cache", "h3_neighbours", "neighbours_from_lists", "unit_neighbours"]
+
+CACHE_SIZE = 8
+_cache: OrderedDict[str, Neighbours] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget the cached weights."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(key: str) -> Neighbours | None:
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+        return found
+
+
+def _remember(nb: Neighbours) -> Neighbours:
+    with _cache_lock:
+        _cache[nb.key] = nb
+        _cache.move_to_end(nb.key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return nb
 
 
 @dataclass(frozen=True)
@@ -39,12 +74,15 @@ class Neighbours:
         k: The ring size for H3 (0 for queen).
         islands: Positions of units that touched no other unit and were given their
             nearest unit as a neighbour.
+        key: A hash of what the weights were built from (codes and geometries, or cells
+            and ``k``); equal keys mean equal weights.
     """
 
     w: libpysal.weights.W
     kind: str
     k: int = 0
     islands: tuple[int, ...] = ()
+    key: str = ""
 
     @property
     def n(self) -> int:
@@ -59,7 +97,7 @@ class Neighbours:
 
 
 def neighbours_from_lists(lists: list[list[int]], kind: str, k: int = 0,
-                          islands: tuple[int, ...] = ()) -> Neighbours:
+                          islands: tuple[int, ...] = (), key: str = "") -> Neighbours:
     """A :class:`Neighbours` from per-position neighbour lists (self added if missing)."""
     neighbors: dict[int, list[int]] = {}
     for i, js in enumerate(lists):
@@ -70,7 +108,7 @@ def neighbours_from_lists(lists: list[list[int]], kind: str, k: int = 0,
         warnings.simplefilter("ignore")
         w = libpysal.weights.W(neighbors, weights, id_order=list(range(len(lists))), silence_warnings=True)
     w.transform = "B"
-    return Neighbours(w=w, kind=kind, k=k, islands=islands)
+    return Neighbours(w=w, kind=kind, k=k, islands=islands, key=key)
 
 
 def unit_neighbours(units: gpd.GeoDataFrame) -> Neighbours:
@@ -88,6 +126,14 @@ def unit_neighbours(units: gpd.GeoDataFrame) -> Neighbours:
     bad = [i for i, g in enumerate(geoms) if g is None or shapely.is_empty(g)]
     if bad:
         raise ValueError(f"{len(bad)} unit(s) without geometry (first at row {bad[0]})")
+    digest = hashlib.sha1(b"queen")
+    if "code" in units.columns:
+        digest.update("\x1f".join(units["code"].astype(str)).encode())
+    digest.update(b"".join(shapely.to_wkb(geoms, hex=False)))
+    key = digest.hexdigest()
+    found = _cached(key)
+    if found is not None:
+        return found
     frame = gpd.GeoDataFrame(geometry=units.geometry.reset_index(drop=True), crs=units.crs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -102,13 +148,17 @@ def unit_neighbours(units: gpd.GeoDataFrame) -> Neighbours:
             j = int(np.argmin(d))
             lists[i].append(j)
             lists[j].append(i)
-    return neighbours_from_lists(lists, "queen", islands=islands)
+    return _remember(neighbours_from_lists(lists, "queen", islands=islands, key=key))
 
 
 def h3_neighbours(cells: list[str], k: int = 1) -> Neighbours:
     """Cells within ``k`` grid steps of each other, among ``cells``, self included."""
     if k < 1:
         raise ValueError(f"k-ring size must be at least 1, got {k}")
+    key = hashlib.sha1(f"h3 {k}\x1f".encode() + "\x1f".join(cells).encode()).hexdigest()
+    found = _cached(key)
+    if found is not None:
+        return found
     position = {c: i for i, c in enumerate(cells)}
     lists = [[position[n] for n in h3.grid_disk(c, k) if n in position] for c in cells]
-    return neighbours_from_lists(lists, "h3", k=k)
+    return _remember(neighbours_from_lists(lists, "h3", k=k, key=key))

@@ -36,6 +36,7 @@ from gridmap.i18n import (
     command,
     frame,
     hazards,
+    hotspots,
     io,
     maps,
     photos,
@@ -88,6 +89,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos,
                                  hazards)  # the hazard page (issue 11)
+AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:

@@ -139,6 +139,27 @@ def _write_csv(table: pd.DataFrame, path: Path, spec: LayerSpec) -> None:
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
+def write_table_csv(table: pd.DataFrame, path: Path | str) -> Path:
+    """Write any table (no layer, no geometry) as the ``csv`` export does: UTF-8 with BOM,
+    CRLF lines, datetimes as text, and text cells that would start a formula neutralised
+    (:func:`safe_cell`). A ``geometry`` column is dropped. Returns the path written."""
+    path = Path(path)
+    out = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = _iso_column(out[column])
+        elif _is_text_column(out[column]):
+            out[column] = out[column].astype(object).map(_csv_cell)
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value as the CSV export writes it: dates as ISO text, lists/dicts as JSON,
+    and text starting with ``= + - @``, tab or CR prefixed with ``'`` (not a formula)."""
+    return _csv_cell(value)
+
+
 def _is_text_column(column: pd.Series) -> bool:
     """True for columns that may hold text: object, pandas ``string``/``str`` and categories."""
     dtype = column.dtype
