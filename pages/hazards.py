@@ -43,7 +43,7 @@ with right:
     with route_tab:
         hazard_panels.route_panel(rows, data, now, lang, view.hot)
     with rank_tab:
-        hazard_panels.ranking_panel(data, rows, now, view.rank_level, lang)
+        hazard_panels.ranking_panel(session, data, rows, now, view.rank_level, filters.unit or data.home, lang)
 if clicked.clicked is not None or clicked.hazard_id is not None:
     hazards.take_click(clicked)
     st.rerun()

@@ -192,3 +192,29 @@ def test_a_rectification_step_and_a_stale_one(monkeypatch: pytest.MonkeyPatch, h
     assert any("不能从" in e.value and "已整改" in e.value for e in at2.error), [e.value for e in at2.error]
     with open_store(hazard_store.url) as store:
         assert session_of(store, "inspector").read("inspections", where={"id": "h1"})["status"].iloc[0] == "rectified"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_route_of_the_open_hazards_and_the_rankings(monkeypatch: pytest.MonkeyPatch, hazard_db_url: str,
+                                                     lang: str) -> None:
+    at = page(monkeypatch, hazard_db_url, lang=lang)
+    at.button(key="hz_route_make").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    summary = [m.value for m in at.markdown if ("路线共" in m.value or "stops, about" in m.value)]
+    assert summary and ("2 站" in summary[0] or "2 stops" in summary[0])  # h1 and h2 are open
+    route = [d for d in at.dataframe if len(d.value) == 2]
+    assert route and list(route[0].value.iloc[:, 1]) in (["h1", "h2"], ["h2", "h1"])
+    # the rankings: one row per micro-grid of the county... here the county's towns (one)
+    ranks = [d.value for d in at.dataframe if len(d.value) == 1]
+    assert ranks, [d.value for d in at.dataframe]
+
+
+def test_the_commander_ranks_by_rates_the_inspector_cannot(monkeypatch: pytest.MonkeyPatch,
+                                                           hazard_db_url: str) -> None:
+    commander = page(monkeypatch, hazard_db_url, user="commander", params={"unit": "33032710000101"})
+    assert "rate_eb" in commander.selectbox(key="hz_rank_by").options or \
+        any("平滑" in o for o in commander.selectbox(key="hz_rank_by").options)
+    inspector = page(monkeypatch, hazard_db_url, user="inspector", params={"unit": "33032710000101"})
+    options = inspector.selectbox(key="hz_rank_by").options
+    assert not any("每百户" in o for o in options), options
+    assert any("看不到户数" in c.value for c in inspector.caption)

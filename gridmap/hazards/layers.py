@@ -217,9 +217,10 @@ class LocateButton(folium.MacroElement):
             var control = L.control({position: 'topleft'});
             control.onAdd = function () {
                 var a = L.DomUtil.create('a', 'gm-locate leaflet-bar');
-                a.href = '#'; a.title = {{ this.title|tojson }}; a.innerHTML = '&#8982;';
+                a.href = '#'; a.title = {{ this.title|tojson }};
+                a.innerHTML = '<i class="fa-solid fa-location-crosshairs"></i>';
                 a.style.cssText = 'display:block;width:30px;height:30px;line-height:30px;text-align:center;'
-                    + 'font-size:20px;background:#fff;color:#333;text-decoration:none';
+                    + 'font-size:16px;background:#fff;color:#333;text-decoration:none';
                 L.DomEvent.disableClickPropagation(a);
                 L.DomEvent.on(a, 'click', function (e) {
                     L.DomEvent.preventDefault(e);

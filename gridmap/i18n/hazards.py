@@ -183,9 +183,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # -- record --------------------------------------------------------------------
     "hazards.record.not_allowed": ("“{role}”不能登记隐患（巡查员和网格员可以）。",
                                    "The role “{role}” cannot record hazards (inspectors and grid workers can)."),
-    "hazards.record.pick_hint": ("在地图上点击隐患所在位置，或点地图左上角的 ⌖ 用本机定位；也可以勾选“用照片中的位置”。",
-                                 "Click the hazard's spot on the map, or the ⌖ button at the map's top left for "
-                                 "this device's position; or tick “use the photo's position”."),
+    "hazards.record.pick_hint": ("在地图上点击隐患所在位置，或点地图左上角的准星按钮用本机定位；也可以勾选“用照片中的位置”。",
+                                 "Click the hazard's spot on the map, or the cross-hair button at the map's top "
+                                 "left for this device's position; or tick “use the photo's position”."),
     "hazards.record.picked": ("位置：经度 {lon}，纬度 {lat}（{source}）",
                               "Position: longitude {lon}, latitude {lat} ({source})"),
     "hazards.record.source.map": ("地图选点或本机定位", "map click or device position"),
@@ -287,6 +287,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.route.col.id": ("隐患编号", "Hazard"),
     "hazards.route.col.status": ("状态", "Status"),
     "hazards.route.col.place": ("场所类型", "Place type"),
+    "hazards.route.col.leg": ("距上一站（米）", "From the previous stop (m)"),
+    "hazards.route.col.lon": ("经度", "Longitude"),
+    "hazards.route.col.lat": ("纬度", "Latitude"),
     "hazards.route.csv": ("下载路线 CSV", "Download route CSV"),
     "hazards.route.gpx": ("下载路线 GPX", "Download route GPX"),
     "hazards.route.gpx_name": ("隐患巡查路线", "Hazard inspection route"),
@@ -294,6 +297,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.route.legend": ("巡查站点（按顺序编号）", "Stops, numbered in order"),
     "hazards.route.clear": ("清除路线", "Clear the route"),
     # -- rankings ------------------------------------------------------------------
+    "hazards.rank.by": ("排名依据", "Rank by"),
+    "hazards.rank.no_households": ("您的角色看不到户数：按隐患数、整改率或超期数排名，不按每百户比率。",
+                                   "Your role does not see households: ranked by hazards, rectification rate or "
+                                   "overdue count, not by rates per 100 households."),
+    "hazards.rank.col.rank": ("名次", "Rank"),
+    "hazards.rank.col.name": ("区域", "Unit"),
+    "hazards.rank.col.households": ("户数", "Households"),
+    "hazards.rank.col.rate": ("每百户隐患（原始）", "Per 100 households (raw)"),
+    "hazards.rank.col.rate_eb": ("每百户隐患（平滑）", "Per 100 households (smoothed)"),
+    "hazards.rank.col.hazards": ("隐患数", "Hazards"),
+    "hazards.rank.col.rectified": ("已整改", "Rectified"),
+    "hazards.rank.col.rectification_rate": ("整改率（%）", "Rectification rate (%)"),
+    "hazards.rank.col.open": ("待整改", "Open"),
+    "hazards.rank.col.overdue": ("超期", "Overdue"),
     "hazards.rank.csv": ("下载排名 CSV", "Download rankings CSV"),
     "hazards.rank.xlsx": ("下载排名 Excel", "Download rankings XLSX"),
 }

@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -21,12 +23,23 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gridmap.access import Session
-from gridmap.domain import HAZARD_LIFECYCLE, Level
+from gridmap.access import Session, level_of_code
+from gridmap.domain import HAZARD_LIFECYCLE, Level, code_prefix
 from gridmap.hazards import DEFAULT_RECURRING_DAYS, SAME_PLACE_M, overdue_places, parse_cycles, recurring
 from gridmap.hazards.layers import place_layer, route_layer
+from gridmap.hotspots import (
+    RANK_BY,
+    describe_ranking,
+    describe_route,
+    rank_units,
+    walking_route,
+    write_csv,
+    write_gpx,
+    write_xlsx,
+)
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
+from gridmap.maps.lod import units_at_level
 from gridmap.settings import get_settings
 from gridmap.text import escape_markdown
 from gridmap.ui.hazards import ROUTE_KEY, HazardData, generation
@@ -129,13 +142,10 @@ def shortlist(rows: gpd.GeoDataFrame, now: dt.datetime, hot_codes: set[str] | No
 
 def route_panel(rows: gpd.GeoDataFrame, data: HazardData, now: dt.datetime, lang: str,
                 hot: dict[str, Any] | None) -> None:
-    """Pick a shortlist, order it, offer CSV and GPX; the route is drawn on the map."""
-    try:
-        routing: Any = importlib.import_module("gridmap.hotspots.route")
-    except ImportError:
-        st.info(t("hazards.stats_missing", lang), icon=":material/hourglass_top:")
-        return
+    """Pick a shortlist, order it (:func:`gridmap.hotspots.walking_route`), offer CSV and GPX."""
     sources = ["filter", *(["hot"] if hot else [])]
+    if st.session_state.get("hz_route_source") not in sources:
+        st.session_state["hz_route_source"] = "filter"
     source = st.radio(t("hazards.route.source", lang), sources, key="hz_route_source", horizontal=True,
                       format_func=lambda s: t(f"hazards.route.source.{s}", lang))
     limit = int(st.number_input(t("hazards.route.limit", lang), min_value=2, max_value=ROUTE_MAX_STOPS, value=30,
@@ -147,30 +157,52 @@ def route_panel(rows: gpd.GeoDataFrame, data: HazardData, now: dt.datetime, lang
     st.caption(t("hazards.route.shortlist", lang, n=len(picked), limit=limit))
     if st.button(t("hazards.route.make", lang), key="hz_route_make", icon=":material/route:",
                  disabled=len(picked) < 2):
-        stops = _stops(picked, limit)
-        st.session_state[ROUTE_KEY] = routing.plan_route(stops)
+        try:
+            st.session_state[ROUTE_KEY] = walking_route(_stops(picked, limit))
+        except ValueError as exc:
+            st.error(t("hazards.stats_refused", lang, detail=escape_markdown(str(exc))), icon=":material/error:")
+            return
         st.rerun()
     plan = st.session_state.get(ROUTE_KEY)
     if plan is None:
         return
-    ordered = plan.stops
+    ordered = plan.frame
     st.markdown(t("hazards.route.summary", lang, n=len(ordered), km=f"{plan.length_m / 1000:.2f}"))
-    st.caption(t("hazards.route.method", lang))
-    st.dataframe(pd.DataFrame({
-        t("hazards.route.col.order", lang): range(1, len(ordered) + 1),
+    st.caption(describe_route(plan, lang) + " " + t("hazards.route.method", lang))
+    table = pd.DataFrame({
+        t("hazards.route.col.order", lang): ordered["stop"].astype(int).tolist(),
         t("hazards.route.col.id", lang): ordered["id"].astype(str).tolist(),
         t("hazards.route.col.status", lang): [label("hazard_status", str(s), lang) for s in ordered["status"]],
         t("hazards.route.col.place", lang): [label("place", str(p), lang) for p in ordered["place_type"]],
-    }), hide_index=True, width="stretch", height=min(300, 38 + 35 * len(ordered)))
+        t("hazards.route.col.leg", lang): [round(float(v)) for v in ordered["leg_m"]],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * len(table)))
+    csv_table = table.assign(**{t("hazards.route.col.lon", lang): [round(g.x, 7) for g in ordered.geometry],
+                                t("hazards.route.col.lat", lang): [round(g.y, 7) for g in ordered.geometry]})
     c1, c2 = st.columns(2)
-    c1.download_button(t("hazards.route.csv", lang), routing.route_csv(plan), file_name="route.csv",
-                       mime="text/csv", key="hz_route_csv", icon=":material/download:")
-    c2.download_button(t("hazards.route.gpx", lang), routing.route_gpx(plan, name=t("hazards.route.gpx_name", lang)),
-                       file_name="route.gpx", mime="application/gpx+xml", key="hz_route_gpx",
-                       icon=":material/download:")
+    c1.download_button(t("hazards.route.csv", lang), _file_bytes(lambda path: write_csv(csv_table, path), ".csv"),
+                       file_name="route.csv", mime="text/csv", key="hz_route_csv", icon=":material/download:")
+    gpx = _file_bytes(lambda path: write_gpx(plan, path, name=t("hazards.route.gpx_name", lang),
+                                             stop_name=lambda r: _stop_name(r, lang)), ".gpx")
+    c2.download_button(t("hazards.route.gpx", lang), gpx, file_name="route.gpx", mime="application/gpx+xml",
+                       key="hz_route_gpx", icon=":material/download:")
     if st.button(t("hazards.route.clear", lang), key="hz_route_clear"):
         st.session_state.pop(ROUTE_KEY, None)
         st.rerun()
+
+
+def _stop_name(row: pd.Series, lang: str) -> str:
+    types = row.get("hazard_types")
+    names = "、".join(label("hazard", str(h), lang) for h in (types if isinstance(types, list | tuple) else []))
+    return f"{int(row['stop'])}. {label('hazard_status', str(row['status']), lang)} {names} ({row['id']})"
+
+
+def _file_bytes(write: Callable[[Path], Any], suffix: str) -> bytes:
+    """What a file writer of :mod:`gridmap.hotspots` writes, as bytes for a download button."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"out{suffix}"
+        write(path)
+        return path.read_bytes()
 
 
 def _stops(picked: gpd.GeoDataFrame, limit: int) -> gpd.GeoDataFrame:
@@ -185,28 +217,51 @@ def route_layers(tiles: TileSource, lang: str) -> list[folium.FeatureGroup]:
     plan = st.session_state.get(ROUTE_KEY)
     if plan is None:
         return []
-    return [route_layer(plan.stops, tiles=tiles, name=t("hazards.route.layer", lang), key="hzroute",
+    return [route_layer(plan.frame, tiles=tiles, name=t("hazards.route.layer", lang), key="hzroute",
                         legend_text=t("hazards.route.legend", lang))]
 
 
 # --------------------------------------------------------------------------- rankings
 
 
-def ranking_panel(data: HazardData, rows: gpd.GeoDataFrame, now: dt.datetime, level: Level, lang: str) -> None:
-    """Units ranked (hzstats' ranking library), the method in words, CSV and XLSX."""
-    try:
-        ranking: Any = importlib.import_module("gridmap.hotspots.ranking")
-    except ImportError:
-        st.info(t("hazards.stats_missing", lang), icon=":material/hourglass_top:")
+def ranking_panel(session: Session, data: HazardData, rows: gpd.GeoDataFrame, now: dt.datetime, level: Level,
+                  focus: str, lang: str) -> None:
+    """Units one level below the selection ranked (:func:`gridmap.hotspots.rank_units`), CSV and XLSX."""
+    see = data.households is not None
+    choices = list(RANK_BY) if see else [b for b in RANK_BY if b not in ("rate", "rate_eb")]
+    if st.session_state.get("hz_rank_by") not in choices:
+        st.session_state["hz_rank_by"] = choices[0]
+    by = str(st.selectbox(t("hazards.rank.by", lang), choices, key="hz_rank_by",
+                          format_func=lambda b: t(f"hotspots.rank_by.{b}", lang)))
+    units = units_at_level(session, level, columns=["code", "name", *(["households"] if see else [])])
+    focus_level = level_of_code(focus)
+    if focus_level != Level.COUNTY:
+        units = units[units["code"].astype(str).str.startswith(code_prefix(focus, focus_level))]
+    if units.empty:
+        st.info(t("hazards.hot.no_units", lang), icon=":material/info:")
         return
-    units = data.units[data.units["level"] == level.value]
-    result = ranking.rank_units(units, rows, households=data.households, now=now, level=level)
-    st.caption(result.method_text(lang))
-    st.dataframe(result.table(lang), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(result.frame)))
+    if not see:
+        units = units.assign(households=0)
+    result = rank_units(units, rows, now=now, by=by)
+    st.caption(describe_ranking(result.method, lang) if see else t("hazards.rank.no_households", lang))
+    columns = ["rank", "name", *(["households", "rate", "rate_eb"] if see else []), "hazards", "rectified",
+               "rectification_rate", "open", "overdue"]
+    frame = pd.DataFrame(result.frame.drop(columns="geometry", errors="ignore"))[columns]
+    headers = [t(f"hazards.rank.col.{c}", lang) for c in columns]
+    shown = frame.copy()
+    for c in ("rate", "rate_eb", "rectification_rate"):
+        if c in shown.columns:
+            shown[c] = [None if pd.isna(v) else round(float(v), 1) for v in shown[c]]
+    shown.columns = headers
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
     c1, c2 = st.columns(2)
-    c1.download_button(t("hazards.rank.csv", lang), ranking.to_csv(result, lang), file_name="hazard_ranking.csv",
-                       mime="text/csv", key="hz_rank_csv", icon=":material/download:")
-    c2.download_button(t("hazards.rank.xlsx", lang), ranking.to_xlsx(result, lang), file_name="hazard_ranking.xlsx",
+    c1.download_button(t("hazards.rank.csv", lang), _file_bytes(lambda p: write_csv(shown, p), ".csv"),
+                       file_name="hazard_ranking.csv", mime="text/csv", key="hz_rank_csv",
+                       icon=":material/download:")
+    c2.download_button(t("hazards.rank.xlsx", lang),
+                       _file_bytes(lambda p: write_xlsx(frame, p, sheet=t("hazards.tab.rank", lang),
+                                                        headers=headers), ".xlsx"),
+                       file_name="hazard_ranking.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="hz_rank_xlsx",
                        icon=":material/download:")
 

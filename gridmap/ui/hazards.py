@@ -310,7 +310,8 @@ class MapResult:
 def home_view(data: HazardData) -> tuple[tuple[float, float], int]:
     """The base map's fixed centre and zoom: the user's home unit."""
     minx, miny, maxx, maxy = data.bounds
-    return ((miny + maxy) / 2, (minx + maxx) / 2), fit_zoom(data.bounds)
+    # the map takes three fifths of a wide page: about 700 x 600 pixels
+    return ((miny + maxy) / 2, (minx + maxx) / 2), fit_zoom(data.bounds, width_px=700, height_px=MAP_HEIGHT)
 
 
 def current_zoom(data: HazardData) -> float:
