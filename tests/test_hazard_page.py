@@ -97,6 +97,8 @@ def test_filters_in_the_address_are_applied_and_shown(monkeypatch: pytest.Monkey
     assert any("视觉印象" in c.value for c in at.caption)  # the heat map says what it is
     assert dict(at.query_params) == {"type": "flying_wire,gas", "status": "rectifying", "inspector": "李四",
                                      "view": "heat"}
+    assert at.code[0].value == ("/hazards?type=flying_wire%2Cgas&status=rectifying&inspector=%E6%9D%8E%E5%9B%9B"
+                                "&view=heat")
 
 
 def test_a_custom_period_and_a_unit_from_the_address(monkeypatch: pytest.MonkeyPatch, hazard_db_url: str) -> None:

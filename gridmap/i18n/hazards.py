@@ -19,8 +19,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "The statistics module (gridmap.hotspots) is not available; the points are shown."),
     "hazards.stats_refused": ("无法计算：{detail}", "Cannot be computed: {detail}"),
     # -- filters -------------------------------------------------------------------
-    "hazards.filters": ("筛选（复制浏览器地址即可把同样的视图发给同事）",
-                        "Filters (copy the address to send a colleague this same view)"),
+    "hazards.filters": ("筛选（条件保存在网页地址中）", "Filters (kept in the page's address)"),
+    "hazards.share": ("把此视图发给同事的链接：", "The link to send a colleague this view:"),
     "hazards.all": ("全部", "All"),
     "hazards.anyone": ("全部巡查员", "Any inspector"),
     "hazards.whole": ("整个辖区", "The whole jurisdiction"),

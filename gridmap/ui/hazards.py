@@ -22,6 +22,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -51,6 +52,7 @@ from gridmap.period import DAY_FORMAT, DEFAULT_PRESET, PRESETS, custom_range
 from gridmap.text import escape_markdown
 from gridmap.workflow.clock import hazard_overdue
 
+PAGE_PATH = "hazards"  # the page's url_path in app.py
 MAP_KEY = "hz_map"
 MAP_HEIGHT = 600
 PICK_KEY = "hz_pick"  # (lon, lat, source) of the spot picked for a new hazard
@@ -177,7 +179,19 @@ def filter_bar(data: HazardData, lang: str, today: dt.date) -> HazardFilters:
     if query != address:
         st.query_params.from_dict(query)
     st.session_state[ADDRESS_KEY] = query
+    share_link(query, lang)
     return filters
+
+
+def share_link(query: dict[str, str], lang: str) -> None:
+    """The view's link with the page's own path: the browser shows the inspector's first page
+    at ``/``, which would be another role's first page in a colleague's browser."""
+    base = str(st.context.url or "").split("?", 1)[0].rstrip("/")
+    if base.endswith(f"/{PAGE_PATH}"):
+        base = base[: -len(PAGE_PATH) - 1]
+    link = f"{base}/{PAGE_PATH}" + (f"?{urlencode(query)}" if query else "")
+    st.caption(t("hazards.share", lang))
+    st.code(link, language=None, wrap_lines=True)
 
 
 def _problem_text(problem: Any, lang: str) -> str:

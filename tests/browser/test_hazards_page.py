@@ -80,7 +80,10 @@ def test_inspector_shares_a_view_finds_the_hot_spot_records_a_hazard_and_leaves_
     expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("飞线充电")
     expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("电动车室内停放")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{expected:,}")
-    assert "type=flying_wire" in page.url
+    # the address keeps the filters (codes sorted, the default period left out)
+    assert parse_qs(urlparse(page.url).query) == {"type": ["ebike_indoor,flying_wire"], "severity": ["high,medium"]}
+    share = page.get_by_test_id("stCode").first.inner_text()
+    assert "/hazards?type=ebike_indoor%2Cflying_wire&severity=high%2Cmedium" in share
 
     # the hot spot view: Gi* bins, and a planted hot spot lies in a hot unit
     page.get_by_test_id("stRadio").locator("label").filter(has_text="热点分析").click()
