@@ -26,7 +26,7 @@ NOTE_LIMIT = 1000  # characters in a step's note
 
 
 def transition_issue(session: Session, issue_id: str, to_status: str, *, note: str | None = None,
-                     department: str | None = None) -> dict[str, Any]:
+                     department: str | None = None, duplicate_of: str | None = None) -> dict[str, Any]:
     """Move an issue one step along its lifecycle.
 
     Args:
@@ -36,6 +36,8 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         note: Why (shown in the issue's history).
         department: When dispatching (accepted or returned -> dispatched): the department
             to route to, if not the one the issue is routed to now. Its history follows.
+        duplicate_of: When marking it a duplicate: the issue it repeats (linked in
+            ``duplicate_of``; a duplicate of a duplicate links to the original).
 
     Returns:
         The issue's row after the step.
@@ -45,9 +47,11 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         StepNotPermitted: the role may not make this step.
         RowNotFound: no such issue in the session's view (scope, department).
         BadInput: an unknown status or department, a note too long, a department given
-            on a step that is not a dispatch.
+            on a step that is not a dispatch, a link given on another step or naming
+            the issue itself or an issue not in view.
     """
-    return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department)
+    return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department,
+                       link=duplicate_of)
 
 
 def transition_hazard(session: Session, inspection_id: str, to_status: str, *,
@@ -80,7 +84,7 @@ def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | No
 
 
 def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: str, *, note: str | None,
-                department: str | None) -> dict[str, Any]:
+                department: str | None, link: str | None = None) -> dict[str, Any]:
     target = _known_status(lifecycle, to_status)
     note = _checked_note(note)
     if department is not None and department not in DEPARTMENTS:
@@ -98,6 +102,7 @@ def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: 
         _check_step(session, lifecycle, str(row_id), current, target)
         at = now().replace(microsecond=0)
         changes = _changes(lifecycle, row, current, target, department, at)
+        changes.update(linked(tx, lifecycle, str(row_id), target, link))
         event = {"at": at, "actor": session.user.username, "from_status": current, "to_status": target,
                  "note": note}
         return tx._step(lifecycle, str(row_id), changes, event)
@@ -155,6 +160,34 @@ def _changes(lifecycle: Lifecycle, row: Mapping[str, Any], current: str, target:
     return changes
 
 
+def linked(tx: GuardedTransaction, lifecycle: Lifecycle, row_id: str, target: str,
+           link: str | None) -> dict[str, Any]:
+    """The link column a step sets (``duplicate_of``), checked on the transaction.
+
+    The linked row must be in the session's view and not the row itself; a link to a
+    row that is itself linked (a duplicate of a duplicate) goes to the row at the end of
+    the chain, so every duplicate names the original.
+    """
+    column = lifecycle.links.get(target)
+    if link is None or not str(link).strip():
+        return {}
+    if column is None:
+        raise BadInput("workflow.link_only_on", to_status=Coded(lifecycle.label_kind, target),
+                       allowed=listed(Coded(lifecycle.label_kind, s) for s in lifecycle.links))
+    current = str(link).strip()
+    for _ in range(8):
+        if current == row_id:
+            raise BadInput("workflow.link_to_itself", id=row_id)
+        found = tx.read(lifecycle.layer, where={"id": current}, columns=["id", column])
+        if found.empty:
+            raise RowNotFound("workflow.not_found", thing=_thing(lifecycle), id=current)
+        further = found[column].iloc[0]
+        if not _present(further) or not str(further):
+            return {column: current}
+        current = str(further)
+    return {column: current}
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -210,4 +243,4 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
 
 
-__all__ = ["NOTE_LIMIT", "allowed_steps", "transition_hazard", "transition_issue"]
+__all__ = ["NOTE_LIMIT", "allowed_steps", "linked", "transition_hazard", "transition_issue"]
