@@ -77,9 +77,9 @@ def duplicate_candidates(session: Session, category: str, lon: float, lat: float
 def distances_m(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
     """Metres from ``(lon, lat)`` to each point, in the metric CRS of ``lon``."""
     transformer = metric_transformer("EPSG:4326", metric_crs(lon))
-    x0, y0 = transformer.transform(lon, lat)
+    x0, y0 = transformer.transform(np.array([float(lon)]), np.array([float(lat)]))
     xs, ys = transformer.transform(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    return np.hypot(np.asarray(xs) - x0, np.asarray(ys) - y0)
+    return np.hypot(np.asarray(xs) - x0[0], np.asarray(ys) - y0[0])
 
 
 __all__ = ["distances_m", "duplicate_candidates"]
