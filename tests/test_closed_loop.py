@@ -153,7 +153,7 @@ def test_a_bad_table_is_refused_in_words_and_nothing_is_stored(tiny_store: Store
 def test_only_a_county_admin_may_change_the_table(tiny_store: Store) -> None:
     with pytest.raises(PermissionDenied):
         save_table(_session(tiny_store, Role.COMMANDER), _rules(), {})
-    with pytest.raises(Exception, match="county-wide|may not"):
+    with pytest.raises(Exception, match=r"county-wide|may not"):
         save_table(_session(tiny_store, Role.ADMIN, G1), _rules(), {})
     assert tiny_store.read("routing_tables", SCOPE).empty
 
