@@ -13,11 +13,12 @@ writer's jurisdiction is refused, saying where it lies.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import shapely
 
+from gridmap import photos as photo_store  # a module import: gridmap.photos imports this package's errors
 from gridmap.access import GuardedTransaction, Op, Session
 from gridmap.domain import (
     HAZARD_LIFECYCLE,
@@ -31,6 +32,7 @@ from gridmap.domain import (
 )
 from gridmap.i18n import t
 from gridmap.store.base import new_id, now
+from gridmap.uploads import Upload
 from gridmap.workflow.clock import hazard_deadline
 from gridmap.workflow.errors import BadInput, Coded, OutsideJurisdiction, Words, listed
 from gridmap.workflow.routing import current_table, known_category, route
@@ -42,7 +44,7 @@ NOTE_LIMIT = 1000
 
 def report_issue(session: Session, *, category: str, lon: float, lat: float, description: str | None = None,
                  channel: str = Channel.GRID_PATROL, reporter: str | None = None,
-                 duplicate_of: str | None = None) -> dict[str, Any]:
+                 duplicate_of: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Report an issue at a point (上报): placed, routed, due, and its first history row.
 
     The department and deadline come from the county's routing table in force
@@ -62,13 +64,16 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
             (:func:`gridmap.workflow.duplicates.duplicate_candidates`): the report is
             kept, in the same transaction marked 重复 and linked to that issue, so the
             reporter follows the original's progress in "my reports".
+        photos: Pictures of it, each through :func:`gridmap.uploads.accept_upload`
+            (at most :data:`gridmap.photos.MAX_PHOTOS`); kept with the first history row.
 
     Returns:
         The stored issue (``id``, codes, ``outside``, ``department``, ``deadline``, ...;
         the position as ``lon``/``lat``).
 
     Raises:
-        BadInput: unknown category or channel, a wrong position, a description too long.
+        BadInput: unknown category or channel, a wrong position, a description too long,
+            too many photos or one that did not pass the upload checks.
         OutsideJurisdiction: the point lies outside the user's jurisdiction.
         PermissionDenied: the role may not report issues.
     """
@@ -77,6 +82,7 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
     point = _point(lon, lat)
     text = _text(description, DESCRIPTION_LIMIT, "workflow.description_too_long")
     who = _text(reporter, 100, "workflow.reporter_too_long")
+    pictures = photo_store.check_photos(photos)
     session.require(Op.REPORT_ISSUE)
     table = current_table(session)
     at = now().replace(microsecond=0)
@@ -91,7 +97,7 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
         return {"department": found.department, "deadline": found.deadline}
 
     with session.write(Op.REPORT_ISSUE) as tx:
-        out = _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None, fill=routed)
+        out = _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None, photos=pictures, fill=routed)
         if duplicate_of is not None and str(duplicate_of).strip():
             out.update(_mark_duplicate(tx, session, out, str(duplicate_of), at))
         return out
@@ -99,7 +105,7 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
 
 def record_inspection(session: Session, *, place_type: str, hazard_types: Iterable[str], severity: str,
                       lon: float, lat: float, inspector: str | None = None,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Record a hazard found at a point (发现): placed, due by severity, first history row.
 
     Args:
@@ -110,6 +116,7 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
         lon, lat: The position.
         inspector: Who found it; default the user's display name.
         note: A note for the history.
+        photos: Pictures of it (as for :func:`report_issue`).
 
     Returns:
         The stored inspection, with ``lon``/``lat``.
@@ -122,28 +129,31 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
     level = _choice("severity", severity, [str(s) for s in Severity], "workflow.unknown_choice")
     point = _point(lon, lat)
     text = _text(note, NOTE_LIMIT, "workflow.note_too_long")
+    pictures = photo_store.check_photos(photos)
     session.require(Op.RECORD_INSPECTION)
     at = now().replace(microsecond=0)
     row = {"id": new_id(), "county_code": session.scope.county_code, "place_type": place, "hazard_types": types,
            "severity": level, "status": HAZARD_LIFECYCLE.initial, "found_at": at,
            "deadline": hazard_deadline(level, at), "rectified_at": None, "inspector": inspector or _name(session)}
     with session.write(Op.RECORD_INSPECTION) as tx:
-        return _create(tx, session, HAZARD_LIFECYCLE, row, point, at, note=text)
+        return _create(tx, session, HAZARD_LIFECYCLE, row, point, at, note=text, photos=pictures)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row: dict[str, Any],
-            point: shapely.Point, at: Any, *, note: str | None,
+            point: shapely.Point, at: Any, *, note: str | None, photos: list[Upload],
             fill: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
     # Plain dicts all the way to the store's INSERT: no frame is built for one row.
     (placed,) = tx.place_records(lifecycle.layer, [{**row, "geometry": point}])
     _inside_jurisdiction(session, placed.get("micro_code"), point)
     if fill is not None:  # what depends on where it lies (the issue's routing)
         placed = {**placed, **fill(placed)}
-    tx._create(lifecycle, [placed], {"at": at, "actor": session.user.username, "from_status": None,
-                                     "to_status": lifecycle.initial, "note": note})
+    event_id = new_id()
+    tx._create(lifecycle, [placed], {"id": event_id, "at": at, "actor": session.user.username,
+                                     "from_status": None, "to_status": lifecycle.initial, "note": note})
+    photo_store.attach(tx, lifecycle.layer, str(placed["id"]), photos, event_id=event_id)
     out = {k: v for k, v in placed.items() if k != "geometry"}
     out["lon"], out["lat"] = point.x, point.y
     return out

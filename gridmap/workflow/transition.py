@@ -11,14 +11,16 @@ says why in words (:mod:`gridmap.workflow.errors`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from gridmap import photos as photo_store  # a module import: gridmap.photos imports this package's errors
 from gridmap.access import GuardedTransaction, Session
 from gridmap.domain import DEPARTMENTS, HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, Lifecycle, Role
-from gridmap.store.base import now
+from gridmap.store.base import new_id, now
+from gridmap.uploads import Upload
 from gridmap.workflow.errors import BadInput, Coded, IllegalStep, RowNotFound, StepNotPermitted, Words, listed
 from gridmap.workflow.steps import DISPATCH_STEPS, STEP_OP, lifecycle_of, roles_for
 
@@ -26,7 +28,8 @@ NOTE_LIMIT = 1000  # characters in a step's note
 
 
 def transition_issue(session: Session, issue_id: str, to_status: str, *, note: str | None = None,
-                     department: str | None = None, duplicate_of: str | None = None) -> dict[str, Any]:
+                     department: str | None = None, duplicate_of: str | None = None,
+                     photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Move an issue one step along its lifecycle.
 
     Args:
@@ -38,6 +41,8 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
             to route to, if not the one the issue is routed to now. Its history follows.
         duplicate_of: When marking it a duplicate: the issue it repeats (linked in
             ``duplicate_of``; a duplicate of a duplicate links to the original).
+        photos: Pictures of the step (e.g. the work done), each through
+            :func:`gridmap.uploads.accept_upload`; kept with the step's history row.
 
     Returns:
         The issue's row after the step.
@@ -48,16 +53,17 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         RowNotFound: no such issue in the session's view (scope, department).
         BadInput: an unknown status or department, a note too long, a department given
             on a step that is not a dispatch, a link given on another step or naming
-            the issue itself or an issue not in view.
+            the issue itself or an issue not in view, too many photos or one not checked.
     """
     return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department,
-                       link=duplicate_of)
+                       link=duplicate_of, photos=photos)
 
 
 def transition_hazard(session: Session, inspection_id: str, to_status: str, *,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Move a hazard one step along its lifecycle (see :func:`transition_issue`)."""
-    return _transition(session, HAZARD_LIFECYCLE, inspection_id, to_status, note=note, department=None)
+    return _transition(session, HAZARD_LIFECYCLE, inspection_id, to_status, note=note, department=None,
+                       photos=photos)
 
 
 def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | None = None) -> list[str]:
@@ -84,9 +90,10 @@ def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | No
 
 
 def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: str, *, note: str | None,
-                department: str | None, link: str | None = None) -> dict[str, Any]:
+                department: str | None, photos: Sequence[Upload] | None, link: str | None = None) -> dict[str, Any]:
     target = _known_status(lifecycle, to_status)
     note = _checked_note(note)
+    pictures = photo_store.check_photos(photos)
     if department is not None and department not in DEPARTMENTS:
         raise BadInput("workflow.unknown_department", department=department,
                        choices=listed(Coded("department", d) for d in DEPARTMENTS))
@@ -103,9 +110,12 @@ def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: 
         at = now().replace(microsecond=0)
         changes = _changes(lifecycle, row, current, target, department, at)
         changes.update(linked(tx, lifecycle, str(row_id), target, link))
-        event = {"at": at, "actor": session.user.username, "from_status": current, "to_status": target,
-                 "note": note}
-        return tx._step(lifecycle, str(row_id), changes, event)
+        event_id = new_id()
+        event = {"id": event_id, "at": at, "actor": session.user.username, "from_status": current,
+                 "to_status": target, "note": note}
+        after = tx._step(lifecycle, str(row_id), changes, event)
+        photo_store.attach(tx, lifecycle.layer, str(row_id), pictures, event_id=event_id)
+        return after
 
 
 def _locked_row(tx: GuardedTransaction, lifecycle: Lifecycle, row_id: str) -> Mapping[str, Any]:
