@@ -130,6 +130,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "issue.step_department": ("派遣至部门", "Dispatch to"),
     "issue.step_photos": ("办理照片（可选）", "Photos of the step (optional)"),
     "issue.stepped": ("事件 {id} 已变为“{to_status}”。", "Issue {id} is now “{to_status}”."),
+    "issue.moved_on": (
+        "事件 {id} 在您办理前已由他人办理：页面显示“{shown}”，现在是“{status}”。请看最新状态后再办理。",
+        "The issue {id} was handled by someone else first: the page showed “{shown}”, it is now “{status}”. "
+        "Look at its current state before the next step.",
+    ),
     "issue.store_refused": ("保存失败：{detail}", "Could not be saved: {detail}"),
     "issue.duplicate_pick": ("与哪一件重复", "A duplicate of"),
     "issue.candidate": ("{id} · 相距 {metres} 米 · {at} · {status}", "{id} · {metres} m away · {at} · {status}"),
@@ -164,7 +169,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "queue.escalated_now": ("{n} 件事件刚超期，已提请督办。", "{n} issues just became overdue and were escalated."),
     "queue.overdue_mark": ("⚠超期", "⚠overdue"),
     "queue.escalated_mark": ("督办", "escalated"),
-    "queue.col.pick": ("选择", "Pick"),
+    "queue.bulk_pick": ("选择待受理、待派遣的事件", "Pick issues to accept or dispatch"),
+    "queue.bulk_none": ("未选择", "None picked"),
     "queue.col.flag": ("提醒", "Flag"),
     "queue.col.deadline": ("办理时限", "Due"),
     "queue.col.status": ("状态", "Status"),

@@ -185,36 +185,50 @@ def step_panel(session: Session, row: pd.Series, lang: str) -> None:
     issue_id = str(row["id"])
     target = st.radio(t("issue.step_choice", lang), steps, key=f"step_{issue_id}_{current}", horizontal=True,
                       format_func=lambda s: step_label(current, s, lang))
-    note = st.text_area(t("issue.step_note", lang), key=f"step_note_{issue_id}_{current}", height=80)
-    department = None
-    link = None
+    keys = {"note": f"step_note_{issue_id}_{current}", "department": f"step_dept_{issue_id}",
+            "pick": f"dup_pick_{issue_id}", "typed": f"dup_id_{issue_id}", "photos": f"step_photos_{issue_id}_{current}"}
+    st.text_area(t("issue.step_note", lang), key=keys["note"], height=80)
     if target == str(IssueStatus.DISPATCHED):
         routed = str(row["department"]) if isinstance(row["department"], str) else DEPARTMENTS[0]
-        department = st.selectbox(t("issue.step_department", lang), DEPARTMENTS, key=f"step_dept_{issue_id}",
-                                  index=DEPARTMENTS.index(routed) if routed in DEPARTMENTS else 0,
-                                  format_func=lambda d: label("department", d, lang))
+        st.selectbox(t("issue.step_department", lang), DEPARTMENTS, key=keys["department"],
+                     index=DEPARTMENTS.index(routed) if routed in DEPARTMENTS else 0,
+                     format_func=lambda d: label("department", d, lang))
     if target == str(IssueStatus.DUPLICATE):
-        link = duplicate_picker(session, row, lang)
-    files = st.file_uploader(t("issue.step_photos", lang), type=["jpg", "jpeg", "png", "webp"],
-                             accept_multiple_files=True, key=f"step_photos_{issue_id}_{current}")
-    if st.button(step_label(current, target, lang), key=f"step_go_{issue_id}_{current}", type="primary",
-                 icon=_STEP_ICONS.get(target)):
-        uploads, refused = accepted_photos(files, lang)
-        if refused:
-            for message in refused:
-                st.error(message, icon=":material/image_not_supported:")
-            return
-        try:
-            transition_issue(session, issue_id, target, note=note or None, department=department,
-                             duplicate_of=link, photos=uploads or None)
-        except (WorkflowError, StoreError) as exc:
-            st.error(refusal(exc, lang), icon=":material/block:")
-            return
-        flash(t("issue.stepped", lang, id=issue_id, to_status=status_text(target, lang)))
-        st.rerun()
+        duplicate_picker(session, row, lang, keys["pick"], keys["typed"])
+    st.file_uploader(t("issue.step_photos", lang), type=["jpg", "jpeg", "png", "webp"],
+                     accept_multiple_files=True, key=keys["photos"])
+    # The step is made in the button's callback with what this page showed (the status it
+    # was in, the step picked): a page gone stale meanwhile gets the workflow's words.
+    st.button(step_label(current, target, lang), key=f"step_go_{issue_id}", type="primary",
+              icon=_STEP_ICONS.get(target), on_click=_make_step, args=(session, issue_id, current, target, keys, lang))
 
 
-def duplicate_picker(session: Session, row: pd.Series, lang: str) -> str | None:
+def _make_step(session: Session, issue_id: str, current: str, target: str, keys: dict[str, str], lang: str) -> None:
+    state = st.session_state
+    note = str(state.get(keys["note"]) or "")
+    department = state.get(keys["department"]) if target == str(IssueStatus.DISPATCHED) else None
+    link = None
+    if target == str(IssueStatus.DUPLICATE):
+        link = str(state.get(keys["pick"]) or "") or str(state.get(keys["typed"]) or "").strip() or None
+    uploads, refused = accepted_photos(state.get(keys["photos"]), lang)
+    if refused:
+        flash("\n\n".join(refused), "error")
+        return
+    now_status = session.read("issues", where={"id": issue_id}, columns=["id", "status"])
+    if len(now_status) and str(now_status["status"].iloc[0]) != current:
+        flash(t("issue.moved_on", lang, id=issue_id, shown=status_text(current, lang),
+                status=status_text(str(now_status["status"].iloc[0]), lang)), "error")
+        return
+    try:
+        transition_issue(session, issue_id, target, note=note or None, department=department,
+                         duplicate_of=link, photos=uploads or None)
+    except (WorkflowError, StoreError) as exc:
+        flash(refusal(exc, lang), "error")
+        return
+    flash(t("issue.stepped", lang, id=issue_id, to_status=status_text(target, lang)))
+
+
+def duplicate_picker(session: Session, row: pd.Series, lang: str, pick_key: str, typed_key: str) -> None:
     """The open issue this one repeats: the nearby candidates, or an id typed in."""
     near = duplicate_candidates(session, str(row["category"]), float(row["lon"]), float(row["lat"]))
     near = near[near["id"].astype(str) != str(row["id"])]
@@ -223,12 +237,9 @@ def duplicate_picker(session: Session, row: pd.Series, lang: str) -> str | None:
                               at=fmt_datetime(r["reported_at"]), status=status_text(r["status"], lang))
              for r in near.to_dict("records")}
     names[""] = t("issue.candidate_typed", lang)
-    pick = st.radio(t("issue.duplicate_pick", lang), options, key=f"dup_pick_{row['id']}",
-                    format_func=lambda i: names[i])
-    if pick:
-        return str(pick)
-    typed = st.text_input(t("issue.duplicate_id", lang), key=f"dup_id_{row['id']}", max_chars=64).strip()
-    return typed or None
+    pick = st.radio(t("issue.duplicate_pick", lang), options, key=pick_key, format_func=lambda i: names[i])
+    if not pick:
+        st.text_input(t("issue.duplicate_id", lang), key=typed_key, max_chars=64)
 
 
 def issue_page(session: Session, lang: str) -> None:

@@ -38,7 +38,7 @@ from gridmap.workflow import (
 TABLE_KEY = "queue_table"
 
 
-def _table(rows: pd.DataFrame, lang: str, *, with_pick: bool) -> pd.DataFrame:
+def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     overdue_mark = t("queue.overdue_mark", lang)
     escalated_mark = t("queue.escalated_mark", lang)
     flags = [" ".join(m for m, on in ((escalated_mark, e), (overdue_mark, o)) if on)
@@ -55,8 +55,6 @@ def _table(rows: pd.DataFrame, lang: str, *, with_pick: bool) -> pd.DataFrame:
         t("queue.col.reported_at", lang): [fmt_datetime(v) for v in rows["reported_at"]],
         t("queue.col.id", lang): rows["id"].astype(str).to_numpy(),
     })
-    if with_pick:
-        table.insert(0, t("queue.col.pick", lang), False)
     return table
 
 
@@ -80,21 +78,13 @@ def queue_page(session: Session, tiles: TileSource, lang: str) -> None:
     bulk = session.user.role == Role.COMMANDER and session.can(Op.HANDLE_ISSUE)
     left, right = st.columns([3, 2])
     with left:
-        table = _table(rows, lang, with_pick=bulk)
-        pick_col = t("queue.col.pick", lang)
-        if bulk:
-            edited = st.data_editor(table, hide_index=True, width="stretch", key=TABLE_KEY,
-                                    disabled=[c for c in table.columns if c != pick_col])
-            picked = rows.loc[edited[pick_col].to_numpy(dtype=bool), "id"].astype(str).tolist()
-        else:
-            st.dataframe(table, hide_index=True, width="stretch")
-            picked = []
+        st.dataframe(_table(rows, lang), hide_index=True, width="stretch", key=TABLE_KEY)
         opened = st.selectbox(t("queue.open", lang), rows["id"].astype(str).tolist(), key="queue_open",
                               format_func=lambda i: _row_name(rows, i, lang))
         if st.button(t("queue.open_button", lang), key="queue_open_go", icon=":material/open_in_new:"):
             open_issue(opened)
         if bulk:
-            _bulk(session, rows, picked, lang)
+            _bulk(session, rows, lang)
     with right:
         _queue_map(rows, tiles, at, lang)
 
@@ -104,8 +94,13 @@ def _row_name(rows: pd.DataFrame, issue_id: str, lang: str) -> str:
     return f"{label('category', str(row['category']), lang)} · {status_text(row['status'], lang)} · {issue_id}"
 
 
-def _bulk(session: Session, rows: pd.DataFrame, picked: list[str], lang: str) -> None:
+def _bulk(session: Session, rows: pd.DataFrame, lang: str) -> None:
     """Accept or dispatch the picked issues, one transaction each."""
+    waiting = rows[rows["status"].isin([str(IssueStatus.REPORTED), str(IssueStatus.ACCEPTED),
+                                        str(IssueStatus.RETURNED)])]
+    picked = st.multiselect(t("queue.bulk_pick", lang), waiting["id"].astype(str).tolist(), key="queue_bulk_pick",
+                            format_func=lambda i: _row_name(rows, i, lang), placeholder=t("queue.bulk_none", lang),
+                            select_all=False)
     st.markdown(f"**{t('queue.bulk', lang, n=len(picked))}**")
     c1, c2, c3 = st.columns([2, 2, 2])
     department = c3.selectbox(t("queue.bulk_department", lang), [None, *DEPARTMENTS], key="queue_bulk_dept",
