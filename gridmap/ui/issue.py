@@ -174,9 +174,19 @@ def show_photos(session: Session, refs: list[Any], where: Any) -> None:
         columns[i % len(columns)].image(data, caption=ref.name or None, width="stretch")
 
 
+_ASIDE = frozenset({str(IssueStatus.RETURNED), str(IssueStatus.DUPLICATE), str(IssueStatus.INVALID)})
+
+
+def forward_first(current: str, steps: list[str]) -> list[str]:
+    """The steps with the loop's next one first (核查通过 before 核查不通过, 派遣 before 无效)."""
+    order = ISSUE_LIFECYCLE.statuses
+    here = order.index(current) if current in order else 0
+    return sorted(steps, key=lambda s: (s in _ASIDE or order.index(s) < here, order.index(s)))
+
+
 def step_panel(session: Session, row: pd.Series, lang: str) -> None:
     """The steps the user may make now, each with a note and optionally photos."""
-    steps = allowed_steps(session, row.to_dict(), "issues")
+    steps = forward_first(str(row["status"]), allowed_steps(session, row.to_dict(), "issues"))
     st.subheader(t("issue.steps", lang))
     if not steps:
         st.caption(t("issue.no_steps", lang, status=status_text(row["status"], lang)))
