@@ -130,8 +130,13 @@ def new_report(db_url: str, description: str) -> str:
 
 
 def signed_in_at(browser: Browser, base: str, user: str, path: str, heading: str) -> Page:
-    """Signed in straight onto a page (its address asked for before signing in)."""
+    """Signed in straight onto a page (its address asked for before signing in).
+
+    The app's own address is visited first: a fresh server's very first run resolves an
+    address against the files in ``pages/`` (gridmap.ui.unknown_path), not our paths."""
     page = new_context(browser).new_page()
+    page.goto(base)
+    wait_for_app(page)
     fill_sign_in(page, f"{base}/{path}", user, PASSWORDS[user]).click()
     page.get_by_role("heading", name=heading).wait_for()
     wait_for_app(page)
