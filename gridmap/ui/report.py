@@ -128,7 +128,7 @@ def _map(session: Session, tiles: TileSource, position: tuple[float, float, str]
 
     fmap = base_map(((miny + maxy) / 2, (minx + maxx) / 2), zoom=fit_zoom((minx, miny, maxx, maxy), 700, 480),
                     tiles=tiles)
-    layers = [unit_layer(units, tiles=tiles, lang=lang, key="reportunits", show_legend=False, labels=True)]
+    layers = [unit_layer(units, tiles=tiles, lang=lang, key="reportunits", show_legend=False)]
     pin = feature_group("reportpin", t("report.pin", lang))
     if position is not None:
         lat, lon = point_to_display(position[1], position[0], tiles)
