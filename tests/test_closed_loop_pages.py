@@ -288,3 +288,41 @@ def test_an_admin_saves_a_new_routing_version_and_the_old_one_is_kept(monkeypatc
 def test_only_admins_open_the_routing_page(monkeypatch: pytest.MonkeyPatch, demo_copy_url: str, user: str) -> None:
     at = run_page(monkeypatch, demo_copy_url, "routing", user, "zh")
     assert at.error and not at.button
+
+
+class _File:
+    """What st.file_uploader hands over: a name and the bytes."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_photo_that_is_no_image_or_too_big_is_named_and_refused(lang: str) -> None:
+    import io
+
+    from PIL import Image
+
+    from gridmap.ui.issue import accepted_photos
+
+    good = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(good, "PNG")
+    uploads, refused = accepted_photos([_File("ok.png", good.getvalue()), _File("notes.jpg", b"<html>hi</html>"),
+                                        _File("huge.jpg", b"\xff\xd8\xff" + b"0" * (11 * 2**20))], lang)
+    assert [u.filename for u in uploads] == ["ok.png"]
+    assert len(refused) == 2 and "notes.jpg" in refused[0] and "huge.jpg" in refused[1]
+
+
+def test_escalation_from_the_command_line_runs_once(demo_copy_url: str) -> None:
+    from tests.conftest import run_cli
+
+    first = run_cli("escalate", "--db", demo_copy_url, "--now", "2030-01-01T00:00")
+    again = run_cli("escalate", "--db", demo_copy_url, "--now", "2030-01-01T00:00")
+    assert first.returncode == 0 and again.returncode == 0, first.stderr
+    n = int(first.stdout.split()[1])
+    assert n > 0 and again.stdout.startswith("escalated 0 ")
+    denied = run_cli("escalate", "--db", demo_copy_url, "--as", "gridworker")
+    assert denied.returncode != 0 and "may not escalate" in denied.stdout + denied.stderr
