@@ -56,6 +56,16 @@ PAGES: tuple[PageSpec, ...] = (
     # The hazard page (issue 11): inspectors' first page; also commanders, admins, departments.
     PageSpec("hazards.py", "nav.hazards", ":material/local_fire_department:", "hazards", Op.VIEW_MAP,
              home_for=frozenset({Role.INSPECTOR}), roles=HAZARD_PAGE_ROLES),
+    # The closed loop of issue reports (issue 12).
+    PageSpec("report.py", "nav.report", ":material/add_a_photo:", "report", Op.REPORT_ISSUE,
+             home_for=frozenset({Role.GRID_WORKER})),
+    PageSpec("queue.py", "nav.queue", ":material/checklist:", "queue", Op.HANDLE_ISSUE,
+             home_for=frozenset({Role.DEPARTMENT})),
+    PageSpec("issue.py", "nav.issue", ":material/description:", "issue", Op.VIEW_MAP),
+    PageSpec("my_reports.py", "nav.my_reports", ":material/person_search:", "my-reports", Op.REPORT_ISSUE),
+    PageSpec("zero_report.py", "nav.zero_report", ":material/event_available:", "zero-report",
+             Op.VIEW_ZERO_REPORTS),
+    PageSpec("routing.py", "nav.routing", ":material/alt_route:", "routing", Op.EDIT_ROUTING),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

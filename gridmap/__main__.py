@@ -204,6 +204,17 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_escalate(args: argparse.Namespace) -> int:
+    """``escalate``: overdue issues put in front of the commander, once each (issue 12; cron)."""
+    from gridmap.workflow import escalate_overdue
+
+    session = _session(args, Scope.county(args.county))
+    moment = dt.datetime.fromisoformat(args.now) if args.now else None
+    done = escalate_overdue(session, moment)
+    print(f"escalated {len(done)} overdue issue(s)" + (f": {', '.join(done[:20])}" if done else ""))
+    return 0
+
+
 def _cmd_check_config(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -406,6 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
     activate.add_argument("--now", default=None, help="the clock, Beijing time YYYY-MM-DDTHH:MM (default: now)")
     for p in plans_sub.choices.values():
         p.set_defaults(func=_cmd_plans)
+
+    escalate = sub.add_parser("escalate", parents=[common],
+                              help="escalate every overdue issue not yet escalated to the commander (cron)")
+    escalate.add_argument("--now", default=None, help="the clock, Beijing time YYYY-MM-DDTHH:MM (default: now)")
+    escalate.set_defaults(func=_cmd_escalate)
 
     check = sub.add_parser("check-config", help="list insecure or risky settings; exit 1 if any is an error")
     check.add_argument("--db", default=None, help=f"store URL (default: GRIDMAP_DB or {default_url()})")

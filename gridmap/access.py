@@ -76,6 +76,7 @@ class Op(enum.StrEnum):
     SUBMIT_ZERO_REPORT = "submit_zero_report"
     EDIT_STATIONS = "edit_stations"
     MANAGE_USERS = "manage_users"
+    EDIT_ROUTING = "edit_routing"  # the routing table and deadlines (issue 12): county-wide
 
 
 _EVERYONE_READS = {Op.VIEW_MAP}
@@ -94,7 +95,8 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.DEPARTMENT: frozenset({*_EVERYONE_READS, Op.HANDLE_ISSUE, Op.UPDATE_INSPECTION}),
     Role.ADMIN: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS,
                            Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
-                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS}),
+                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS,
+                           Op.EDIT_ROUTING}),
 }
 
 # Which operation a read of each layer needs.
@@ -113,6 +115,8 @@ READ_OP: dict[str, Op] = {
     # Plan versions are county-wide (gridmap.plan.versions reads them for the county).
     "plans": Op.VIEW_MAP,
     "plan_saves": Op.VIEW_MAP,
+    # The routing table is county-wide and public to every user of the county (issue 12).
+    "routing_tables": Op.VIEW_MAP,
     # Photos of issues and hazards: seen by whoever sees their owner (gridmap.photos).
     "photos": Op.VIEW_MAP,
 }
@@ -163,10 +167,12 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     # A new issue or hazard starts in its lifecycle's first status; every later status
     # change is a step (gridmap.workflow). History rows written directly are notes.
     # Photos come with a report or a step (gridmap.photos), checked through their owner.
-    Op.REPORT_ISSUE: {"issues": WriteRule(insert=True), "issue_events": WriteRule(insert=True),
+    # REPORT_ISSUE steps: only the reporter's own 重复 at creation (gridmap.workflow.report_issue,
+    # duplicate_of=); HANDLE_ISSUE's escalated_at: the overdue escalation (gridmap.workflow.escalation).
+    Op.REPORT_ISSUE: {"issues": WriteRule(insert=True, steps=True), "issue_events": WriteRule(insert=True),
                       "photos": WriteRule(insert=True)},
-    Op.HANDLE_ISSUE: {"issues": WriteRule(steps=True), "issue_events": WriteRule(insert=True),
-                      "photos": WriteRule(insert=True)},
+    Op.HANDLE_ISSUE: {"issues": WriteRule(steps=True, columns=frozenset({"escalated_at"})),
+                      "issue_events": WriteRule(insert=True), "photos": WriteRule(insert=True)},
     Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True), "inspection_events": WriteRule(insert=True),
                            "photos": WriteRule(insert=True)},
     Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True),
@@ -174,6 +180,8 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
     Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
+    # A new version of the routing table is a new row; no row is ever changed (issue 12).
+    Op.EDIT_ROUTING: {"routing_tables": WriteRule(insert=True)},
 }
 
 
@@ -462,7 +470,7 @@ class GuardedTransaction:
         return self._tx.delete(layer_name, ids)
 
     def set_meta(self, key: str, value: str) -> None:
-        if self.op not in (Op.EDIT_UNITS, Op.IMPORT_POINTS) or not self.session.scope.whole_county:
+        if self.op not in (Op.EDIT_UNITS, Op.IMPORT_POINTS, Op.EDIT_ROUTING) or not self.session.scope.whole_county:
             raise PermissionDenied(f"{self.op.value} may not change county settings")
         self._tx.set_meta(key, value)
 

@@ -279,6 +279,8 @@ class Lifecycle:
         on_clock: Statuses whose deadline is running (overdue = on the clock and past it).
         stamps: Status reached -> {column: True (set to the step's time) / False (cleared)}.
         routing: The column a dispatch may change (the department), or None.
+        links: Status reached -> the column naming the row it links to (an issue marked
+            duplicate names the issue it repeats); set only by that step.
     """
 
     layer: str
@@ -292,6 +294,7 @@ class Lifecycle:
     on_clock: frozenset[str]
     stamps: dict[str, dict[str, bool]]
     routing: str | None = None
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -302,7 +305,7 @@ class Lifecycle:
     def columns(self) -> frozenset[str]:
         """The columns only a step may change: the status, its times and the routing."""
         stamped = {c for changes in self.stamps.values() for c in changes}
-        return frozenset({"status", *stamped, *([self.routing] if self.routing else [])})
+        return frozenset({"status", *stamped, *([self.routing] if self.routing else []), *self.links.values()})
 
     def can_step(self, current: str, target: str) -> bool:
         """Whether ``current -> target`` is one step of this lifecycle."""
@@ -320,6 +323,7 @@ ISSUE_LIFECYCLE = Lifecycle(
     terminal=_strs(ISSUE_TERMINAL), open=_strs(ISSUE_OPEN), on_clock=_strs(ISSUE_ON_CLOCK),
     stamps={str(s): {"closed_at": True} for s in ISSUE_TERMINAL},
     routing="department",
+    links={str(IssueStatus.DUPLICATE): "duplicate_of"},
 )
 HAZARD_LIFECYCLE = Lifecycle(
     layer="inspections", history="inspection_events", key="inspection_id", label_kind="hazard_status",
@@ -456,6 +460,10 @@ _ISSUES = LayerSpec(
         Field("reported_at", "datetime", True),
         Field("deadline", "datetime"),
         Field("closed_at", "datetime"),
+        # Schema version 8 (issue 12): the issue this one repeats (set by the step to
+        # duplicate), and when it was escalated to the commander as overdue.
+        Field("duplicate_of", "text"),
+        Field("escalated_at", "datetime"),
     ),
     geom="Point",
     assigned=True,
@@ -623,6 +631,23 @@ _PHOTOS = LayerSpec(
     extra_indexes=("owner_id",),
 )
 
+# The routing table as data (schema version 8, issue 12): one row per version of a
+# county's rules (category [x unit] -> department) and deadlines per category; the
+# version named by the county's ``routing_version`` setting is in force, older rows are
+# kept (gridmap.workflow.routing).
+_ROUTING_TABLES = LayerSpec(
+    "routing_tables",
+    (
+        Field("version", "int", True),
+        Field("rules", "json", True),  # [{"category", "unit_code" (None: county-wide), "department"}]
+        Field("deadlines", "json", True),  # {category: {"hours": int, "same_day": bool}}
+        Field("author", "text", True),
+        Field("created_at", "datetime", True),
+        Field("note", "text"),
+    ),
+    extra_indexes=("version",),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -640,6 +665,7 @@ LAYERS: dict[str, LayerSpec] = {
         _PLANS,
         _PLAN_SAVES,
         _PHOTOS,
+        _ROUTING_TABLES,
     )
 }
 # The layers that hold governance data (everything but the accounts and the throttle).

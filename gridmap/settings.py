@@ -44,6 +44,8 @@ DEFAULT_DATA_DIR = Path("data")
 IDLE_MINUTES_DEFAULT = 30
 MAX_SESSION_HOURS_DEFAULT = 12
 DEFAULT_LIVE_SECONDS = 30
+DEFAULT_DUPLICATE_METRES = 50  # issue 12: duplicate suggestions, how near
+DEFAULT_DUPLICATE_DAYS = 7  # ... and how recent
 DEFAULT_STATIC_URL = "/app/static"
 
 # Streamlit's own defaults (1.67) for the options gridmap checks, and their types.
@@ -167,6 +169,9 @@ class Settings:
         static_url: ``GRIDMAP_STATIC_URL`` (default ``/app/static``), without a
             trailing ``/``.
         live_seconds: ``GRIDMAP_LIVE_SECONDS`` (default 30): the command map's refresh.
+        duplicate_metres, duplicate_days: ``GRIDMAP_DUPLICATE_METRES`` (default 50) and
+            ``GRIDMAP_DUPLICATE_DAYS`` (default 7): how near and how recent an open
+            report of the same category must be to be offered as a duplicate.
         live_trim: ``GRIDMAP_LIVE_TRIM`` (default on): bound the live map's layers
             against streamlit-folium's leak; off only to measure the leak.
         inspection_cycles: ``GRIDMAP_INSPECTION_CYCLES``: days between visits per place
@@ -200,6 +205,8 @@ class Settings:
     live_seconds: int = field(default=DEFAULT_LIVE_SECONDS, metadata=_env("GRIDMAP_LIVE_SECONDS"))
     live_trim: bool = field(default=True, metadata=_env("GRIDMAP_LIVE_TRIM"))
     inspection_cycles: str = field(default="", metadata=_env("GRIDMAP_INSPECTION_CYCLES"))
+    duplicate_metres: int = field(default=DEFAULT_DUPLICATE_METRES, metadata=_env("GRIDMAP_DUPLICATE_METRES"))
+    duplicate_days: int = field(default=DEFAULT_DUPLICATE_DAYS, metadata=_env("GRIDMAP_DUPLICATE_DAYS"))
     streamlit: StreamlitConfig = field(default_factory=StreamlitConfig)
     root: Path = field(default_factory=Path.cwd)
     invalid: tuple[InvalidSetting, ...] = ()
@@ -290,6 +297,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         live_seconds=number("GRIDMAP_LIVE_SECONDS", DEFAULT_LIVE_SECONDS),
         live_trim=switch("GRIDMAP_LIVE_TRIM", True),
         inspection_cycles=text("GRIDMAP_INSPECTION_CYCLES"),
+        duplicate_metres=number("GRIDMAP_DUPLICATE_METRES", DEFAULT_DUPLICATE_METRES),
+        duplicate_days=number("GRIDMAP_DUPLICATE_DAYS", DEFAULT_DUPLICATE_DAYS),
         streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
                                               root_dir / ".streamlit" / "config.toml"]),
         root=root_dir,

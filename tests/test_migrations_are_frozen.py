@@ -9,6 +9,7 @@ backends.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -100,7 +101,10 @@ def test_issue_events_get_their_issue_department_when_migrated_to_version_3(tmp_
             tx._insert_rows(LAYERS["units"], _v1_rows(tiny_units()))
             from gridmap.store.base import prepare_rows
 
-            tx._insert_rows(LAYERS["issues"], prepare_rows(LAYERS["issues"], issues, SCOPE))
+            # The issues as version 2 stored them (without the columns of version 8).
+            v2_issues = dataclasses.replace(LAYERS["issues"], fields=tuple(
+                f for f in LAYERS["issues"].fields if f.name not in ("duplicate_of", "escalated_at")))
+            tx._insert_rows(v2_issues, prepare_rows(v2_issues, issues, SCOPE))
         _insert_v2_event(old, "e1", "i1")
         old.migrate()
         events = old.read("issue_events", SCOPE)

@@ -136,6 +136,13 @@ def _view_ground_truth(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return _has(s.read("planted_hotspots"), "hot-1")
 
 
+def _edit_routing(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    # Issue 12: a county-wide table, like the planted hotspots (a new version row).
+    from gridmap.workflow.routing import DEFAULT_TABLE, save_table
+
+    return save_table(s, DEFAULT_TABLE.rules, DEFAULT_TABLE.deadlines, note=tag).version >= 2
+
+
 def _view_audit(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return not s.audit_log(filters=AuditFilter(actor=f"auditor-{tag}")).empty
 
@@ -231,7 +238,11 @@ PERFORMERS: dict[Op, Performer] = {
         "id": uuid.uuid4().hex[:12], "micro_code": m, "day": dt.date(2026, 11, 21), "reporter": "李四"}])),
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
     Op.MANAGE_USERS: _manage_users,
+    Op.EDIT_ROUTING: _edit_routing,
 }
+
+
+COUNTY_WIDE = (Op.VIEW_GROUND_TRUTH, Op.EDIT_ROUTING)
 
 
 def attempt(op: Op, session: Session, micro: str, tag: str, tmp: Path) -> bool:
@@ -252,7 +263,7 @@ def test_permission_matrix_inside_and_outside(store: Store, tmp_path: Path) -> N
     wrong: list[str] = []
     for role in Role:
         for op in Op:
-            if op == Op.VIEW_GROUND_TRUTH:
+            if op in COUNTY_WIDE:
                 continue  # county-wide table: walked separately below
             session = Session(store, user(role))
             for where, micro, tag in (("inside", M1, "in"), ("outside", M3, "out")):
@@ -269,8 +280,9 @@ def test_county_wide_table_needs_a_whole_county_jurisdiction(store: Store, tmp_p
     for role in Role:
         county = Session(store, user(role, "330327000000"))
         grid = Session(store, user(role, G1))
-        assert attempt(Op.VIEW_GROUND_TRUTH, county, M1, "in", tmp_path) == allowed(role, Op.VIEW_GROUND_TRUTH)
-        assert attempt(Op.VIEW_GROUND_TRUTH, grid, M1, "in", tmp_path) is False
+        for op in COUNTY_WIDE:
+            assert attempt(op, county, M1, "in", tmp_path) == allowed(role, op), (role, op)
+            assert attempt(op, grid, M1, "in", tmp_path) is False, (role, op)
 
 
 def test_hand_written_expectations() -> None:

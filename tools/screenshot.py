@@ -99,11 +99,17 @@ def main() -> int:
     parser.add_argument("--hazards", action="store_true",
                         help="the inspector's hazard page instead: sign in as the demo inspector on the small demo "
                              "(or --db) and open the hot-spot view (docs/hazards.png)")
+    parser.add_argument("--report", action="store_true",
+                        help="the report page (随手拍上报) instead: the demo grid worker on a copy of the small demo "
+                             "has clicked the map and attached a photo; an open report nearby is offered as a "
+                             "duplicate (default output docs/report.png)")
     args = parser.parse_args()
     if args.planner:
         return _planner_shot(args)
     if args.hazards:
         return _hazards_shot(args)
+    if args.report:
+        return _report_shot(args)
     url = args.db or _ensure_county(DEFAULT_DB)
 
     from playwright.sync_api import sync_playwright
@@ -176,6 +182,58 @@ def _planner_shot(args: argparse.Namespace) -> int:
     print("requests off localhost:", offsite or "none")
     return 1 if offsite else 0
 
+def _report_shot(args: argparse.Namespace) -> int:
+    """The report page as a grid worker fills it in, on a scratch small demo (issue 12)."""
+    import io
+
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import unit_click_point, wait_for_app
+
+    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" / "report.png")
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        db = Path(workdir) / "report.db"
+        url = f"sqlite:///{db}"
+        subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", url],
+                       cwd=REPO, check=True, capture_output=True)
+        micro = _first_micro(url)
+        picture = Path(workdir) / "现场照片.jpg"
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 240), (150, 120, 90)).save(buffer, "JPEG")
+        picture.write_bytes(buffer.getvalue())
+        env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
+        with StreamlitServer(url, Path(workdir), env) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": 1000})
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            fill_sign_in(page, server.base_url, "gridworker", "demo-gridworker-2026", TIMEOUT_MS).click()
+            page.get_by_role("heading", name="随手拍上报").wait_for()
+            page.get_by_label("情况描述").fill("小区东门垃圾桶满溢，垃圾堆到路边")
+            page.locator("input[type=file]").first.set_input_files(str(picture))
+            page.get_by_text(picture.name).wait_for()
+            frame, _ = wait_map(page, None, TIMEOUT_MS / 1000)
+            page.mouse.click(*unit_click_point(page, frame, micro, settle_ms=500))
+            placed = page.get_by_text("位置：地图点选")
+            placed.wait_for()
+            lon, lat = (float(v) for v in placed.inner_text().split("点选")[1].split(","))
+            _earlier_report(url, lon + 0.0002, lat + 0.0001)  # ~25 m away: offered as a duplicate
+            page.get_by_label("情况描述").fill("小区东门垃圾桶满溢，垃圾堆到路边（已拍照）")
+            page.get_by_label("情况描述").blur()
+            page.get_by_text("是不是同一件事").wait_for()
+            wait_for_app(page)
+            page.wait_for_timeout(1500)
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=output, full_page=True)
+            browser.close()
+    print(f"saved {output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
+
+
 
 def _hazards_shot(args: argparse.Namespace) -> int:
     """The hazard page's hot-spot view as the demo inspector sees it (small demo by default)."""
@@ -227,6 +285,34 @@ def _fullest_grid(url: str) -> str:
         county = Scope.county(store.counties()[0])
         micro = store.read("units", county, where={"level": "micro"}, columns=["parent_code"])
     return str(micro["parent_code"].value_counts().index[0])
+
+
+def _worker_session(store: Any) -> Any:
+    from gridmap.access import Session, User
+
+    row = store.account("gridworker")
+    assert row is not None
+    return Session(store, User.from_row(row))
+
+
+def _first_micro(url: str) -> str:
+    """The grid worker's first micro-grid (by code)."""
+    from gridmap.store import open_store
+
+    with open_store(url) as store:
+        session = _worker_session(store)
+        units = session.read("units", where={"level": "micro", "plan_version": session.current_plan()},
+                             columns=["code"])
+        return str(sorted(units["code"])[0])
+
+
+def _earlier_report(url: str, lon: float, lat: float) -> None:
+    """An open sanitation report by the grid worker at (lon, lat), for the page to offer as a duplicate."""
+    from gridmap.store import open_store
+    from gridmap.workflow import report_issue
+
+    with open_store(url) as store:
+        report_issue(_worker_session(store), category="sanitation", lon=lon, lat=lat, description="垃圾桶满溢")
 
 
 if __name__ == "__main__":

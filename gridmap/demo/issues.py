@@ -78,6 +78,9 @@ def issues_frames(ctx: Context) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     issues["closed_at"] = to_timestamps(np.where(terminal, last["at"].reindex(np.arange(len(issues))).to_numpy(),
                                                  np.datetime64("NaT")))
     issues = issues.drop(columns=["town"])
+    # Issue 12 (schema 8): the demo's duplicates name no original and nothing is escalated yet.
+    issues["duplicate_of"] = None
+    issues["escalated_at"] = pd.NaT
     events["issue_id"] = issues["id"].to_numpy()[events["issue"].to_numpy()]
     events["micro_code"] = issues["micro_code"].to_numpy()[events["issue"].to_numpy()]
     events["department"] = issues["department"].to_numpy()[events["issue"].to_numpy()]

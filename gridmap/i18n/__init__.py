@@ -38,6 +38,7 @@ from gridmap.i18n import (
     hazards,
     hotspots,
     io,
+    issues,
     maps,
     photos,
     plan_checks,
@@ -88,7 +89,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos,
-                                 hazards)  # the hazard page (issue 11)
+                                 hazards, issues)
 AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 

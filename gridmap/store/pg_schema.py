@@ -411,4 +411,28 @@ _V7: tuple[str, ...] = (
     """ALTER TABLE "inspections" ADD COLUMN "address" text""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7}
+# Version 8 (issue 12): duplicate link, escalation time, versioned routing tables (see
+# gridmap/store/sqlite_schema.py).
+_V8: tuple[str, ...] = (
+    'ALTER TABLE "issues" ADD COLUMN "duplicate_of" text COLLATE "C"',
+    """ALTER TABLE "issues" ADD COLUMN "escalated_at" timestamp without time zone""",
+    """CREATE INDEX "issues_duplicate_of_idx" ON "issues" (county_code, "duplicate_of")""",
+    """CREATE TABLE "routing_tables" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "version" bigint NOT NULL,
+        "rules" jsonb NOT NULL,
+        "deadlines" jsonb NOT NULL,
+        "author" text NOT NULL,
+        "created_at" timestamp without time zone NOT NULL,
+        "note" text,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "routing_tables".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE UNIQUE INDEX "routing_tables_version_idx" ON "routing_tables" (county_code, "version")""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6,
+                                          7: _V7,
+                                          8: _V8}

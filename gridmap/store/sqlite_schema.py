@@ -370,7 +370,32 @@ _V7: tuple[str, ...] = (
     "ALTER TABLE inspections ADD COLUMN address TEXT",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7}
+# Version 8 (issue 12, the closed loop): an issue's link to the issue it repeats (set by the
+# step to duplicate), the time it was escalated as overdue, and the routing table as data
+# (one row per version of a county's category -> department rules and deadlines; the
+# highest version is the one in force, older ones are kept).
+_V8: tuple[str, ...] = (
+    "ALTER TABLE issues ADD COLUMN duplicate_of TEXT",
+    "ALTER TABLE issues ADD COLUMN escalated_at TEXT",
+    "CREATE INDEX issues_duplicate_of_idx ON issues (county_code, duplicate_of)",
+    """CREATE TABLE routing_tables (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        rules TEXT NOT NULL,
+        deadlines TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        note TEXT,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX routing_tables_county_idx ON routing_tables (county_code)",
+    "CREATE UNIQUE INDEX routing_tables_version_idx ON routing_tables (county_code, version)",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6,
+                                          7: _V7,
+                                          8: _V8}
 
 
 def verify_schema(conn: sqlite3.Connection, path: object) -> None:

@@ -13,7 +13,7 @@ writer's jurisdiction is refused, saying where it lies.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import shapely
@@ -25,15 +25,18 @@ from gridmap.domain import (
     ISSUE_LIFECYCLE,
     Channel,
     HazardType,
+    IssueStatus,
     Lifecycle,
     PlaceType,
     Severity,
 )
+from gridmap.i18n import t
 from gridmap.store.base import new_id, now
 from gridmap.uploads import Upload
-from gridmap.workflow.clock import hazard_deadline, issue_deadline
+from gridmap.workflow.clock import hazard_deadline
 from gridmap.workflow.errors import BadInput, Coded, OutsideJurisdiction, Words, listed
-from gridmap.workflow.routing import route
+from gridmap.workflow.routing import current_table, known_category, route
+from gridmap.workflow.transition import linked
 
 DESCRIPTION_LIMIT = 2000  # characters in an issue's description
 NOTE_LIMIT = 1000
@@ -42,8 +45,12 @@ ADDRESS_LIMIT = 200  # characters in an inspected place's address
 
 def report_issue(session: Session, *, category: str, lon: float, lat: float, description: str | None = None,
                  channel: str = Channel.GRID_PATROL, reporter: str | None = None,
-                 photos: Sequence[Upload] | None = None) -> dict[str, Any]:
+                 duplicate_of: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Report an issue at a point (上报): placed, routed, due, and its first history row.
+
+    The department and deadline come from the county's routing table in force
+    (:func:`gridmap.workflow.routing.current_table`), by category and by the units the
+    point lies in.
 
     Args:
         session: Who reports (grid workers; commanders for the hotline, citizen and
@@ -54,6 +61,10 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
         description: What is wrong (at most :data:`DESCRIPTION_LIMIT` characters).
         channel: How it came in (:class:`~gridmap.domain.Channel`).
         reporter: Who reported it; default the user's display name.
+        duplicate_of: The reporter recognised the issue among the open reports nearby
+            (:func:`gridmap.workflow.duplicates.duplicate_candidates`): the report is
+            kept, in the same transaction marked 重复 and linked to that issue, so the
+            reporter follows the original's progress in "my reports".
         photos: Pictures of it, each through :func:`gridmap.uploads.accept_upload`
             (at most :data:`gridmap.photos.MAX_PHOTOS`); kept with the first history row.
 
@@ -67,19 +78,30 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
         OutsideJurisdiction: the point lies outside the user's jurisdiction.
         PermissionDenied: the role may not report issues.
     """
-    routed = route(category)
+    known_category(category)
     channel = _choice("channel", channel, [str(c) for c in Channel], "workflow.unknown_channel")
     point = _point(lon, lat)
     text = _text(description, DESCRIPTION_LIMIT, "workflow.description_too_long")
+    who = _text(reporter, 100, "workflow.reporter_too_long")
     pictures = photo_store.check_photos(photos)
     session.require(Op.REPORT_ISSUE)
+    table = current_table(session)
     at = now().replace(microsecond=0)
-    row = {"id": new_id(), "county_code": session.scope.county_code, "category": routed.code,
-           "description": text, "channel": channel, "reporter": reporter or _name(session),
-           "department": routed.department, "status": ISSUE_LIFECYCLE.initial, "reported_at": at,
-           "deadline": issue_deadline(routed.code, at), "closed_at": None}
+    row = {"id": new_id(), "county_code": session.scope.county_code, "category": str(category),
+           "description": text, "channel": channel, "reporter": who or _name(session),
+           "department": None, "status": ISSUE_LIFECYCLE.initial, "reported_at": at,
+           "deadline": None, "closed_at": None}
+
+    def routed(placed: dict[str, Any]) -> dict[str, Any]:
+        found = route(str(category), [placed.get(c) for c in ("micro_code", "grid_code", "village_code",
+                                                               "town_code")], table=table, at=at)
+        return {"department": found.department, "deadline": found.deadline}
+
     with session.write(Op.REPORT_ISSUE) as tx:
-        return _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None, photos=pictures)
+        out = _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None, photos=pictures, fill=routed)
+        if duplicate_of is not None and str(duplicate_of).strip():
+            out.update(_mark_duplicate(tx, session, out, str(duplicate_of), at))
+        return out
 
 
 def record_inspection(session: Session, *, place_type: str, hazard_types: Iterable[str], severity: str,
@@ -126,10 +148,13 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
 
 
 def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row: dict[str, Any],
-            point: shapely.Point, at: Any, *, note: str | None, photos: list[Upload]) -> dict[str, Any]:
+            point: shapely.Point, at: Any, *, note: str | None, photos: list[Upload],
+            fill: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> dict[str, Any]:
     # Plain dicts all the way to the store's INSERT: no frame is built for one row.
     (placed,) = tx.place_records(lifecycle.layer, [{**row, "geometry": point}])
     _inside_jurisdiction(session, placed.get("micro_code"), point)
+    if fill is not None:  # what depends on where it lies (the issue's routing)
+        placed = {**placed, **fill(placed)}
     event_id = new_id()
     tx._create(lifecycle, [placed], {"id": event_id, "at": at, "actor": session.user.username,
                                      "from_status": None, "to_status": lifecycle.initial, "note": note})
@@ -137,6 +162,19 @@ def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row:
     out = {k: v for k, v in placed.items() if k != "geometry"}
     out["lon"], out["lat"] = point.x, point.y
     return out
+
+
+def _mark_duplicate(tx: GuardedTransaction, session: Session, issue: dict[str, Any], original: str,
+                    at: Any) -> dict[str, Any]:
+    """The new report marked 重复 and linked to ``original``, as the reporter's own step."""
+    lifecycle = ISSUE_LIFECYCLE
+    target = str(IssueStatus.DUPLICATE)
+    link = linked(tx, lifecycle, str(issue["id"]), target, original)
+    changes = {"status": target, **{c: at for c, on in lifecycle.stamps.get(target, {}).items() if on}, **link}
+    event = {"at": at, "actor": session.user.username, "from_status": lifecycle.initial, "to_status": target,
+             "note": t("workflow.duplicate_by_reporter", "zh", id=link[lifecycle.links[target]])}
+    tx._step(lifecycle, str(issue["id"]), changes, event)
+    return changes
 
 
 def _inside_jurisdiction(session: Session, micro: Any, point: shapely.Point) -> None:

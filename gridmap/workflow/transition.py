@@ -28,7 +28,8 @@ NOTE_LIMIT = 1000  # characters in a step's note
 
 
 def transition_issue(session: Session, issue_id: str, to_status: str, *, note: str | None = None,
-                     department: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
+                     department: str | None = None, duplicate_of: str | None = None,
+                     photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Move an issue one step along its lifecycle.
 
     Args:
@@ -38,6 +39,8 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         note: Why (shown in the issue's history).
         department: When dispatching (accepted or returned -> dispatched): the department
             to route to, if not the one the issue is routed to now. Its history follows.
+        duplicate_of: When marking it a duplicate: the issue it repeats (linked in
+            ``duplicate_of``; a duplicate of a duplicate links to the original).
         photos: Pictures of the step (e.g. the work done), each through
             :func:`gridmap.uploads.accept_upload`; kept with the step's history row.
 
@@ -49,10 +52,11 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         StepNotPermitted: the role may not make this step.
         RowNotFound: no such issue in the session's view (scope, department).
         BadInput: an unknown status or department, a note too long, a department given
-            on a step that is not a dispatch, too many photos or one not checked.
+            on a step that is not a dispatch, a link given on another step or naming
+            the issue itself or an issue not in view, too many photos or one not checked.
     """
     return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department,
-                       photos=photos)
+                       link=duplicate_of, photos=photos)
 
 
 def transition_hazard(session: Session, inspection_id: str, to_status: str, *,
@@ -86,7 +90,7 @@ def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | No
 
 
 def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: str, *, note: str | None,
-                department: str | None, photos: Sequence[Upload] | None) -> dict[str, Any]:
+                department: str | None, photos: Sequence[Upload] | None, link: str | None = None) -> dict[str, Any]:
     target = _known_status(lifecycle, to_status)
     note = _checked_note(note)
     pictures = photo_store.check_photos(photos)
@@ -105,6 +109,7 @@ def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: 
         _check_step(session, lifecycle, str(row_id), current, target)
         at = now().replace(microsecond=0)
         changes = _changes(lifecycle, row, current, target, department, at)
+        changes.update(linked(tx, lifecycle, str(row_id), target, link))
         event_id = new_id()
         event = {"id": event_id, "at": at, "actor": session.user.username, "from_status": current,
                  "to_status": target, "note": note}
@@ -165,6 +170,34 @@ def _changes(lifecycle: Lifecycle, row: Mapping[str, Any], current: str, target:
     return changes
 
 
+def linked(tx: GuardedTransaction, lifecycle: Lifecycle, row_id: str, target: str,
+           link: str | None) -> dict[str, Any]:
+    """The link column a step sets (``duplicate_of``), checked on the transaction.
+
+    The linked row must be in the session's view and not the row itself; a link to a
+    row that is itself linked (a duplicate of a duplicate) goes to the row at the end of
+    the chain, so every duplicate names the original.
+    """
+    column = lifecycle.links.get(target)
+    if link is None or not str(link).strip():
+        return {}
+    if column is None:
+        raise BadInput("workflow.link_only_on", to_status=Coded(lifecycle.label_kind, target),
+                       allowed=listed(Coded(lifecycle.label_kind, s) for s in lifecycle.links))
+    current = str(link).strip()
+    for _ in range(8):
+        if current == row_id:
+            raise BadInput("workflow.link_to_itself", id=row_id)
+        found = tx.read(lifecycle.layer, where={"id": current}, columns=["id", column])
+        if found.empty:
+            raise RowNotFound("workflow.not_found", thing=_thing(lifecycle), id=current)
+        further = found[column].iloc[0]
+        if not _present(further) or not str(further):
+            return {column: current}
+        current = str(further)
+    return {column: current}
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -220,4 +253,4 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
 
 
-__all__ = ["NOTE_LIMIT", "allowed_steps", "transition_hazard", "transition_issue"]
+__all__ = ["NOTE_LIMIT", "allowed_steps", "linked", "transition_hazard", "transition_issue"]
