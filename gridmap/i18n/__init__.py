@@ -37,6 +37,7 @@ from gridmap.i18n import (
     frame,
     io,
     maps,
+    open311,
     plan_checks,
     plan_edit,
     plan_page,
@@ -84,7 +85,8 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
-                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
+                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page,
+                                 open311)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:
