@@ -76,6 +76,8 @@ class Op(enum.StrEnum):
     SUBMIT_ZERO_REPORT = "submit_zero_report"
     EDIT_STATIONS = "edit_stations"
     MANAGE_USERS = "manage_users"
+    # Issue statistics (gridmap.issue_stats): commanders and admins; handlers for their department.
+    VIEW_ISSUE_STATS = "view_issue_stats"
 
 
 _EVERYONE_READS = {Op.VIEW_MAP}
@@ -96,6 +98,9 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
                            Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
                            Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS}),
 }
+# Issue statistics (issue 12, item 8): added in a block of its own.
+for _role in (Role.COMMANDER, Role.ADMIN, Role.DEPARTMENT):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Op.VIEW_ISSUE_STATS}
 
 # Which operation a read of each layer needs.
 READ_OP: dict[str, Op] = {

@@ -213,6 +213,14 @@ def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return True
 
 
+def _view_issue_stats(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    from gridmap.issue_stats import issue_stats
+
+    day = dt.date(2026, 11, 20)
+    table = issue_stats(s, by="unit", level="micro", first_day=day, last_day=day, now=dt.datetime(2026, 11, 21))
+    return int(table.loc[table["key"] == micro, "reported"].sum()) == 1
+
+
 PERFORMERS: dict[Op, Performer] = {
     Op.VIEW_MAP: _read("issues", "issue"),
     Op.VIEW_HOUSEHOLDS: _read("households", "hh"),
@@ -231,6 +239,7 @@ PERFORMERS: dict[Op, Performer] = {
         "id": uuid.uuid4().hex[:12], "micro_code": m, "day": dt.date(2026, 11, 21), "reporter": "李四"}])),
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
     Op.MANAGE_USERS: _manage_users,
+    Op.VIEW_ISSUE_STATS: _view_issue_stats,
 }
 
 
