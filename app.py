@@ -51,6 +51,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner.py", "nav.planner", ":material/edit_location_alt:", "planner", Op.EDIT_UNITS,
              home_for=frozenset({Role.PLANNER})),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
+    # Issue 12: statistics and Open311 import (commanders, admins, department handlers; importers).
+    PageSpec("issue_stats.py", "nav.issue_stats", ":material/leaderboard:", "issue-stats", Op.VIEW_ISSUE_STATS),
+    PageSpec("data_import.py", "nav.data_import", ":material/upload_file:", "data-import", Op.IMPORT_POINTS),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m gridmap demo | info | import | export | users | plans | check-config | bench``.
+"""Command line: ``python -m gridmap demo | info | import | export | open311 | users | plans | check-config | bench``.
 
 ``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
 app would; without it, the command acts as the operator (full rights over the county).

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ _ISSUE_COLUMNS = ["id", "county_code", "status", "reported_at", "deadline", "clo
                   *_LEVEL_COLUMN.values()]
 
 
-def issue_stats(session: Session, *, by: GroupBy = "unit", level: Level | str = Level.TOWN,
+def issue_stats(session: Session, *, by: GroupBy | str = "unit", level: Level | str = Level.TOWN,
                 first_day: dt.date, last_day: dt.date, now: dt.datetime | None = None) -> pd.DataFrame:
     """The statistics table of the issues ``session`` may see.
 
@@ -159,7 +159,7 @@ def compute_stats(issues: pd.DataFrame, groups: pd.Series, *, first_day: dt.date
     return _ranked(out)
 
 
-def total_row(table: pd.DataFrame, *, days: int) -> dict[str, object]:
+def total_row(table: pd.DataFrame, *, days: int) -> dict[str, Any]:
     """The counts of ``table`` summed (rates recomputed; the median cannot be summed: None)."""
     sums = {c: int(table[c].sum()) for c in ("reported", "genuine", "closed", "on_time", "open_now", "overdue_now")}
     return {**sums, "closure_rate": sums["closed"] / sums["genuine"] if sums["genuine"] else None,

@@ -34,8 +34,10 @@ from gridmap.i18n import (
     check,
     codes,
     command,
+    data_import,
     frame,
     io,
+    issue_stats,
     maps,
     open311,
     plan_checks,
@@ -86,7 +88,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page,
-                                 open311)
+                                 open311, issue_stats, data_import)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:

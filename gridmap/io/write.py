@@ -139,6 +139,20 @@ def _write_csv(table: pd.DataFrame, path: Path, spec: LayerSpec) -> None:
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
+def table_csv(table: pd.DataFrame) -> bytes:
+    """Any table (a statistics page's) as CSV bytes, with the protections of ``csv`` exports:
+    UTF-8 with BOM, CRLF line ends, text cells starting with ``= + - @``, tab or CR
+    neutralised with a leading ``'``, datetimes as ``YYYY-MM-DD HH:MM:SS``."""
+    out = pd.DataFrame(table).copy()
+    out.columns = [_csv_cell(str(c)) for c in out.columns]
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = _iso_column(out[column])
+        elif _is_text_column(out[column]):
+            out[column] = out[column].astype(object).map(_csv_cell)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
 def _is_text_column(column: pd.Series) -> bool:
     """True for columns that may hold text: object, pandas ``string``/``str`` and categories."""
     dtype = column.dtype
