@@ -271,6 +271,12 @@ def test_every_bad_record_is_listed_not_only_the_first(county: Store, tmp_path: 
     assert fields == [(1, "lat"), (3, "long"), (3, "status")]
 
 
+def test_replace_mode_is_refused_for_open311(county: Store, tmp_path: Path) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        import_layer(_system(county), "issues", _write(tmp_path, [_request(1)]), mode="replace")
+    assert "只能追加导入" in caught.value.text("zh") and county.count("issues", SCOPE) == 0
+
+
 def test_a_huge_file_is_refused_unread(county: Store, tmp_path: Path) -> None:
     path = _write(tmp_path, [_request(i) for i in range(2000)])
     with pytest.raises(ImportRejected) as caught:

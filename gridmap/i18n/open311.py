@@ -32,6 +32,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} time(s) had no time zone and were read as Beijing time",
     ),
     # ------------------------------------------------------------------- refusals
+    "open311.append_only": (
+        "{name} 是 Open311 服务请求：只能追加导入（不能替换已有事件）",
+        "{name} holds Open311 service requests: they can only be appended (not replace the stored issues)",
+    ),
     "open311.not_utf8": (
         "{name} 不是 UTF-8 编码（第 {at} 个字节起）；Open311 要求 UTF-8",
         "{name} is not UTF-8 (from byte {at}); Open311 requires UTF-8",

@@ -17,7 +17,15 @@ import pandas as pd
 from gridmap.access import Op, PermissionDenied, Session
 from gridmap.domain import ASSIGN_COLUMNS, DATA_LAYERS, LAYERS, Scope
 from gridmap.io.nesting import check_nesting
-from gridmap.io.problems import ImportRejected, ImportReport, Message, Problem, problem, repaired_features
+from gridmap.io.problems import (
+    ImportRejected,
+    ImportReport,
+    Message,
+    Problem,
+    problem,
+    reject,
+    repaired_features,
+)
 from gridmap.io.read import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EXTENT_DEG,
@@ -81,6 +89,8 @@ def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | N
         from gridmap.io import open311
 
         if open311.is_requests_file(path, max_bytes):
+            if mode != "append":
+                raise reject("open311.append_only", name=Path(path).name)
             return open311.import_requests(session, path, service_map=service_map,
                                            unknown_category=unknown_category, max_bytes=max_bytes)
     store, scope = session.store, session.scope
