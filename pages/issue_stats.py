@@ -11,11 +11,11 @@ import streamlit as st
 
 from gridmap import ui
 from gridmap.access import Op
+from gridmap.command import data_now
 from gridmap.domain import Level
 from gridmap.i18n import label, t
 from gridmap.io.write import table_csv
 from gridmap.issue_stats import NO_REPORTER_KEY, OUTSIDE_KEY, STAT_COLUMNS, issue_stats, total_row
-from gridmap.store.base import now
 from gridmap.ui.period import period_picker
 
 RATES = ("closure_rate", "on_time_share")
@@ -26,7 +26,7 @@ session = ui.page_session(Op.VIEW_ISSUE_STATS, lang, store)
 st.title(t("istats.title", lang))
 st.caption(t("istats.caption", lang))
 
-clock = now()
+clock = data_now(session)  # the moment the data describe (the demo's as-of time), as on the command map
 c1, c2, c3 = st.columns([2, 2, 3])
 by = str(c1.selectbox(t("istats.by", lang), ("unit", "department", "reporter"), key="istats_by",
                       format_func=lambda b: t(f"istats.by.{b}", lang)))

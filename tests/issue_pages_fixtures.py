@@ -1,6 +1,6 @@
 """A store for the issue statistics and import pages: the overview county plus known issues.
 
-Issues (reported in the last 30 days, Beijing time, relative to now so the default period holds them)::
+Issues (three days before the county's as-of time, inside the default period of 30 days)::
 
     s1  sanitation -> enforcement (the demo department)  M1  closed after 10 h, resolved in time
     s2  sanitation -> enforcement                         M1  in progress, overdue
@@ -21,8 +21,7 @@ import shapely
 
 from gridmap.domain import Scope
 from gridmap.store import open_store
-from gridmap.store.base import now
-from tests.conftest import OVERVIEW_COUNTY, add_test_users, seed_overview_county
+from tests.conftest import OVERVIEW_AS_OF, OVERVIEW_COUNTY, add_test_users, seed_overview_county
 
 GRID = "33032710000101"
 M1, M2 = GRID + "001", GRID + "002"
@@ -31,7 +30,8 @@ M1, M2 = GRID + "001", GRID + "002"
 @pytest.fixture(name="stats_db_url")
 def stats_db_url_fixture(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'stats' / 'gridmap.db'}"
-    base = now().replace(microsecond=0) - dt.timedelta(days=3)
+    as_of = dt.datetime.fromisoformat(OVERVIEW_AS_OF)  # the pages count at the data's as-of time
+    base = as_of - dt.timedelta(days=3)
     hour = dt.timedelta(hours=1)
     issues = gpd.GeoDataFrame({
         "id": ["s1", "s2", "s3"],
@@ -40,7 +40,7 @@ def stats_db_url_fixture(tmp_path: Path) -> str:
         "reporter": ["李四", "李四", "=HYPERLINK(\"http://x\")"],
         "status": ["closed", "in_progress", "reported"],
         "reported_at": [base, base + hour, base + 2 * hour],
-        "deadline": [base + 24 * hour, base + 25 * hour, now() + 48 * hour],
+        "deadline": [base + 24 * hour, base + 25 * hour, as_of + 48 * hour],
         "closed_at": [base + 10 * hour, None, None],
         "town_code": "330327100000", "village_code": "330327100001", "grid_code": GRID,
         "micro_code": [M1, M1, M2], "outside": False,
