@@ -66,6 +66,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("zero_report.py", "nav.zero_report", ":material/event_available:", "zero-report",
              Op.VIEW_ZERO_REPORTS),
     PageSpec("routing.py", "nav.routing", ":material/alt_route:", "routing", Op.EDIT_ROUTING),
+    # Issue 12: statistics and Open311 import (commanders, admins, department handlers; importers).
+    PageSpec("issue_stats.py", "nav.issue_stats", ":material/leaderboard:", "issue-stats", Op.VIEW_ISSUE_STATS),
+    PageSpec("data_import.py", "nav.data_import", ":material/upload_file:", "data-import", Op.IMPORT_POINTS),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m gridmap demo | info | import | export | users | plans | check-config | bench | hotspots``.
+"""Command line: ``python -m gridmap demo | info | import | export | open311 | users | plans | check-config | bench | hotspots``.
 
 ``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
 app would; without it, the command acts as the operator (full rights over the county).
@@ -94,7 +94,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         report = import_layer(session, args.layer, Path(args.file), crs=args.crs, source_crs=args.source_crs,
                               mode=args.mode, progress=progress, max_vertices=args.max_vertices,
-                              max_extent_deg=args.max_extent_deg)
+                              max_extent_deg=args.max_extent_deg, service_map=_service_map(args.service),
+                              unknown_category=args.unknown_category)
     except ImportRejected as exc:
         refused = exc
     finally:
@@ -103,6 +104,35 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(refused.text(args.lang) if args.lang else str(refused), file=sys.stderr)
         return 2
     print(report.text(args.lang) if args.lang else str(report))
+    return 0
+
+
+def _service_map(pairs: list[str] | None) -> dict[str, str]:
+    """``--service CODE=CATEGORY`` options as a mapping (Open311 imports)."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        code, sep, category = pair.partition("=")
+        if not sep or not code.strip() or not category.strip():
+            raise ValueError(f"--service {pair!r}: write it as CODE=CATEGORY, e.g. 006=municipal")
+        out[code.strip()] = category.strip()
+    return out
+
+
+def _cmd_open311(args: argparse.Namespace) -> int:
+    """``open311 services`` / ``open311 requests``: GeoReport v2 JSON to a file (or stdout)."""
+    from gridmap.io import open311
+
+    if args.what == "services":
+        records = open311.export_services(args.lang)
+    else:
+        records = open311.export_requests(_session(args, Scope.county(args.county)), lang=args.lang,
+                                          status=args.status)
+    data = open311.dumps(records)
+    if args.output in (None, "-"):
+        sys.stdout.write(data.decode("utf-8") + "\n")
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"exported {len(records)} Open311 {args.what} to {args.output}")
     return 0
 
 
@@ -382,7 +412,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"the most vertices one feature may have (default {DEFAULT_MAX_VERTICES:,})")
     imp.add_argument("--max-extent-deg", type=_positive(float), default=DEFAULT_MAX_EXTENT_DEG,
                      help=f"the most degrees one polygon may span each way (default {DEFAULT_MAX_EXTENT_DEG:g})")
+    imp.add_argument("--service", action="append", default=None, metavar="CODE=CATEGORY",
+                     help="Open311 files: file this service code under an issue category (repeatable)")
+    imp.add_argument("--unknown-category", default=None, metavar="CATEGORY",
+                     help="Open311 files: the category for service codes that match none (default: refuse them)")
     imp.set_defaults(func=_cmd_import)
+
+    o311 = sub.add_parser("open311", parents=[common], help="Open311 GeoReport v2 JSON out: services | requests")
+    o311.add_argument("what", choices=["services", "requests"])
+    o311.add_argument("-o", "--output", default=None, help="the JSON file (default: standard output)")
+    o311.add_argument("--status", choices=["open", "closed"], default=None, help="requests of one kind only")
+    o311.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names and addresses")
+    o311.set_defaults(func=_cmd_open311)
 
     exp = sub.add_parser("export", parents=[common], help="export a layer to a file")
     exp.add_argument("layer", choices=[n for n, s in LAYERS.items() if s.importable])

@@ -77,6 +77,8 @@ class Op(enum.StrEnum):
     EDIT_STATIONS = "edit_stations"
     MANAGE_USERS = "manage_users"
     EDIT_ROUTING = "edit_routing"  # the routing table and deadlines (issue 12): county-wide
+    # Issue statistics (gridmap.issue_stats): commanders and admins; handlers for their department.
+    VIEW_ISSUE_STATS = "view_issue_stats"
 
 
 _EVERYONE_READS = {Op.VIEW_MAP}
@@ -98,6 +100,9 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
                            Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS,
                            Op.EDIT_ROUTING}),
 }
+# Issue statistics (issue 12, item 8): added in a block of its own.
+for _role in (Role.COMMANDER, Role.ADMIN, Role.DEPARTMENT):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Op.VIEW_ISSUE_STATS}
 
 # Which operation a read of each layer needs.
 READ_OP: dict[str, Op] = {
@@ -564,6 +569,35 @@ class GuardedTransaction:
         history = [{**event, lifecycle.key: str(row["id"]), "micro_code": row.get("micro_code"),
                     **({lifecycle.routing: row.get(lifecycle.routing)} if lifecycle.routing else {})}]
         self._tx.insert(lifecycle.history, history, note=f"-> {event.get('to_status')}")
+
+    # -- imported lifecycle rows with their history (gridmap.io.open311) -----------------
+
+    def _load(self, lifecycle: Lifecycle, rows: Frame, events: pd.DataFrame, *, note: str | None = None) -> Frame:
+        """Insert imported rows of a lifecycle layer (recorded data: any status) and their history.
+
+        Only :data:`Op.IMPORT_POINTS`. The rows are placed on the server like every insert;
+        each history row names one of them (``lifecycle.key``) and gets its ``micro_code``
+        (and department) from it. Returns the placed rows.
+        """
+        if self.op != Op.IMPORT_POINTS:
+            raise PermissionDenied(f"{self.op.value} may not load {lifecycle.layer} with history")
+        self._rule(lifecycle.layer, "insert")
+        placed = self.place(lifecycle.layer, rows)
+        self._tx.insert(lifecycle.layer, placed, note=note)
+        if len(events):
+            by_id = pd.DataFrame(placed).set_index(placed["id"].astype(str))
+            keys = events[lifecycle.key].astype(str)
+            unknown = sorted(set(keys) - set(by_id.index))
+            if unknown:
+                raise StoreError(f"{lifecycle.history}: no imported {lifecycle.layer} row {unknown[0]!r}")
+            history = events.copy()
+            history["micro_code"] = keys.map(by_id["micro_code"]).to_numpy(dtype=object)
+            if lifecycle.routing:
+                history[lifecycle.routing] = keys.map(by_id[lifecycle.routing]).to_numpy(dtype=object)
+            if "actor" not in history.columns:
+                history["actor"] = self.session.user.username
+            self._tx.insert(lifecycle.history, history, note=note)
+        return placed
 
     def _reroute_history(self, lifecycle: Lifecycle, row_id: str, value: Any) -> None:
         assert lifecycle.routing is not None

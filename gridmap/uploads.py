@@ -24,8 +24,9 @@ The recipe:
    suffix; GeoPackage must be a GeoPackage, not any SQLite file; text (CSV, GeoJSON)
    must decode as UTF-8 or GB18030 (:mod:`gridmap.io.sources` decides, as for
    imports). GeoJSON must parse (nested at most :data:`gridmap.io.jsontext.MAX_JSON_DEPTH`
-   levels, measured before parsing) and be GeoJSON: JSON of another format is named
-   (Open311 GeoReport v2 is recognised but not importable yet). GB18030 GeoJSON is
+   levels, measured before parsing) and be GeoJSON or Open311 GeoReport v2 service
+   requests (accepted as ``fmt="open311"``, imported as issues); JSON of another format
+   is named. GB18030 GeoJSON is
    re-encoded as UTF-8 (RFC 7946; GDAL reads nothing else). In a zip, a ``.txt`` counts
    as data only when its first line names coordinate or WKT columns
    (:func:`gridmap.io.sources.data_files`, as for imports).
@@ -70,11 +71,12 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "geojson": (".geojson", ".json"),
     "zip": (".zip",),
     "csv": (".csv", ".txt"),
+    "open311": (".json",),  # Open311 GeoReport v2 requests: JSON, told from GeoJSON by its content
 }
 MEDIA_TYPES: dict[str, str] = {
     "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
     "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json",
-    "zip": "application/zip", "csv": "text/csv",
+    "zip": "application/zip", "csv": "text/csv", "open311": "application/json",
 }
 # How a detected format is named in messages (the same words in both languages).
 FORMAT_NAMES: dict[str, str] = {
@@ -83,6 +85,7 @@ FORMAT_NAMES: dict[str, str] = {
     "rar": "RAR", "xlsx": "Excel (.xlsx)", "docx": "Word (.docx)", "ole": "Office 97-2003 (.xls/.doc)",
     "sqlite": "SQLite", "gpkg": "GeoPackage", "shp": "Shapefile (.shp)", "svg": "SVG", "html": "HTML",
     "xml": "XML", "geojson": "GeoJSON", "csv": "CSV/TXT", "utf16": "UTF-16 text",
+    "open311": "Open311 GeoReport v2 JSON",
 }
 _MARKUP = ("svg", "html", "xml")
 _PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
@@ -531,7 +534,8 @@ def _accept_data(data: bytes, fmt: str, name: str, limits: UploadLimits, notes: 
         elif fmt in ("csv", "geojson"):
             text, utf8 = _decode(path, name)
             if fmt == "geojson":
-                _check_geojson(text, name)
+                if _check_geojson(text, name):
+                    fmt = "open311"
                 if not utf8:
                     data = text.encode("utf-8")
                     notes.append(Message("upload.note.transcoded"))
@@ -590,16 +594,20 @@ def _decode(path: Path, name: str) -> tuple[str, bool]:
     return text, True
 
 
-def _check_geojson(text: str, name: str) -> None:
+def _check_geojson(text: str, name: str) -> bool:
+    """Refuse JSON that is neither GeoJSON nor Open311 requests; True for Open311 requests."""
     try:
         document = jsontext.loads(text)
     except jsontext.JsonTooDeep as exc:
         raise UploadRejected("upload.json_too_deep", name=name, depth=exc.depth, limit=exc.limit) from None
     except json.JSONDecodeError as exc:
         raise UploadRejected("upload.bad_geojson", name=name, detail=str(exc)) from None
+    if jsontext.open311_kind(document) == "requests":
+        return True
     what = jsontext.describe_document(document)
     if what is not None:
         raise UploadRejected("upload.not_geojson", name=name, what=what)
+    return False
 
 
 # --------------------------------------------------------------------------- sniffing

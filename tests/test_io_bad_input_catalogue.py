@@ -164,9 +164,10 @@ REFUSED: list[Case] = [
     Case("JSON nested 5,000 levels deep", "households",
          lambda tmp: _write(tmp / "deep.geojson", _deep_json(5000)), None,
          ("嵌套 5001 层", "上限 100 层"), ("nested 5001 levels deep", "limit of 100")),
-    Case("Open311 GeoReport v2 service requests", "issues", lambda tmp: FIXTURES / "open311_requests.json", None,
-         ("Open311 GeoReport v2", "服务请求", "暂不支持导入", "可导入的格式"),
-         ("Open311 GeoReport v2 service requests", "recognised but cannot be imported yet", "Importable:")),
+    Case("Open311 GeoReport v2 service requests for households", "households",
+         lambda tmp: FIXTURES / "open311_requests.json", None,
+         ("Open311 GeoReport v2", "服务请求", "请作为事件导入"),
+         ("Open311 GeoReport v2 service requests", "import it as issues")),
     Case("Open311 service list", "issues",
          lambda tmp: write_csv(tmp / "services.json", json.dumps([
              {"service_code": "001", "service_name": "Cans left out 24x7", "metadata": True, "type": "realtime",
@@ -309,11 +310,17 @@ def test_upload_of_deeply_nested_json_is_refused_not_a_recursion_error() -> None
     assert "5001" in caught.value.text("zh") and "nested 5001 levels deep" in caught.value.text("en")
 
 
-def test_upload_of_open311_json_names_the_format() -> None:
+def test_upload_of_open311_requests_is_accepted_as_open311() -> None:
+    upload = accept_upload((FIXTURES / "open311_requests.json").read_bytes(), "requests.json", "data")
+    assert (upload.fmt, upload.filename, upload.media_type) == ("open311", "requests.json", "application/json")
+
+
+def test_upload_of_an_open311_service_list_names_the_format() -> None:
+    services = json.dumps([{"service_code": "001", "service_name": "Cans", "type": "realtime"}]).encode()
     with pytest.raises(UploadRejected) as caught:
-        accept_upload((FIXTURES / "open311_requests.json").read_bytes(), "requests.json", "data")
+        accept_upload(services, "services.json", "data")
     assert caught.value.key == "upload.not_geojson"
-    assert "Open311" in caught.value.text("zh") and "recognised but cannot be imported yet" in caught.value.text("en")
+    assert "服务类型列表" in caught.value.text("zh") and "holds no issues" in caught.value.text("en")
 
 
 def test_upload_of_a_zip_holding_only_a_readme_is_refused() -> None:

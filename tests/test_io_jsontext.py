@@ -45,9 +45,10 @@ def test_loads_refuses_deep_text_before_parsing() -> None:
 @pytest.mark.parametrize(("document", "key"), [
     ({"type": "FeatureCollection", "features": []}, None),
     ({"type": "featurecollection", "features": []}, None),  # GDAL reads any case
-    ([{"service_request_id": 1, "status": "open", "lat": 27.5, "long": 120.4}], "io.json.open311"),
-    ({"service_requests": {"request": [{"service_request_id": 1}]}}, "io.json.open311"),
-    ([{"service_code": "001", "service_name": "Cans"}], "io.json.open311"),
+    ([{"service_request_id": 1, "status": "open", "lat": 27.5, "long": 120.4}],
+     "io.json.open311_requests_found"),
+    ({"service_requests": {"request": [{"service_request_id": 1}]}}, "io.json.open311_requests_found"),
+    ([{"service_code": "001", "service_name": "Cans"}], "io.json.open311_services_found"),
     ({"type": "Topology", "objects": {}}, "io.json.not_geojson_type"),
     ({"features": []}, "io.json.not_geojson_keys"),
     ([1, 2], "io.json.not_geojson_top"),

@@ -220,6 +220,14 @@ def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return True
 
 
+def _view_issue_stats(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    from gridmap.issue_stats import issue_stats
+
+    day = dt.date(2026, 11, 20)
+    table = issue_stats(s, by="unit", level="micro", first_day=day, last_day=day, now=dt.datetime(2026, 11, 21))
+    return int(table.loc[table["key"] == micro, "reported"].sum()) == 1
+
+
 PERFORMERS: dict[Op, Performer] = {
     Op.VIEW_MAP: _read("issues", "issue"),
     Op.VIEW_HOUSEHOLDS: _read("households", "hh"),
@@ -239,6 +247,7 @@ PERFORMERS: dict[Op, Performer] = {
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
     Op.MANAGE_USERS: _manage_users,
     Op.EDIT_ROUTING: _edit_routing,
+    Op.VIEW_ISSUE_STATS: _view_issue_stats,
 }
 
 

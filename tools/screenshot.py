@@ -103,6 +103,8 @@ def main() -> int:
                         help="the report page (随手拍上报) instead: the demo grid worker on a copy of the small demo "
                              "has clicked the map and attached a photo; an open report nearby is offered as a "
                              "duplicate (default output docs/report.png)")
+    parser.add_argument("--issue-stats", action="store_true",
+                        help="the issue statistics page instead: the demo commander on the small demo, by village")
     args = parser.parse_args()
     if args.planner:
         return _planner_shot(args)
@@ -110,6 +112,8 @@ def main() -> int:
         return _hazards_shot(args)
     if args.report:
         return _report_shot(args)
+    if args.issue_stats:
+        return _issue_stats_shot(args)
     url = args.db or _ensure_county(DEFAULT_DB)
 
     from playwright.sync_api import sync_playwright
@@ -313,6 +317,42 @@ def _earlier_report(url: str, lon: float, lat: float) -> None:
 
     with open_store(url) as store:
         report_issue(_worker_session(store), category="sanitation", lon=lon, lat=lat, description="垃圾桶满溢")
+
+
+def _issue_stats_shot(args: argparse.Namespace) -> int:
+    """事件统计 on the small demo (a copy), as the demo commander, one row per village."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import wait_for_app
+
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        db = Path(workdir) / "stats.db"
+        url = args.db or f"sqlite:///{db}"
+        if not args.db:
+            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--today", "2026-11-23",
+                            "--db", url], cwd=REPO, check=True, capture_output=True)
+        with StreamlitServer(url, Path(workdir), {"GRIDMAP_TILES": "none"}) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": 900})
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            fill_sign_in(page, server.base_url, args.user, args.password, TIMEOUT_MS).click()
+            page.get_by_role("heading", name="指挥一张图").wait_for()
+            page.goto(f"{server.base_url}/issue-stats")
+            page.get_by_role("heading", name="事件统计").wait_for()
+            wait_for_app(page)
+            page.get_by_label("单位层级").click()
+            page.keyboard.type("村")
+            page.keyboard.press("Enter")
+            wait_for_app(page, quiet_ms=1500)
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=args.output, full_page=True)
+            browser.close()
+    print(f"saved {args.output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
 
 
 if __name__ == "__main__":

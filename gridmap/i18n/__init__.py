@@ -34,12 +34,15 @@ from gridmap.i18n import (
     check,
     codes,
     command,
+    data_import,
     frame,
     hazards,
     hotspots,
     io,
+    issue_stats,
     issues,
     maps,
+    open311,
     photos,
     plan_checks,
     plan_edit,
@@ -89,7 +92,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos,
-                                 hazards, issues)
+                                 hazards, issues, open311, issue_stats, data_import)
 AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 

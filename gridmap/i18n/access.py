@@ -133,6 +133,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "op.submit_zero_report": ("提交零报告", "submit zero reports"),
     "op.edit_stations": ("维护服务站点", "maintain service stations"),
     "op.manage_users": ("管理用户账号", "manage user accounts"),
+    "op.view_issue_stats": ("查看事件统计", "view issue statistics"),
 
     "audit.title": ("操作审计", "Audit trail"),
     "audit.caption": (

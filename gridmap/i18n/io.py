@@ -111,16 +111,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name} is not valid JSON: line {line}, column {column}: {detail}",
     ),
     "io.json.not_importable": ("{name}：{what}", "{name}: {what}"),
-    "io.json.open311": (
-        "这是 Open311 GeoReport v2 {what}（{count} 条）：已识别该格式，但暂不支持导入。"
-        "可导入的格式：GeoJSON、GeoPackage、Shapefile（zip）和 CSV（经纬度列 lon/lat 或 long/lat，或 WKT 列）；"
-        "可先转换为 CSV 再导入",
-        "this is Open311 GeoReport v2 {what} ({count} record(s)): the format is recognised but cannot be "
-        "imported yet. Importable: GeoJSON, GeoPackage, Shapefile (zip) and CSV (lon/lat or long/lat columns, "
-        "or a WKT column); convert it to CSV first",
+    "io.json.open311_requests_found": (
+        "这是 Open311 GeoReport v2 服务请求（service requests）JSON（{count} 条）：请作为事件导入"
+        "（python -m gridmap import issues 文件，或“数据导入”页面）",
+        "this is Open311 GeoReport v2 service requests JSON ({count} record(s)): import it as issues "
+        "(python -m gridmap import issues FILE, or the Import data page)",
     ),
-    "io.json.open311_requests": ("服务请求（service requests）JSON", "service requests JSON"),
-    "io.json.open311_services": ("服务类型列表（services）JSON", "service list (services) JSON"),
+    "io.json.open311_services_found": (
+        "这是 Open311 GeoReport v2 服务类型列表（services）JSON（{count} 条）：其中没有事件，无需导入",
+        "this is an Open311 GeoReport v2 service list (services) JSON ({count} record(s)): it holds no issues "
+        "and is not imported",
+    ),
     "io.json.not_geojson_type": (
         "不是 GeoJSON：顶层 type 为 {type}，应为 {types} 之一",
         "not GeoJSON: the top-level type is {type}, expected one of {types}",

@@ -6,8 +6,9 @@
   without recursion, and a document deeper than :data:`MAX_JSON_DEPTH` is refused by
   name. GeoJSON needs about 8 levels (a MultiPolygon in a FeatureCollection) plus
   what nested properties use; 100 leaves ample room.
-- :func:`describe_document` -- GeoJSON, or a JSON format recognised but not importable
-  yet (Open311 GeoReport v2 service requests or service lists), or some other JSON.
+- :func:`describe_document` -- GeoJSON, or another JSON format recognised (Open311
+  GeoReport v2 service requests, imported as issues by :mod:`gridmap.io.open311`, or
+  service lists), or some other JSON. :func:`open311_kind`, :func:`open311_records`.
 - :func:`geometry_reasons` -- for the features GDAL handed over without geometry, the
   reason read from the GeoJSON itself: ``null``, an unknown type, coordinates written
   as text, coordinates of the wrong shape.
@@ -78,22 +79,18 @@ def loads(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
 def describe_document(document: Any) -> Message | None:
     """None for GeoJSON; otherwise what the document is, as a message detail.
 
-    Recognised but not importable yet: Open311 GeoReport v2 service requests (a list
-    of objects with ``service_request_id``, ``requested_datetime`` ...) and Open311
-    service lists. Anything else is described by its top level.
+    Recognised: Open311 GeoReport v2 service requests (a list of objects with
+    ``service_request_id``, ``requested_datetime`` ...: importable as issues, so the
+    words say how) and Open311 service lists (no issues in them). Anything else is
+    described by its top level.
     """
     kind = document.get("type") if isinstance(document, Mapping) else None
     if isinstance(kind, str) and kind.lower() in _GEOJSON_TYPES_FOLDED:  # GDAL ignores the case
         return None
     records = _records(document)
-    if records is not None:
-        fields = set().union(*(r.keys() for r in records)) if records else set()
-        if "service_request_id" in fields or {"requested_datetime", "service_code"} <= fields:
-            return Message("io.json.open311", {"what": Message("io.json.open311_requests"),
-                                               "count": len(records)})
-        if {"service_code", "service_name"} <= fields:
-            return Message("io.json.open311", {"what": Message("io.json.open311_services"),
-                                               "count": len(records)})
+    open311 = open311_kind(document)
+    if records is not None and open311 is not None:
+        return Message(f"io.json.open311_{open311}_found", {"count": len(records)})
     if isinstance(document, Mapping):
         if kind is None:
             keys = [str(k) for k in list(document)[:8]]
@@ -114,6 +111,39 @@ def geometry_reasons(document: Any, missing: np.ndarray) -> dict[int, Message]:
     if features is None or (len(missing) and int(np.max(missing)) >= len(features)):
         return {}
     return {int(i): _geometry_reason(features[int(i)]) for i in missing}
+
+
+def open311_kind(document: Any) -> str | None:
+    """``"requests"`` or ``"services"`` for an Open311 GeoReport v2 document, else None.
+
+    Decided from the fields of its records (see :func:`describe_document`).
+    """
+    records = _records(document)
+    if not records:
+        return None
+    fields = set().union(*(r.keys() for r in records))
+    if "service_request_id" in fields or {"requested_datetime", "service_code"} <= fields:
+        return "requests"
+    if {"service_code", "service_name"} <= fields:
+        return "services"
+    return None
+
+
+def open311_records(document: Any) -> list[Any] | None:
+    """The records of an Open311 requests document, whatever they hold (objects or not).
+
+    A list at the top, under ``service_requests`` (or ``service_requests.request``, the
+    Spark mapping of the XML form), or one request object alone. None for any other shape.
+    """
+    if isinstance(document, Mapping) and "service_requests" in document and len(document) == 1:
+        document = document["service_requests"]
+        if isinstance(document, Mapping) and len(document) == 1 and "request" in document:
+            document = document["request"]
+    if isinstance(document, Mapping) and "service_request_id" in document:
+        return [document]
+    if isinstance(document, list):
+        return list(document)
+    return None
 
 
 # --------------------------------------------------------------------------- helpers

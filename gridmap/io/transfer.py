@@ -7,6 +7,7 @@ imported completely or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -16,7 +17,15 @@ import pandas as pd
 from gridmap.access import Op, PermissionDenied, Session
 from gridmap.domain import ASSIGN_COLUMNS, DATA_LAYERS, LAYERS, Scope
 from gridmap.io.nesting import check_nesting
-from gridmap.io.problems import ImportRejected, ImportReport, Message, Problem, problem, repaired_features
+from gridmap.io.problems import (
+    ImportRejected,
+    ImportReport,
+    Message,
+    Problem,
+    problem,
+    reject,
+    repaired_features,
+)
 from gridmap.io.read import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_EXTENT_DEG,
@@ -34,8 +43,13 @@ ImportMode = Literal["append", "replace"]
 def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | None = None,
                  source_crs: SourceDatum = "wgs84", mode: ImportMode = "append", progress: Progress | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, max_vertices: int = DEFAULT_MAX_VERTICES,
-                 max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG) -> ImportReport:
+                 max_extent_deg: float = DEFAULT_MAX_EXTENT_DEG, service_map: Mapping[str, str] | None = None,
+                 unknown_category: str | None = None) -> ImportReport:
     """Read, validate, assign and write one file into ``layer``, all or nothing.
+
+    An Open311 GeoReport v2 requests file for ``issues`` is recognised from its content
+    and imported by :func:`gridmap.io.open311.import_requests` (``service_map`` and
+    ``unknown_category`` are its options; the report is an ``Open311Report``).
 
     Units get ``plan_version`` = the county's current plan where the file has none,
     and are checked for nesting against the stored units of that plan. Point layers
@@ -71,6 +85,14 @@ def import_layer(session: Session, layer: str, path: Path | str, *, crs: str | N
     """
     op = Op.EDIT_UNITS if layer == "units" else Op.IMPORT_POINTS
     session.require(op)
+    if layer == "issues":
+        from gridmap.io import open311
+
+        if open311.is_requests_file(path, max_bytes):
+            if mode != "append":
+                raise reject("open311.append_only", name=Path(path).name)
+            return open311.import_requests(session, path, service_map=service_map,
+                                           unknown_category=unknown_category, max_bytes=max_bytes)
     store, scope = session.store, session.scope
     if mode not in ("append", "replace"):
         raise ValueError(f"mode must be 'append' or 'replace', got {mode!r}")

@@ -139,18 +139,25 @@ def _write_csv(table: pd.DataFrame, path: Path, spec: LayerSpec) -> None:
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
-def write_table_csv(table: pd.DataFrame, path: Path | str) -> Path:
-    """Write any table (no layer, no geometry) as the ``csv`` export does: UTF-8 with BOM,
-    CRLF lines, datetimes as text, and text cells that would start a formula neutralised
-    (:func:`safe_cell`). A ``geometry`` column is dropped. Returns the path written."""
-    path = Path(path)
+def table_csv(table: pd.DataFrame) -> bytes:
+    """Any table (a statistics page's, a ranking) as CSV bytes, with the protections of
+    ``csv`` exports: UTF-8 with BOM, CRLF line ends, text cells (and column names)
+    starting with ``= + - @``, tab or CR neutralised with a leading ``'``, datetimes as
+    ``YYYY-MM-DD HH:MM:SS``. A ``geometry`` column is dropped."""
     out = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).copy()
+    out.columns = [_csv_cell(str(c)) for c in out.columns]
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = _iso_column(out[column])
         elif _is_text_column(out[column]):
             out[column] = out[column].astype(object).map(_csv_cell)
-    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def write_table_csv(table: pd.DataFrame, path: Path | str) -> Path:
+    """Write any table (no layer, no geometry) as :func:`table_csv` makes it. Returns the path."""
+    path = Path(path)
+    path.write_bytes(table_csv(table))
     return path
 
 

@@ -427,7 +427,11 @@ class SqliteStore(Store):
         # for_update needs nothing: a transaction holds SQLite's write lock from BEGIN IMMEDIATE.
         names = [c for c in want if c != "geometry"] + (["geom"] if "geometry" in want else [])
         sql, params = self._filter_sql(spec, scope, where, bbox)
-        query = f"SELECT {', '.join(names)} FROM {spec.name} t WHERE {sql} ORDER BY t.rowid"
+        # Rows come back in insertion order. With a filter, "+t.rowid" keeps SQLite from
+        # walking the county index just to avoid a sort: the filter's own index is used
+        # (the open issues of a county: 46 ms -> 0.4 ms among 125,000; benchmarks/bench_queue.py).
+        order = "+t.rowid" if where else "t.rowid"
+        query = f"SELECT {', '.join(names)} FROM {spec.name} t WHERE {sql} ORDER BY {order}"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         return names, (conn or self._connect()).execute(query, params).fetchall()
