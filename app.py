@@ -51,6 +51,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner.py", "nav.planner", ":material/edit_location_alt:", "planner", Op.EDIT_UNITS,
              home_for=frozenset({Role.PLANNER})),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
+    # Service stations (issue 13): every map reader; planners and admins edit, commanders and admins visit.
+    PageSpec("stations.py", "nav.stations", ":material/home_pin:", "stations", Op.VIEW_MAP),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

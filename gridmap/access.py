@@ -75,6 +75,7 @@ class Op(enum.StrEnum):
     UPDATE_INSPECTION = "update_inspection"  # rectification, verification
     SUBMIT_ZERO_REPORT = "submit_zero_report"
     EDIT_STATIONS = "edit_stations"
+    RECORD_VISIT = "record_visit"  # a located supervision visit to a station (gridmap.stations)
     MANAGE_USERS = "manage_users"
 
 
@@ -83,7 +84,7 @@ _EVERYONE_READS = {Op.VIEW_MAP}
 # The permission matrix: role -> operations it may perform (inside its jurisdiction).
 PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.COMMANDER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS, Op.EXPORT,
-                               Op.SET_RISK, Op.REPORT_ISSUE, Op.HANDLE_ISSUE}),
+                               Op.SET_RISK, Op.REPORT_ISSUE, Op.HANDLE_ISSUE, Op.RECORD_VISIT}),
     Role.PLANNER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.EXPORT, Op.EDIT_UNITS,
                              Op.EDIT_STATIONS, Op.IMPORT_POINTS}),
     Role.INSPECTOR: frozenset({*_EVERYONE_READS, Op.VIEW_GROUND_TRUTH, Op.EXPORT, Op.RECORD_INSPECTION,
@@ -94,7 +95,7 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.DEPARTMENT: frozenset({*_EVERYONE_READS, Op.HANDLE_ISSUE, Op.UPDATE_INSPECTION}),
     Role.ADMIN: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS,
                            Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
-                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS}),
+                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS, Op.RECORD_VISIT}),
 }
 
 # Which operation a read of each layer needs.
@@ -113,6 +114,8 @@ READ_OP: dict[str, Op] = {
     # Plan versions are county-wide (gridmap.plan.versions reads them for the county).
     "plans": Op.VIEW_MAP,
     "plan_saves": Op.VIEW_MAP,
+    # Supervision visits are published results (督查结果公示): every map reader sees them.
+    "station_visits": Op.VIEW_MAP,
 }
 
 # Columns of a readable layer that need an operation of their own: a session without it
@@ -165,7 +168,10 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True), "inspection_events": WriteRule(insert=True)},
     Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True)},
     Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
-    Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
+    # Stations are closed (``closes``, ``closed_note``), never deleted: their visits keep history.
+    Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, columns=ALL)},
+    # A visit is a record: written once, never changed (gridmap.stations.visits).
+    Op.RECORD_VISIT: {"station_visits": WriteRule(insert=True)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
 }
 

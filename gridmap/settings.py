@@ -45,6 +45,10 @@ IDLE_MINUTES_DEFAULT = 30
 MAX_SESSION_HOURS_DEFAULT = 12
 DEFAULT_LIVE_SECONDS = 30
 DEFAULT_STATIC_URL = "/app/static"
+# Service stations (gridmap.stations): a supervision visit recorded farther than this from
+# the station is flagged; households within the walking distance of a station are covered.
+DEFAULT_VISIT_FAR_M = 200
+DEFAULT_WALK_M = 500
 
 # Streamlit's own defaults (1.67) for the options gridmap checks, and their types.
 STREAMLIT_DEFAULTS: dict[str, Any] = {
@@ -169,6 +173,12 @@ class Settings:
         live_seconds: ``GRIDMAP_LIVE_SECONDS`` (default 30): the command map's refresh.
         live_trim: ``GRIDMAP_LIVE_TRIM`` (default on): bound the live map's layers
             against streamlit-folium's leak; off only to measure the leak.
+        visit_far_m: ``GRIDMAP_VISIT_FAR_M`` (default 200): a supervision visit recorded
+            farther than this many metres from its station is flagged.
+        walk_m: ``GRIDMAP_WALK_M`` (default ``500``): the walking distance in metres that a
+            station covers, for every type, optionally followed by per-type values
+            (``500,happiness=300,governance_centre=1000``); as (type, metres) pairs, the
+            default under ``"*"``.
         streamlit: the Streamlit options that matter for security.
         root: the directory holding ``.streamlit/`` and ``static/`` (Streamlit's
             working directory).
@@ -195,6 +205,8 @@ class Settings:
     static_url: str = field(default=DEFAULT_STATIC_URL, metadata=_env("GRIDMAP_STATIC_URL"))
     live_seconds: int = field(default=DEFAULT_LIVE_SECONDS, metadata=_env("GRIDMAP_LIVE_SECONDS"))
     live_trim: bool = field(default=True, metadata=_env("GRIDMAP_LIVE_TRIM"))
+    visit_far_m: int = field(default=DEFAULT_VISIT_FAR_M, metadata=_env("GRIDMAP_VISIT_FAR_M"))
+    walk_m: tuple[tuple[str, int], ...] = field(default=(("*", DEFAULT_WALK_M),), metadata=_env("GRIDMAP_WALK_M"))
     streamlit: StreamlitConfig = field(default_factory=StreamlitConfig)
     root: Path = field(default_factory=Path.cwd)
     invalid: tuple[InvalidSetting, ...] = ()
@@ -284,11 +296,34 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         static_url=(text("GRIDMAP_STATIC_URL") or DEFAULT_STATIC_URL).rstrip("/"),
         live_seconds=number("GRIDMAP_LIVE_SECONDS", DEFAULT_LIVE_SECONDS),
         live_trim=switch("GRIDMAP_LIVE_TRIM", True),
+        visit_far_m=number("GRIDMAP_VISIT_FAR_M", DEFAULT_VISIT_FAR_M),
+        walk_m=_walk_distances(text("GRIDMAP_WALK_M"), invalid),
         streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
                                               root_dir / ".streamlit" / "config.toml"]),
         root=root_dir,
         invalid=tuple(invalid),
     )
+
+
+def _walk_distances(raw: str, invalid: list[InvalidSetting]) -> tuple[tuple[str, int], ...]:
+    """``GRIDMAP_WALK_M``: ``"500"`` or ``"500,happiness=300"`` -> ``(("*", 500), ("happiness", 300))``.
+
+    A type name is any lower-case code (the station types are checked where they are
+    used, :func:`gridmap.stations.walk_distance`); a part that is not ``N`` or
+    ``type=N`` with N a positive whole number makes the whole value unusable.
+    """
+    default = (("*", DEFAULT_WALK_M),)
+    if not raw:
+        return default
+    pairs: dict[str, int] = {"*": DEFAULT_WALK_M}
+    for part in (p.strip() for p in raw.split(",")):
+        name, _, value = part.rpartition("=")
+        name = name.strip() or "*"
+        if not value.strip().isdigit() or int(value) <= 0 or not re.fullmatch(r"\*|[a-z][a-z0-9_]*", name):
+            invalid.append(InvalidSetting("GRIDMAP_WALK_M", raw, str(DEFAULT_WALK_M)))
+            return default
+        pairs[name] = int(value)
+    return tuple(pairs.items())
 
 
 @functools.cache

@@ -42,6 +42,7 @@ from gridmap.i18n import (
     plan_page,
     plan_partition,
     plan_versions,
+    stations,
     uploads,
     workflow,
 )
@@ -84,7 +85,8 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
-                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
+                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page,
+                                 stations)
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:

@@ -139,6 +139,18 @@ def _write_csv(table: pd.DataFrame, path: Path, spec: LayerSpec) -> None:
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
+def table_csv(table: pd.DataFrame) -> bytes:
+    """Any table (a published results table) as CSV bytes, with the same protections as a
+    layer's CSV: UTF-8 with BOM, CRLF, formula-like text cells neutralised with ``'``."""
+    out = pd.DataFrame(table).copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = _iso_column(out[column])
+        elif _is_text_column(out[column]):
+            out[column] = out[column].astype(object).map(_csv_cell)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
 def _is_text_column(column: pd.Series) -> bool:
     """True for columns that may hold text: object, pandas ``string``/``str`` and categories."""
     dtype = column.dtype
