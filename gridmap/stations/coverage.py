@@ -31,6 +31,8 @@ from gridmap.settings import get_settings
 from gridmap.spatial.crs import metric_crs, metric_transformer
 
 STORE_CRS = "EPSG:4326"
+# A household this close beyond the walking distance still counts (projection round-off).
+TOLERANCE_M = 0.001
 
 
 def walk_distance(station_type: str, walk_m: Sequence[tuple[str, int]] | None = None) -> float:
@@ -98,6 +100,9 @@ def household_coverage(households: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
     Returns:
         The coverage; straight-line distances.
     """
+    for frame in (households, stations):
+        if frame.crs is not None and frame.crs != STORE_CRS:
+            raise ValueError(f"points must be in {STORE_CRS}, not {frame.crs}")
     crs = crs or _crs_of(households, stations)
     hh = metric_xy(households, crs) if len(households) else np.empty((0, 2))
     covered = np.zeros(len(hh), dtype=bool)
@@ -111,8 +116,8 @@ def household_coverage(households: gpd.GeoDataFrame, stations: gpd.GeoDataFrame,
             by_type[kind] = np.zeros(len(hh), dtype=bool)
             continue
         reach = walk_distance(kind, walk_m)
-        dist, _ = cKDTree(mine).query(hh, k=1, distance_upper_bound=reach)
-        inside = dist <= reach
+        dist, _ = cKDTree(mine).query(hh, k=1, distance_upper_bound=reach + 2 * TOLERANCE_M)
+        inside = dist <= reach + TOLERANCE_M
         by_type[kind] = inside
         covered |= inside
         np.minimum(nearest, np.where(inside, dist, np.inf), out=nearest)

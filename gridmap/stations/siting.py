@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
-DEMAND_CELL_M = 50.0
+DEMAND_CELL_M = 25.0
 MAX_CANDIDATES = 200
 MCLP_TIME_LIMIT_S = 30.0
 Method = Literal["mclp", "greedy"]
@@ -162,7 +162,8 @@ def mclp_cover(sets: list[np.ndarray], weights: np.ndarray, k: int, n_demand: in
 
 
 def suggest_sites(uncovered_xy: np.ndarray, sites_xy: np.ndarray, reach_m: float, k: int, *,
-                  method: Method = "mclp", time_limit_s: float = MCLP_TIME_LIMIT_S) -> Siting:
+                  method: Method = "mclp", time_limit_s: float = MCLP_TIME_LIMIT_S,
+                  demand_cell_m: float = DEMAND_CELL_M) -> Siting:
     """Choose ``k`` of ``sites_xy`` that bring the most ``uncovered_xy`` households within ``reach_m``.
 
     Args:
@@ -173,6 +174,8 @@ def suggest_sites(uncovered_xy: np.ndarray, sites_xy: np.ndarray, reach_m: float
         method: ``mclp`` (CBC; the greedy answer is also computed and kept when CBC
             cannot run, finds nothing in ``time_limit_s`` or does no better) or ``greedy``.
         time_limit_s: CBC's time limit.
+        demand_cell_m: The squares demand is aggregated on (a household may be credited
+            to a site up to half a diagonal, ~18 m, nearer or farther than it is).
 
     Raises:
         ValueError: ``k`` below 1 or a distance that is not positive.
@@ -184,7 +187,7 @@ def suggest_sites(uncovered_xy: np.ndarray, sites_xy: np.ndarray, reach_m: float
     started = time.perf_counter()
     uncovered_xy = np.asarray(uncovered_xy, dtype=float).reshape(-1, 2)
     sites_xy = np.asarray(sites_xy, dtype=float).reshape(-1, 2)
-    demand, weights = _aggregate(uncovered_xy)
+    demand, weights = _aggregate(uncovered_xy, demand_cell_m)
     sets = coverage_sets(demand, sites_xy, reach_m)
     chosen, used, optimal = greedy_cover(sets, weights, k), "greedy", False
     if method == "mclp" and cbc_available():
@@ -210,11 +213,11 @@ def _value(chosen: list[int], sets: list[np.ndarray], weights: np.ndarray) -> fl
     return float(weights[np.unique(np.concatenate([sets[j] for j in chosen]))].sum())
 
 
-def _aggregate(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Demand squares of :data:`DEMAND_CELL_M`: (weighted centres, household counts)."""
+def _aggregate(xy: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Demand squares of ``cell_m``: (weighted centres, household counts)."""
     if not len(xy):
         return np.empty((0, 2)), np.empty(0)
-    keys = np.floor(xy / DEMAND_CELL_M).astype(np.int64)
+    keys = np.floor(xy / max(cell_m, 1e-3)).astype(np.int64)
     _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     centres = np.column_stack([np.bincount(inverse, xy[:, 0]) / counts, np.bincount(inverse, xy[:, 1]) / counts])
