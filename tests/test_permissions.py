@@ -37,6 +37,7 @@ from gridmap import auth
 from gridmap.access import PERMISSIONS, Op, PermissionDenied, Session, User, allowed
 from gridmap.domain import Level, Role, Scope
 from gridmap.io import ImportRejected, export_layer, import_layer, write_frame
+from gridmap.stations import record_visit
 from gridmap.store.base import AuditFilter, NotFound, ScopeError, Store
 from gridmap.workflow import (
     HAZARD_STEPS,
@@ -208,6 +209,12 @@ def _record_inspection(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return row["micro_code"] == micro and s.store.count("inspections", SCOPE, where={"id": row["id"]}) == 1
 
 
+def _record_visit(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    lon, lat = POINT[micro]
+    row = record_visit(s, f"stat-{tag}", lon=lon, lat=lat, checklist={"open_on_time": True})
+    return s.store.count("station_visits", SCOPE, where={"id": row["id"]}) == 1
+
+
 def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     auth.add_user(s, f"new-{uuid.uuid4().hex[:8]}", "a-long-password-1", role=Role.GRID_WORKER, unit_code=micro)
     return True
@@ -231,6 +238,7 @@ PERFORMERS: dict[Op, Performer] = {
         "id": uuid.uuid4().hex[:12], "micro_code": m, "day": dt.date(2026, 11, 21), "reporter": "李四"}])),
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
     Op.MANAGE_USERS: _manage_users,
+    Op.RECORD_VISIT: _record_visit,
 }
 
 
