@@ -122,7 +122,7 @@ def last_visits(visits: pd.DataFrame) -> pd.DataFrame:
 def visit_age(station_ids: Iterable[str], visits: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """Per station id: ``days`` since the last visit (NaN: never) and its ``age_class``."""
     ids = [str(i) for i in station_ids]
-    last = last_visits(visits)["last_at"].reindex(ids)
+    last = pd.to_datetime(last_visits(visits)["last_at"]).reindex(ids)
     days = (pd.Timestamp(today) - last.dt.normalize()).dt.days
     return pd.DataFrame({"days": days.to_numpy(dtype=float), "age_class": [age_class(d) for d in days]},
                         index=pd.Index(ids, name="station_id"))
