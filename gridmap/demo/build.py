@@ -18,7 +18,7 @@ from gridmap.demo.issues import issues_frames
 from gridmap.demo.places import COUNTY_CODE, Scale, load_places
 from gridmap.demo.population import generate_population
 from gridmap.demo.reports import zero_reports_frame
-from gridmap.demo.stations import stations_frame
+from gridmap.demo.stations import stations_frame, visits_frame
 from gridmap.demo.units import assign_staff, units_frame
 from gridmap.domain import DATA_LAYERS, LAYERS
 from gridmap.plan.versions import registered_plan_frame
@@ -94,6 +94,8 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         # The one boundary plan of the demo, published (gridmap.plan.versions).
         "plans": registered_plan_frame(1, as_of, COUNTY_CODE),
         "plan_saves": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["plan_saves"].columns}),
+        # Supervision visits to the stations (gridmap.stations), invented like the rest.
+        "station_visits": visits_frame(ctx, stations),
     }
     report("完成", 1.0)
     return {name: frames[name] for name in DATA_LAYERS}
