@@ -190,8 +190,9 @@ def _unit_bounds(session: Session) -> np.ndarray:
 
 
 def _zoom(bounds: np.ndarray) -> int:
-    span = max(float(bounds[2] - bounds[0]), float(bounds[3] - bounds[1]), 0.002)
-    return int(max(9, min(17, round(np.log2(360 / span)) - 1)))
+    from gridmap.command.view import fit_zoom
+
+    return min(17, fit_zoom(tuple(float(b) for b in bounds)))  # type: ignore[arg-type]
 
 
 def picked(lang: str) -> tuple[float, float] | None:
