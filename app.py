@@ -69,6 +69,8 @@ PAGES: tuple[PageSpec, ...] = (
     # Issue 12: statistics and Open311 import (commanders, admins, department handlers; importers).
     PageSpec("issue_stats.py", "nav.issue_stats", ":material/leaderboard:", "issue-stats", Op.VIEW_ISSUE_STATS),
     PageSpec("data_import.py", "nav.data_import", ":material/upload_file:", "data-import", Op.IMPORT_POINTS),
+    # Service stations (issue 13): every map reader; planners and admins edit, commanders and admins visit.
+    PageSpec("stations.py", "nav.stations", ":material/home_pin:", "stations", Op.VIEW_MAP),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

@@ -75,6 +75,7 @@ class Op(enum.StrEnum):
     UPDATE_INSPECTION = "update_inspection"  # rectification, verification
     SUBMIT_ZERO_REPORT = "submit_zero_report"
     EDIT_STATIONS = "edit_stations"
+    RECORD_VISIT = "record_visit"  # a located supervision visit to a station (gridmap.stations)
     MANAGE_USERS = "manage_users"
     EDIT_ROUTING = "edit_routing"  # the routing table and deadlines (issue 12): county-wide
     # Issue statistics (gridmap.issue_stats): commanders and admins; handlers for their department.
@@ -86,7 +87,7 @@ _EVERYONE_READS = {Op.VIEW_MAP}
 # The permission matrix: role -> operations it may perform (inside its jurisdiction).
 PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.COMMANDER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS, Op.EXPORT,
-                               Op.SET_RISK, Op.REPORT_ISSUE, Op.HANDLE_ISSUE}),
+                               Op.SET_RISK, Op.REPORT_ISSUE, Op.HANDLE_ISSUE, Op.RECORD_VISIT}),
     Role.PLANNER: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.EXPORT, Op.EDIT_UNITS,
                              Op.EDIT_STATIONS, Op.IMPORT_POINTS}),
     Role.INSPECTOR: frozenset({*_EVERYONE_READS, Op.VIEW_GROUND_TRUTH, Op.EXPORT, Op.RECORD_INSPECTION,
@@ -97,7 +98,7 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
     Role.DEPARTMENT: frozenset({*_EVERYONE_READS, Op.HANDLE_ISSUE, Op.UPDATE_INSPECTION}),
     Role.ADMIN: frozenset({*_EVERYONE_READS, Op.VIEW_HOUSEHOLDS, Op.VIEW_ZERO_REPORTS,
                            Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
-                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS,
+                           Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS, Op.RECORD_VISIT,
                            Op.EDIT_ROUTING}),
 }
 # Issue statistics (issue 12, item 8): added in a block of its own.
@@ -124,6 +125,8 @@ READ_OP: dict[str, Op] = {
     "routing_tables": Op.VIEW_MAP,
     # Photos of issues and hazards: seen by whoever sees their owner (gridmap.photos).
     "photos": Op.VIEW_MAP,
+    # Supervision visits are published results (督查结果公示): every map reader sees them.
+    "station_visits": Op.VIEW_MAP,
 }
 
 # Columns of a readable layer that need an operation of their own: a session without it
@@ -183,7 +186,10 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True),
                            "photos": WriteRule(insert=True)},
     Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
-    Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
+    # Stations are closed (``closes``, ``closed_note``), never deleted: their visits keep history.
+    Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, columns=ALL)},
+    # A visit is a record: written once, never changed (gridmap.stations.visits).
+    Op.RECORD_VISIT: {"station_visits": WriteRule(insert=True)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
     # A new version of the routing table is a new row; no row is ever changed (issue 12).
     Op.EDIT_ROUTING: {"routing_tables": WriteRule(insert=True)},

@@ -112,6 +112,11 @@ class StationType(enum.StrEnum):
 
 
 TEMPORARY_STATIONS: frozenset[StationType] = frozenset({StationType.EXAM_HELP})
+# The level a station serves (一级 county/town centres down to third-level grid points).
+STATION_LEVELS: tuple[str, ...] = ("county", "town", "village", "grid")
+# The supervision checklist (督查清单): each item passes or fails on a visit.
+VISIT_CHECKLIST: tuple[str, ...] = ("open_on_time", "staff_present", "services_posted", "records_kept",
+                                    "clean_and_safe")
 
 
 class HazardType(enum.StrEnum):
@@ -423,10 +428,39 @@ _STATIONS = LayerSpec(
         Field("closes", "date"),  # temporary stations end
         Field("services", "json"),  # list of service names
         Field("funding_yuan", "int"),
+        # The station registry (schema version 11): its level, opening hours, staff
+        # (a list of names) and why it closed (``closes`` is its last open day).
+        Field("level", "text", False, STATION_LEVELS),
+        Field("hours", "text"),
+        Field("staff", "json"),
+        Field("closed_note", "text"),
     ),
     geom="Point",
     assigned=True,
     importable=True,
+)
+# One row per supervision visit to a station (schema version 11): where the visitor stood
+# (the point), how far that is from the station, the checklist and the follow-up items.
+# The station's town and micro-grid are copied onto the visit, so jurisdiction scope
+# filters visits like their stations and a town's results are one filter.
+_STATION_VISITS = LayerSpec(
+    "station_visits",
+    (
+        Field("station_id", "text", True),
+        Field("visited_at", "datetime", True),
+        Field("visitor", "text", True),
+        Field("distance_m", "float", True),
+        Field("far", "bool", True),  # farther from the station than the setting allows
+        Field("checklist", "json"),  # {item code: passed}
+        Field("passed", "int"),
+        Field("items", "int"),
+        Field("follow_up", "json"),  # list of follow-up items (text)
+        Field("note", "text"),
+        Field("town_code", "text"),
+        Field("micro_code", "text"),
+    ),
+    geom="Point",
+    extra_indexes=("station_id", "visited_at"),
 )
 _INSPECTIONS = LayerSpec(
     "inspections",
@@ -666,6 +700,7 @@ LAYERS: dict[str, LayerSpec] = {
         _PLAN_SAVES,
         _PHOTOS,
         _ROUTING_TABLES,
+        _STATION_VISITS,
     )
 }
 # The layers that hold governance data (everything but the accounts and the throttle).

@@ -47,6 +47,10 @@ DEFAULT_LIVE_SECONDS = 30
 DEFAULT_DUPLICATE_METRES = 50  # issue 12: duplicate suggestions, how near
 DEFAULT_DUPLICATE_DAYS = 7  # ... and how recent
 DEFAULT_STATIC_URL = "/app/static"
+# Service stations (gridmap.stations): a supervision visit recorded farther than this from
+# the station is flagged; households within the walking distance of a station are covered.
+DEFAULT_VISIT_FAR_M = 200
+DEFAULT_WALK_M = 500
 
 # Streamlit's own defaults (1.67) for the options gridmap checks, and their types.
 STREAMLIT_DEFAULTS: dict[str, Any] = {
@@ -178,6 +182,12 @@ class Settings:
             type, ``rental=30,shop=60`` (unlisted types keep the defaults of
             :data:`gridmap.hazards.DEFAULT_CYCLES`); parsed, and bad entries named, by
             :func:`gridmap.hazards.parse_cycles`.
+        visit_far_m: ``GRIDMAP_VISIT_FAR_M`` (default 200): a supervision visit recorded
+            farther than this many metres from its station is flagged.
+        walk_m: ``GRIDMAP_WALK_M`` (default ``500``): the walking distance in metres that a
+            station covers, for every type, optionally followed by per-type values
+            (``500,happiness=300,governance_centre=1000``); as (type, metres) pairs, the
+            default under ``"*"``.
         streamlit: the Streamlit options that matter for security.
         root: the directory holding ``.streamlit/`` and ``static/`` (Streamlit's
             working directory).
@@ -207,6 +217,8 @@ class Settings:
     inspection_cycles: str = field(default="", metadata=_env("GRIDMAP_INSPECTION_CYCLES"))
     duplicate_metres: int = field(default=DEFAULT_DUPLICATE_METRES, metadata=_env("GRIDMAP_DUPLICATE_METRES"))
     duplicate_days: int = field(default=DEFAULT_DUPLICATE_DAYS, metadata=_env("GRIDMAP_DUPLICATE_DAYS"))
+    visit_far_m: int = field(default=DEFAULT_VISIT_FAR_M, metadata=_env("GRIDMAP_VISIT_FAR_M"))
+    walk_m: tuple[tuple[str, int], ...] = field(default=(("*", DEFAULT_WALK_M),), metadata=_env("GRIDMAP_WALK_M"))
     streamlit: StreamlitConfig = field(default_factory=StreamlitConfig)
     root: Path = field(default_factory=Path.cwd)
     invalid: tuple[InvalidSetting, ...] = ()
@@ -299,11 +311,34 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         inspection_cycles=text("GRIDMAP_INSPECTION_CYCLES"),
         duplicate_metres=number("GRIDMAP_DUPLICATE_METRES", DEFAULT_DUPLICATE_METRES),
         duplicate_days=number("GRIDMAP_DUPLICATE_DAYS", DEFAULT_DUPLICATE_DAYS),
+        visit_far_m=number("GRIDMAP_VISIT_FAR_M", DEFAULT_VISIT_FAR_M),
+        walk_m=_walk_distances(text("GRIDMAP_WALK_M"), invalid),
         streamlit=read_streamlit_config(env, [home_dir / ".streamlit" / "config.toml",
                                               root_dir / ".streamlit" / "config.toml"]),
         root=root_dir,
         invalid=tuple(invalid),
     )
+
+
+def _walk_distances(raw: str, invalid: list[InvalidSetting]) -> tuple[tuple[str, int], ...]:
+    """``GRIDMAP_WALK_M``: ``"500"`` or ``"500,happiness=300"`` -> ``(("*", 500), ("happiness", 300))``.
+
+    A type name is any lower-case code (the station types are checked where they are
+    used, :func:`gridmap.stations.walk_distance`); a part that is not ``N`` or
+    ``type=N`` with N a positive whole number makes the whole value unusable.
+    """
+    default = (("*", DEFAULT_WALK_M),)
+    if not raw:
+        return default
+    pairs: dict[str, int] = {"*": DEFAULT_WALK_M}
+    for part in (p.strip() for p in raw.split(",")):
+        name, _, value = part.rpartition("=")
+        name = name.strip() or "*"
+        if not value.strip().isdigit() or int(value) <= 0 or not re.fullmatch(r"\*|[a-z][a-z0-9_]*", name):
+            invalid.append(InvalidSetting("GRIDMAP_WALK_M", raw, str(DEFAULT_WALK_M)))
+            return default
+        pairs[name] = int(value)
+    return tuple(pairs.items())
 
 
 @functools.cache

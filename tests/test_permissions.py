@@ -37,6 +37,7 @@ from gridmap import auth
 from gridmap.access import PERMISSIONS, Op, PermissionDenied, Session, User, allowed
 from gridmap.domain import Level, Role, Scope
 from gridmap.io import ImportRejected, export_layer, import_layer, write_frame
+from gridmap.stations import record_visit
 from gridmap.store.base import AuditFilter, NotFound, ScopeError, Store
 from gridmap.workflow import (
     HAZARD_STEPS,
@@ -215,6 +216,12 @@ def _record_inspection(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return row["micro_code"] == micro and s.store.count("inspections", SCOPE, where={"id": row["id"]}) == 1
 
 
+def _record_visit(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    lon, lat = POINT[micro]
+    row = record_visit(s, f"stat-{tag}", lon=lon, lat=lat, checklist={"open_on_time": True})
+    return s.store.count("station_visits", SCOPE, where={"id": row["id"]}) == 1
+
+
 def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     auth.add_user(s, f"new-{uuid.uuid4().hex[:8]}", "a-long-password-1", role=Role.GRID_WORKER, unit_code=micro)
     return True
@@ -248,6 +255,7 @@ PERFORMERS: dict[Op, Performer] = {
     Op.MANAGE_USERS: _manage_users,
     Op.EDIT_ROUTING: _edit_routing,
     Op.VIEW_ISSUE_STATS: _view_issue_stats,
+    Op.RECORD_VISIT: _record_visit,
 }
 
 

@@ -105,6 +105,9 @@ def main() -> int:
                              "duplicate (default output docs/report.png)")
     parser.add_argument("--issue-stats", action="store_true",
                         help="the issue statistics page instead: the demo commander on the small demo, by village")
+    parser.add_argument("--stations", action="store_true",
+                        help="the service stations page instead (docs/stations.png): the demo commander on the "
+                             "small demo (or --db), stations coloured by the time since their last visit")
     args = parser.parse_args()
     if args.planner:
         return _planner_shot(args)
@@ -114,6 +117,8 @@ def main() -> int:
         return _report_shot(args)
     if args.issue_stats:
         return _issue_stats_shot(args)
+    if args.stations:
+        return _stations_shot(args)
     url = args.db or _ensure_county(DEFAULT_DB)
 
     from playwright.sync_api import sync_playwright
@@ -353,6 +358,51 @@ def _issue_stats_shot(args: argparse.Namespace) -> int:
     print(f"saved {args.output}")
     print("requests off localhost:", offsite or "none")
     return 1 if offsite else 0
+
+
+def _stations_shot(args: argparse.Namespace) -> int:
+    """The stations page: the map of time since the last visit over the registry."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import find_map_frame, wait_for_app
+
+    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" / "stations.png")
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        url = args.db
+        if url is None:
+            url = f"sqlite:///{Path(workdir) / 'stations.db'}"
+            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", url],
+                           cwd=REPO, check=True, capture_output=True)
+        env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
+        with StreamlitServer(url, Path(workdir), env) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            context = new_context(browser, TIMEOUT_MS, viewport={"width": args.width, "height": args.height})
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            fill_sign_in(page, server.base_url, args.user, args.password, TIMEOUT_MS).click()
+            page.get_by_role("heading", name="指挥一张图").wait_for()
+            page.goto(f"{server.base_url}/stations")
+            page.get_by_role("heading", name="服务站点").wait_for()
+            wait_for_app(page)
+            for _ in range(int(TIMEOUT_MS / 500)):
+                frame = find_map_frame(page)
+                if frame is not None and frame.evaluate(_STATION_DOTS_JS):
+                    break
+                page.wait_for_timeout(500)
+            page.wait_for_timeout(1500)
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=output, full_page=True)
+            browser.close()
+    print(f"saved {output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
+
+
+_STATION_DOTS_JS = """() => { try { let n = 0; window.map.eachLayer(l => {
+  if (l.feature && l.feature.properties && l.feature.properties.a && l.getLatLng) n += 1 }); return n }
+  catch (e) { return 0 } }"""
 
 
 if __name__ == "__main__":

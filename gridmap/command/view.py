@@ -179,7 +179,7 @@ def build_view(session: Session, snapshot: Snapshot, code: str | None, filters: 
     # Above village level, points cluster early and stations are left to the numbers:
     # 1,500 station icons would hide the county's colours.
     dense = sel.level in (Level.COUNTY, Level.TOWN)
-    stations = _stations(points.stations, filters).iloc[:0] if dense else _stations(points.stations, filters)
+    stations = _stations(points.stations, filters, now).iloc[:0] if dense else _stations(points.stations, filters, now)
     cap = DENSE_MARKERS if dense else MAX_MARKERS
     layers += [
         issue_layer(issues, as_of=now, tiles=tiles, lang=lang, key="issues", max_markers=cap),
@@ -251,10 +251,17 @@ def _hazards(frame: gpd.GeoDataFrame, filters: Filters, now: dt.datetime, *, ope
     return frame[keep]
 
 
-def _stations(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    if filters.station_types is None or frame.empty:
+def _stations(frame: gpd.GeoDataFrame, filters: Filters, now: dt.datetime) -> gpd.GeoDataFrame:
+    """The stations of the selected types open at ``now``: a temporary 助考小站 only in its
+    dates, a closed station never after its last day (as the KPIs count them)."""
+    if frame.empty:
         return frame
-    return frame[frame["station_type"].isin(filters.station_types).to_numpy()]
+    from gridmap.stations.registry import active_on
+
+    keep = active_on(frame, now.date())
+    if filters.station_types is not None:
+        keep &= frame["station_type"].isin(filters.station_types).to_numpy()
+    return frame[keep]
 
 
 def _window(filters: Filters, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -18,7 +18,7 @@ from gridmap.demo.issues import issues_frames
 from gridmap.demo.places import COUNTY_CODE, Scale, load_places
 from gridmap.demo.population import generate_population
 from gridmap.demo.reports import zero_reports_frame
-from gridmap.demo.stations import stations_frame
+from gridmap.demo.stations import stations_frame, visits_frame
 from gridmap.demo.units import assign_staff, units_frame
 from gridmap.domain import DATA_LAYERS, LAYERS
 from gridmap.plan.versions import registered_plan_frame
@@ -93,6 +93,8 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         "inspection_events": _empty("inspection_events"),
         # The one boundary plan of the demo, published (gridmap.plan.versions).
         "plans": registered_plan_frame(1, as_of, COUNTY_CODE),
+        # Supervision visits to the stations (gridmap.stations), invented like the rest.
+        "station_visits": visits_frame(ctx, stations),
     }
     report("完成", 1.0)
     # Layers the demo writes no rows to (plan saves, photos, ...) start empty.

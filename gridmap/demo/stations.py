@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from gridmap.demo.context import Context, jitter
-from gridmap.demo.names import SERVICES
+from gridmap.demo.names import SERVICES, person_names
 from gridmap.demo.places import COUNTY_NAME
 from gridmap.domain import LAYERS, Level, StationType
 from gridmap.spatial.assign import assign
@@ -46,11 +46,34 @@ def stations_frame(ctx: Context) -> gpd.GeoDataFrame:
     frame["services"] = [_services(rng, t) for t in frame["station_type"]]
     frame["funding_yuan"] = [START_UP_FUND if StationType(t) in _FUNDED else None for t in frame["station_type"]]
     frame["funding_yuan"] = frame["funding_yuan"].astype("Int64")
+    _registry(ctx, frame)
     frame.insert(0, "id", [f"st-{i:05d}" for i in range(len(frame))])
     frame.insert(1, "county_code", ctx.county_code)
     lon, lat = ctx.places.to_store_xy(xy[:, 0], xy[:, 1])
     points = gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=STORE_CRS)
     return assign(points, ctx.units[["code", "level", "parent_code", "geometry"]])[[*LAYERS["stations"].columns, "geometry"]]
+
+
+# The registry's level and opening hours per type (schema version 11), and its staff (one
+# or two invented names, from a random stream of its own so the other layers stay the same).
+_LEVEL = {StationType.PARTY_L2: "grid", StationType.PARTY_L3: "grid", StationType.HAPPINESS: "village",
+          StationType.EXAM_HELP: "village", StationType.POLICE_POST: "village", StationType.GOVERNANCE_CENTRE: "town",
+          StationType.NEIGHBOURHOOD_CENTRE: "village"}
+_HOURS = {StationType.EXAM_HELP: "考试期间 7:00-18:00", StationType.POLICE_POST: "全天",
+          StationType.GOVERNANCE_CENTRE: "周一至周五 8:30-17:30", StationType.HAPPINESS: "每天 9:00-20:00"}
+_DEFAULT_HOURS = "周一至周五 8:30-17:30，周六 9:00-12:00"
+
+
+def _registry(ctx: Context, frame: pd.DataFrame) -> None:
+    rng = ctx.rng("station_registry")
+    kinds = [StationType(k) for k in frame["station_type"]]
+    frame["level"] = [_LEVEL[k] for k in kinds]
+    frame.loc[frame["name"].str.endswith("社会治理中心"), "level"] = "county"
+    frame["hours"] = [_HOURS.get(k, _DEFAULT_HOURS) for k in kinds]
+    names = person_names(rng, 2 * len(frame))
+    counts = rng.integers(1, 3, len(frame))
+    frame["staff"] = [[str(n) for n in names[2 * i: 2 * i + c]] for i, c in enumerate(counts)]
+    frame["closed_note"] = None
 
 
 def _household_in(ctx: Context, rng: np.random.Generator, unit_rows: np.ndarray) -> np.ndarray:
@@ -178,3 +201,44 @@ def _services(rng: np.random.Generator, kind: str) -> list[str]:
     pool = SERVICES[kind]
     k = int(rng.integers(min(3, len(pool)), len(pool) + 1))
     return [str(s) for s in rng.choice(np.array(pool, dtype=object), size=k, replace=False)]
+
+
+# Supervision visits (schema version 11): about 70% of the stations open today were visited
+# at least once in the last ten months, most from a few metres away, some (5%) from far.
+_VISITED_SHARE = 0.7
+_FAR_SHARE = 0.05
+
+
+def visits_frame(ctx: Context, stations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Invented supervision visits to the demo's stations (:mod:`gridmap.stations.visits`)."""
+    from gridmap.domain import VISIT_CHECKLIST
+    from gridmap.stations.registry import active_on
+    from gridmap.stations.visits import distance_m
+
+    rng = ctx.rng("station_visits")
+    candidates = stations[active_on(stations, ctx.today)]
+    rows: list[dict[str, object]] = []
+    geoms = []
+    for _, station in candidates.iterrows():
+        if rng.random() >= _VISITED_SHARE:
+            continue
+        for _ in range(int(rng.integers(1, 4))):
+            days = int(rng.integers(1, 300))
+            day = dt.datetime.combine(ctx.today - dt.timedelta(days=days), dt.time(8, 30))
+            at = day + dt.timedelta(minutes=int(rng.integers(0, 540)))  # unannounced, in working hours
+            far = rng.random() < _FAR_SHARE
+            metres = float(rng.uniform(250, 600) if far else rng.exponential(25))
+            angle = float(rng.uniform(0, 2 * np.pi))
+            lat = station.geometry.y + metres * np.sin(angle) / 111_000
+            lon = station.geometry.x + metres * np.cos(angle) / (111_000 * np.cos(np.radians(station.geometry.y)))
+            checks = {item: bool(rng.random() < 0.85) for item in VISIT_CHECKLIST}
+            follow = [] if all(checks.values()) else ["整改：" + "、".join(k for k, v in checks.items() if not v)]
+            measured = distance_m(lon, lat, station.geometry.x, station.geometry.y)
+            rows.append({"id": f"sv-{len(rows):05d}", "county_code": ctx.county_code, "station_id": station["id"],
+                         "visited_at": at.replace(microsecond=0), "visitor": "督查组", "distance_m": round(measured, 1),
+                         "far": measured > 200, "checklist": checks, "passed": sum(checks.values()),
+                         "items": len(checks), "follow_up": follow, "note": None,
+                         "town_code": station["town_code"], "micro_code": station["micro_code"]})
+            geoms.append(shapely.Point(lon, lat))
+    columns = [*LAYERS["station_visits"].columns]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry=geoms, crs=STORE_CRS)

@@ -49,6 +49,7 @@ from gridmap.i18n import (
     plan_page,
     plan_partition,
     plan_versions,
+    stations,
     uploads,
     workflow,
 )
@@ -92,7 +93,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos,
-                                 hazards, issues, open311, issue_stats, data_import)
+                                 hazards, issues, open311, issue_stats, data_import, stations)
 AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 

@@ -29,7 +29,7 @@ from gridmap.io.nesting import check_nesting
 from gridmap.io.problems import ImportRejected, ImportReport, ImportResult, Message, Problem
 from gridmap.io.read import DEFAULT_MAX_BYTES, DEFAULT_MAX_EXTENT_DEG, DEFAULT_MAX_VERTICES, read_layer_file
 from gridmap.io.transfer import export_layer, import_layer
-from gridmap.io.write import FORMATS, write_frame
+from gridmap.io.write import FORMATS, table_csv, write_frame
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -46,5 +46,6 @@ __all__ = [
     "import_layer",
     "read_layer_file",
     "shapefile_names",
+    "table_csv",
     "write_frame",
 ]

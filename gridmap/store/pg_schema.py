@@ -433,6 +433,38 @@ _V8: tuple[str, ...] = (
     """CREATE UNIQUE INDEX "routing_tables_version_idx" ON "routing_tables" (county_code, "version")""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6,
-                                          7: _V7,
-                                          8: _V8}
+# Version 9: the station registry's new columns and the supervision visits (see
+# gridmap/store/sqlite_schema.py).
+_V9: tuple[str, ...] = (
+    'ALTER TABLE "stations" ADD COLUMN "level" text',
+    'ALTER TABLE "stations" ADD COLUMN "hours" text',
+    'ALTER TABLE "stations" ADD COLUMN "staff" jsonb',
+    'ALTER TABLE "stations" ADD COLUMN "closed_note" text',
+    """CREATE TABLE "station_visits" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "station_id" text COLLATE "C" NOT NULL,
+        "visited_at" timestamp without time zone NOT NULL,
+        "visitor" text NOT NULL,
+        "distance_m" double precision NOT NULL,
+        "far" boolean NOT NULL,
+        "checklist" jsonb,
+        "passed" bigint,
+        "items" bigint,
+        "follow_up" jsonb,
+        "note" text,
+        "town_code" text COLLATE "C",
+        "micro_code" text COLLATE "C",
+        geom geometry(Point, 4326) NOT NULL,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """COMMENT ON COLUMN "station_visits".county_code IS '6-digit county code; shard key for Citus (create_distributed_table by county_code)'""",
+    """CREATE INDEX "station_visits_micro_code_prefix_idx" ON "station_visits" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "station_visits_station_id_idx" ON "station_visits" (county_code, "station_id")""",
+    """CREATE INDEX "station_visits_visited_at_idx" ON "station_visits" (county_code, "visited_at")""",
+    """CREATE INDEX "station_visits_geom_gist" ON "station_visits" USING gist (geom)""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8,
+                                          9: _V9}

@@ -393,9 +393,43 @@ _V8: tuple[str, ...] = (
     "CREATE UNIQUE INDEX routing_tables_version_idx ON routing_tables (county_code, version)",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6,
-                                          7: _V7,
-                                          8: _V8}
+# Version 9: the station registry's level, opening hours, staff and closing note, and
+# one row per supervision visit to a station (gridmap.stations).
+_V9: tuple[str, ...] = (
+    "ALTER TABLE stations ADD COLUMN level TEXT",
+    "ALTER TABLE stations ADD COLUMN hours TEXT",
+    "ALTER TABLE stations ADD COLUMN staff TEXT",
+    "ALTER TABLE stations ADD COLUMN closed_note TEXT",
+    """CREATE TABLE station_visits (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        station_id TEXT NOT NULL,
+        visited_at TEXT NOT NULL,
+        visitor TEXT NOT NULL,
+        distance_m REAL NOT NULL,
+        far INTEGER NOT NULL,
+        checklist TEXT,
+        passed INTEGER,
+        items INTEGER,
+        follow_up TEXT,
+        note TEXT,
+        town_code TEXT,
+        micro_code TEXT,
+        geom BLOB NOT NULL,
+        minx REAL NOT NULL,
+        miny REAL NOT NULL,
+        maxx REAL NOT NULL,
+        maxy REAL NOT NULL,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX station_visits_county_idx ON station_visits (county_code)",
+    "CREATE INDEX station_visits_micro_code_idx ON station_visits (county_code, micro_code)",
+    "CREATE INDEX station_visits_station_id_idx ON station_visits (county_code, station_id)",
+    "CREATE INDEX station_visits_visited_at_idx ON station_visits (county_code, visited_at)",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8,
+                                          9: _V9}
 
 
 def verify_schema(conn: sqlite3.Connection, path: object) -> None:
