@@ -11,6 +11,9 @@ waits for the load already under way instead of starting a second one).
 
 Failure-safe: a warm-up error is logged, never shown; the user's own request then
 loads the snapshot as it would without a warm-up.
+
+The same start also starts the hot-spot statistics' warm-up (esda's permutation code,
+:mod:`gridmap.hotspots.warm`), once per process, in a thread of its own.
 """
 
 from __future__ import annotations
@@ -83,6 +86,9 @@ def start_warm_up(url: str, _store: Store) -> threading.Thread:
     Returns:
         The started (daemon) thread; join it to wait for the warm-up.
     """
+    from gridmap.hotspots import start_background
+
+    start_background()  # hot spots: esda's permutation code, once per process
     thread = threading.Thread(target=_run, args=(_store,), name="gridmap-warm-up", daemon=True)
     thread.start()
     return thread
