@@ -76,6 +76,7 @@ class Op(enum.StrEnum):
     SUBMIT_ZERO_REPORT = "submit_zero_report"
     EDIT_STATIONS = "edit_stations"
     MANAGE_USERS = "manage_users"
+    VIEW_BRIEFING = "view_briefing"  # rankings (量化比评) and town briefs (issue 13)
 
 
 _EVERYONE_READS = {Op.VIEW_MAP}
@@ -96,6 +97,11 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
                            Op.VIEW_GROUND_TRUTH, Op.VIEW_AUDIT, Op.EXPORT, Op.IMPORT_POINTS,
                            Op.EDIT_UNITS, Op.EDIT_STATIONS, Op.MANAGE_USERS}),
 }
+
+# Issue 13, the commander's briefing: rankings (量化比评) and one-page town briefs, for
+# commanders and admins.
+for _role in (Role.COMMANDER, Role.ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Op.VIEW_BRIEFING}
 
 # Which operation a read of each layer needs.
 READ_OP: dict[str, Op] = {

@@ -213,6 +213,12 @@ def _manage_users(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     return True
 
 
+def _view_briefing(s: Session, micro: str, tag: str, tmp: Path) -> bool:
+    from gridmap.brief import session_rankings
+
+    return len(session_rankings(s, micro, Level.MICRO).table) == 1
+
+
 PERFORMERS: dict[Op, Performer] = {
     Op.VIEW_MAP: _read("issues", "issue"),
     Op.VIEW_HOUSEHOLDS: _read("households", "hh"),
@@ -231,6 +237,7 @@ PERFORMERS: dict[Op, Performer] = {
         "id": uuid.uuid4().hex[:12], "micro_code": m, "day": dt.date(2026, 11, 21), "reporter": "李四"}])),
     Op.EDIT_STATIONS: _update(Op.EDIT_STATIONS, "stations", "stat", {"name": "新站名"}),
     Op.MANAGE_USERS: _manage_users,
+    Op.VIEW_BRIEFING: _view_briefing,
 }
 
 
