@@ -51,6 +51,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("planner.py", "nav.planner", ":material/edit_location_alt:", "planner", Op.EDIT_UNITS,
              home_for=frozenset({Role.PLANNER})),
     PageSpec("audit.py", "nav.audit", ":material/history:", "audit", Op.VIEW_AUDIT),
+    # Issue 13: the commander's rankings (量化比评).
+    PageSpec("rankings.py", "nav.rankings", ":material/leaderboard:", "rankings", Op.VIEW_BRIEFING),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

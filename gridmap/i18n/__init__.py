@@ -31,6 +31,7 @@ from typing import Any
 from gridmap import domain
 from gridmap.i18n import (
     access,
+    brief,
     check,
     codes,
     command,
@@ -86,6 +87,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos)
+AREAS += (brief,)  # issue 13: rankings, since you last looked, town briefs
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:
