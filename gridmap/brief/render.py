@@ -52,7 +52,8 @@ def brief_html(data: BriefData, lang: str = "zh", *, with_map: bool = True) -> s
         f"<td><h2>{t('brief.map', lang)}</h2>{_map_svg(data, lang) if with_map else ''}"
         f"<p class='note'>{t('brief.map_note', lang)}</p></td>",
         f"<td><h2>{t('brief.trend_issues', lang)}</h2>{_bar_chart(data.weeks, ['reported', 'closed'], lang)}"
-        f"<h2>{t('brief.trend_hazards', lang)}</h2>{_bar_chart(data.weeks, ['hazards'], lang)}</td>",
+        f"<h2>{t('brief.trend_hazards', lang)}</h2>{_bar_chart(data.weeks, ['hazards'], lang)}"
+        f"<p class='note'>{t('brief.weeks_note', lang)}</p></td>",
         "</tr></table>",
         "<table class='two'><tr>",
         f"<td><h2>{t('brief.overdue', lang)}</h2>{_overdue_table(data, lang)}</td>",
@@ -151,7 +152,10 @@ def _map_svg(data: BriefData, lang: str) -> str:
         return f"<p class='note'>{t('brief.no_map', lang)}</p>"
     simplified = shapely.simplify(shapes.geometry.to_numpy(), 0.0002)
     bounds = tuple(float(b) for b in shapely.total_bounds(simplified))
-    project = _projector(bounds, MAP_W, MAP_H)  # type: ignore[arg-type]
+    minx, miny, maxx, maxy = bounds
+    aspect = (maxy - miny) / max((maxx - minx) * math.cos(math.radians((miny + maxy) / 2)), 1e-9)
+    height = int(min(MAP_H, max(120, MAP_W * aspect + 12)))
+    project = _projector(bounds, MAP_W, height)  # type: ignore[arg-type]
     ranks: dict[str, int] = {}
     scores: dict[str, float] = {}
     if data.rankings is not None:
@@ -175,9 +179,9 @@ def _map_svg(data: BriefData, lang: str) -> str:
         if np.isfinite(lon) and np.isfinite(lat):
             x, y = project(lon, lat)
             body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.2' fill='#C92A2A' stroke='white' stroke-width='0.8'/>")
-    legend = _map_legend(lang)
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{MAP_W}' height='{MAP_H + 30}' "
-            f"viewBox='0 0 {MAP_W} {MAP_H + 30}'>{''.join(body)}{''.join(labels)}{legend}</svg>")
+    legend = _map_legend(lang, height)
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{MAP_W}' height='{height + 30}' "
+            f"viewBox='0 0 {MAP_W} {height + 30}'>{''.join(body)}{''.join(labels)}{legend}</svg>")
 
 
 def _score_classes(scores: pd.Series) -> dict[str, float]:
@@ -198,8 +202,8 @@ def _score_colour(score_class: float | None) -> str:
     return SEQUENTIAL[len(SEQUENTIAL) - 1 - int(score_class)]
 
 
-def _map_legend(lang: str) -> str:
-    y = MAP_H + 8
+def _map_legend(lang: str, height: int) -> str:
+    y = height + 8
     boxes = "".join(f"<rect x='{6 + i * 16}' y='{y}' width='16' height='9' fill='{c}' stroke='#999' "
                     f"stroke-width='0.3'/>" for i, c in enumerate(SEQUENTIAL))
     return (f"{boxes}<text x='{6}' y='{y + 20}' class='lg'>{t('brief.legend_high', lang)}</text>"
@@ -234,7 +238,7 @@ def _bar_chart(weeks: pd.DataFrame, series: list[str], lang: str) -> str:
             x = left + i * slot + slot * 0.1 + j * bar
             out.append(f"<rect x='{x:.1f}' y='{head + height - h:.1f}' width='{bar:.1f}' height='{h:.1f}' "
                        f"fill='{colours[name]}'><title>{value}</title></rect>")
-        week = row.week
+        week = row.last
         out.append(f"<text x='{left + (i + 0.5) * slot:.1f}' y='{head + height + 12}' class='ax' "
                    f"text-anchor='middle'>{week.month}/{week.day}</text>")
     legend = "".join(f"<rect x='{left + 90 * j}' y='2' width='8' height='8' fill='{colours[name]}'/>"

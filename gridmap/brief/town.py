@@ -43,8 +43,8 @@ class BriefData:
         county_name: Its county's name (None if not stored).
         now: The data's as-of time.
         kpis: Its headline numbers over the last 30 days.
-        weeks: One row per week (oldest first): ``week`` (its Monday), ``reported``,
-            ``closed``, ``hazards``.
+        weeks: One row per 7-day period (oldest first, the newest ending today): ``week``
+            (its first day), ``last`` (its last), ``reported``, ``closed``, ``hazards``.
         overdue: The most overdue open issues: ``id``, ``category``, ``unit``, ``deadline``,
             ``days`` (days past the deadline), ``lon``, ``lat``.
         rankings: Its children ranked by the default weights (None: nothing to rank).
@@ -101,12 +101,13 @@ def brief_data(session: Session, code: str, *, now: dt.datetime | None = None) -
 
 
 def weekly_counts(snapshot: Snapshot, code: str, now: dt.datetime, weeks: int = WEEKS) -> pd.DataFrame:
-    """Per week (Monday to Sunday, the last ``weeks`` up to ``now``): issues reported, issues
-    closed, hazards found inside ``code``. The current week counts up to ``now``."""
+    """Per 7-day period (the last ``weeks`` of them, the newest ending with the day of
+    ``now``, so every bar is a whole week up to ``now``): issues reported, issues closed,
+    hazards found inside ``code``. ``week`` is a period's first day, ``last`` its last."""
     sel = snapshot.select(code)
-    monday = now.date() - dt.timedelta(days=now.weekday())
-    starts = [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
-    edges = np.array([np.datetime64(s, "s") for s in starts] + [np.datetime64(monday + dt.timedelta(weeks=1), "s")])
+    first = now.date() - dt.timedelta(days=7 * weeks - 1)
+    starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    edges = np.array([np.datetime64(s, "s") for s in starts] + [np.datetime64(now.date() + dt.timedelta(days=1), "s")])
     limit = np.datetime64(now.replace(microsecond=0), "s")
     rows = snapshot.issues.span(sel.lo, sel.hi)
     clock = Clock.of(Filters(), now)
@@ -119,8 +120,8 @@ def weekly_counts(snapshot: Snapshot, code: str, now: dt.datetime, weeks: int = 
         times = times[~np.isnat(times) & (times <= limit)]
         return np.histogram(times.astype(np.int64), bins=edges.astype(np.int64))[0]
 
-    return pd.DataFrame({"week": starts, "reported": per_week(reported), "closed": per_week(closed),
-                         "hazards": per_week(found)})
+    return pd.DataFrame({"week": starts, "last": [d + dt.timedelta(days=6) for d in starts],
+                         "reported": per_week(reported), "closed": per_week(closed), "hazards": per_week(found)})
 
 
 def _top_overdue(view: Session, snapshot: Snapshot, code: str, now: dt.datetime) -> pd.DataFrame:

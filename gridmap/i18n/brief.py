@@ -96,6 +96,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.series.reported": ("上报", "reported"),
     "brief.series.closed": ("结案", "closed"),
     "brief.series.hazards": ("发现隐患", "hazards found"),
+    "brief.weeks_note": ("每根柱为 7 天，标注其最后一天；最后一根截至数据时间。",
+                         "Each bar is 7 days, labelled with its last day; the last one ends at the data's time."),
     "brief.overdue": ("超期最久的事件", "Most overdue issues"),
     "brief.no_overdue": ("没有超期事件。", "No overdue issues."),
     "brief.ranking": ("量化比评（默认权重）", "Ranking (default weights)"),
