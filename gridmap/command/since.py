@@ -144,15 +144,15 @@ def changes_since(snapshot: Snapshot, since: dt.datetime, until: dt.datetime, *,
     picks = {"new": inside(reported), "overdue": on_clock & inside(deadline) & (reported <= hi),
              "closed": closed & inside(closed_at)}
     when = {"new": reported, "overdue": deadline, "closed": closed_at}
-    codes = np.append(snapshot.micro_codes.astype(object), np.array([None], dtype=object))
-    names = np.append(np.array(CODES["issue_status"], dtype=object), np.array([None], dtype=object))
-    parts = []
-    for kind in CHANGE_KINDS:
-        index = np.flatnonzero(picks[kind])
-        parts.append(pd.DataFrame({"id": table.ids[rows][index], "kind": kind, "at": when[kind][index],
-                                   "micro_code": codes[table.micro[rows][index]],
-                                   "status": names[status[index]]}))
-    issues = pd.concat(parts, ignore_index=True).sort_values(["at", "id"], kind="stable").reset_index(drop=True)
+    index = np.concatenate([np.flatnonzero(picks[kind]) for kind in CHANGE_KINDS])
+    kinds = np.concatenate([np.full(int(picks[kind].sum()), kind, dtype=object) for kind in CHANGE_KINDS])
+    at = np.concatenate([when[kind][picks[kind]] for kind in CHANGE_KINDS])
+    order = np.argsort(at, kind="stable")  # oldest first; one moment: new, overdue, closed
+    index, kinds, at = index[order], kinds[order], at[order]
+    codes = np.append(snapshot.micro_codes.astype(object), np.array([None], dtype=object))  # M: outside
+    names = np.append(np.array(CODES["issue_status"], dtype=object), np.array([None], dtype=object))  # -1: unknown
+    issues = pd.DataFrame({"id": table.ids[rows][index], "kind": kinds, "at": at,
+                           "micro_code": codes[table.micro[rows][index]], "status": names[status[index]]})
     return Changes(since, until, first_visit, issues, _risk_changes(units, sel.prefix, lo, hi),
                    _zero_behind(snapshot, sel.prefix, since, until, zero_reports))
 
@@ -197,7 +197,7 @@ _RISK_COLUMNS = ["code", "name", "level", "risk_colour", "risk_set_at"]
 
 
 def _risk_changes(units: pd.DataFrame | None, prefix: str, lo: np.datetime64, hi: np.datetime64) -> pd.DataFrame:
-    if units is None or units.empty:
+    if units is None or units.empty or units["risk_set_at"].isna().all():
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in _RISK_COLUMNS})
     frame = pd.DataFrame(units)[_RISK_COLUMNS].copy()
     at = pd.to_datetime(frame["risk_set_at"], errors="coerce").to_numpy(dtype="datetime64[s]")

@@ -281,7 +281,7 @@ def _tick(args: PanelArgs) -> None:
     view = build_view(session, snapshot, code, args.filters, args.measure, now, tiles=args.tiles, lang=lang,
                       new_ids=fresh, points=points)
     window = since.visit(session, now)  # issue 13: since you last looked (commanders, admins)
-    found = since.changes(session, snapshot, code, window, now) if window is not None else None
+    found = since.changes(session, snapshot, code, window, now, version) if window is not None else None
     layers = view.layers if found is None else [*view.layers, since.map_layer(found, view, points, args.tiles, lang)]
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,

@@ -38,6 +38,7 @@ from gridmap.ui.text import fmt_datetime
 
 WINDOW_KEY = "cmd_since_window"
 READS_KEY = "cmd_since_reads"
+CHANGES_KEY = "cmd_since_changes"
 
 
 def visit(session: Session, data_now: dt.datetime) -> tuple[dt.datetime, dt.datetime, bool] | None:
@@ -54,17 +55,23 @@ def visit(session: Session, data_now: dt.datetime) -> tuple[dt.datetime, dt.date
 
 
 def changes(session: Session, snapshot: Snapshot, code: str, window: tuple[dt.datetime, dt.datetime, bool],
-            data_now: dt.datetime) -> Changes:
-    """The changes inside ``code`` from the window's start until now (the tick's time)."""
+            data_now: dt.datetime, version: int = 0) -> Changes:
+    """The changes inside ``code`` from the window's start until now (the tick's time),
+    computed again only when the snapshot (its ``version``) or the selection changed."""
     since, until, first = window
+    cached = st.session_state.get(CHANGES_KEY)
+    if cached is not None and cached[0] == (since, version, code, session.cache_key()):
+        return cached[1]
     until = max(until, data_now, beijing_now().replace(tzinfo=None, microsecond=0))
     key = (since, snapshot.plan_version, session.cache_key())
     reads = st.session_state.get(READS_KEY)
     if reads is None or reads[0] != key:
         reads = (key, read_units(session, snapshot.plan_version), read_zero_reports(session, since, until))
         st.session_state[READS_KEY] = reads
-    return changes_since(snapshot, since, until, selection=code, units=reads[1], zero_reports=reads[2],
-                         first_visit=first)
+    found = changes_since(snapshot, since, until, selection=code, units=reads[1], zero_reports=reads[2],
+                          first_visit=first)
+    st.session_state[CHANGES_KEY] = ((since, version, code, session.cache_key()), found)
+    return found
 
 
 def map_layer(found: Changes, view: MapView, points: ViewPoints, tiles: TileSource, lang: str) -> folium.FeatureGroup:
