@@ -17,9 +17,11 @@ Timed in interleaved rounds (best and median seconds):
 * its parts: ``brief_data`` (snapshot of the town, KPIs, weeks, overdue, ranking,
   outlines), ``brief_html`` (the SVG map and charts), the PDF rendering alone;
 * with ``--png``: the PNG (headless Chromium's screenshot of the same HTML), one round;
-* the command map's per-tick cost of "since you last looked" (``changes_since`` over the
-  county snapshot) against a warm filter change (``kpis`` + one ``unit_measure``, what
-  ``bench_command.py`` times): the ratio says how much it adds to a tick.
+* what "since you last looked" adds to the command map, against a warm filter change at
+  county view (``kpis`` + ``build_view`` with the points cached, as the page): the changes
+  (``changes_since`` over the county snapshot, computed once per snapshot version, i.e.
+  once per live tick), its GeoJSON (once per tick and selection) and the folium layer
+  wrapped around it (on every run, so on a filter change).
 
 Printed as a markdown table. Exits with status 1 when the brief takes more than
 :data:`TARGET_S` seconds (median) or the map more than doubles the baseline.
@@ -38,12 +40,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import geopandas as gpd
+import pandas as pd
+
 from gridmap.access import Session
 from gridmap.brief.render import brief_html, brief_pdf, brief_png
 from gridmap.brief.town import brief_data
 from gridmap.command import Filters, data_now, kpis, load_snapshot, unit_measure
 from gridmap.command.since import changes_since
+from gridmap.command.view import build_view, load_points
 from gridmap.domain import Level, Scope
+from gridmap.maps import OFFLINE
+from gridmap.maps.since import since_features, since_layer
 from gridmap.store import open_store
 
 TARGET_S = 10.0
@@ -84,11 +92,25 @@ def main() -> int:
     snapshot = load_snapshot(session)
     now = data_now(session)
     since = now - dt.timedelta(hours=24)
+    points = load_points(session, snapshot, None)
+    found = changes_since(snapshot, since, now)
+    where = pd.Index(points.issues["id"].astype(str)).get_indexer(found.issues["id"].astype(str))
+    ring_points = gpd.GeoDataFrame({"id": found.issues["id"].to_numpy()[where >= 0],
+                                    "kind": found.issues["kind"].to_numpy()[where >= 0]},
+                                   geometry=points.issues.geometry.to_numpy()[where[where >= 0]], crs="EPSG:4326")
+    features = since_features(ring_points, None, (), tiles=OFFLINE)
     tick: dict[str, Callable[[], object]] = {
-        "warm filter change: kpis + unit_measure (county, towns)":
+        "warm filter change: kpis + build_view (county view, points cached)":
+            lambda: (kpis(snapshot, None, Filters(), now),
+                     build_view(session, snapshot, None, Filters(), "open_issues", now, tiles=OFFLINE, lang="zh",
+                                points=points)),
+        "  of which kpis + unit_measure (as bench_command.py)":
             lambda: (kpis(snapshot, None, Filters(), now), unit_measure(snapshot, None, Level.TOWN, "open_issues",
                                                                        Filters(), now)),
-        "since you last looked: changes_since (county, 24 h)": lambda: changes_since(snapshot, since, now),
+        "since: changes_since (county, 24 h; once per snapshot version)": lambda: changes_since(snapshot, since, now),
+        "since: its GeoJSON, since_features (once per snapshot version)": lambda: since_features(ring_points, None,
+                                                                                                  (), tiles=OFFLINE),
+        "since: its layer on a filter change, since_layer (every run)": lambda: since_layer(features),
     }
     tick_times = _rounds(tick, max(args.repeats, 7))
     png_s = None

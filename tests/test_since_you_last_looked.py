@@ -104,3 +104,31 @@ def test_first_visit_window() -> None:
     assert first and since == data_now - dt.timedelta(hours=24) and until == dt.datetime(2026, 12, 1, 9, 0)
     since, until, first = visit_window(T1, data_now, T2)
     assert not first and (since, until) == (T1, T2)
+
+
+def test_the_map_layer_rings_each_kind_and_outlines_units() -> None:
+    import folium
+    import geopandas as gpd
+    import shapely
+
+    from gridmap.maps import OFFLINE, style
+    from gridmap.maps.since import SINCE_COLOURS, since_features, since_layer
+
+    points = gpd.GeoDataFrame({"id": ["a", "b", "c"], "kind": ["new", "overdue", "closed"]},
+                              geometry=[shapely.Point(120.405, 27.515)] * 3, crs="EPSG:4326")
+    units = gpd.GeoDataFrame({"code": [M1, M2]}, geometry=[shapely.box(120.40, 27.51, 120.41, 27.52),
+                                                           shapely.box(120.41, 27.51, 120.42, 27.52)],
+                             crs="EPSG:4326")
+    features = since_features(points, units, {M2}, tiles=OFFLINE)
+    assert set(features.rings) == {"new", "overdue", "closed"}
+    assert features.outlines is not None and len(features.outlines["features"]) == 1, "only the changed unit"
+    group = since_layer(features, lang="zh")
+    layers = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    colours = {layer.marker.options["color"] for layer in layers if layer.marker is not None}
+    assert colours == set(SINCE_COLOURS.values())
+    assert style.NEW_COLOUR.upper() not in {c.upper() for c in colours}, "not the live tick's blue"
+    assert all(f["properties"] == {} for layer in layers for f in layer.data["features"]), "no text sent"
+    legends = [c for c in group._children.values() if c._name == "Legend"]
+    assert legends and "新超期" in legends[0].html
+    empty = since_layer(since_features(points.iloc[:0], units, set(), tiles=OFFLINE))
+    assert not [c for c in empty._children.values() if isinstance(c, folium.GeoJson)]

@@ -282,7 +282,7 @@ def _tick(args: PanelArgs) -> None:
                       new_ids=fresh, points=points)
     window = since.visit(session, now)  # issue 13: since you last looked (commanders, admins)
     found = since.changes(session, snapshot, code, window, now, version) if window is not None else None
-    layers = view.layers if found is None else [*view.layers, since.map_layer(found, view, points, args.tiles, lang)]
+    layers = view.layers if found is None else [*view.layers, since.map_layer(found, view, points, args.tiles, lang, version)]
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                        feature_group_to_add=_groups(layers), center=view.center, zoom=view.zoom,

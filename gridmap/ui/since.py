@@ -31,7 +31,7 @@ from gridmap.command.since import (
 from gridmap.command.view import MapView, ViewPoints
 from gridmap.domain import beijing_now
 from gridmap.i18n import label, t
-from gridmap.maps.since import since_layer
+from gridmap.maps.since import since_features, since_layer
 from gridmap.maps.tiles import TileSource
 from gridmap.text import escape_markdown
 from gridmap.ui.text import fmt_datetime
@@ -39,6 +39,7 @@ from gridmap.ui.text import fmt_datetime
 WINDOW_KEY = "cmd_since_window"
 READS_KEY = "cmd_since_reads"
 CHANGES_KEY = "cmd_since_changes"
+FEATURES_KEY = "cmd_since_features"
 
 
 def visit(session: Session, data_now: dt.datetime) -> tuple[dt.datetime, dt.datetime, bool] | None:
@@ -74,19 +75,30 @@ def changes(session: Session, snapshot: Snapshot, code: str, window: tuple[dt.da
     return found
 
 
-def map_layer(found: Changes, view: MapView, points: ViewPoints, tiles: TileSource, lang: str) -> folium.FeatureGroup:
-    """The rings and outlines for what the map shows."""
-    geoms = points.issues[["id", "geometry"]] if len(points.issues) else None
-    if geoms is not None and len(found.issues):
-        placed = found.issues[["id", "kind"]].merge(pd.DataFrame(geoms), on="id", how="inner")
-        frame = gpd.GeoDataFrame(placed, geometry="geometry", crs="EPSG:4326")
+def map_layer(found: Changes, view: MapView, points: ViewPoints, tiles: TileSource, lang: str,
+              version: int = 0) -> folium.FeatureGroup:
+    """The rings and outlines for what the map shows; their GeoJSON is kept per live tick
+    and selection (``version``), so a filter change only wraps it again."""
+    key = (found.since, version, view.measure.selection, tiles.name, len(found))
+    cached = st.session_state.get(FEATURES_KEY)
+    if cached is not None and cached[0] == key:
+        return since_layer(cached[1], lang=lang)
+    if len(points.issues) and len(found.issues):
+        issues = points.issues
+        where = pd.Index(issues["id"].astype(str)).get_indexer(found.issues["id"].astype(str))
+        keep = where >= 0
+        frame = gpd.GeoDataFrame({"id": found.issues["id"].to_numpy()[keep],
+                                  "kind": found.issues["kind"].to_numpy()[keep]},
+                                 geometry=issues.geometry.to_numpy()[where[keep]], crs="EPSG:4326")
     else:
         frame = gpd.GeoDataFrame({"id": [], "kind": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"),
                                  crs="EPSG:4326")
     marked = [*found.risk["code"].astype(str), *found.zero_behind["code"].astype(str)]
     shown = view.units["code"].astype(str).tolist() if view.units is not None else []
     outlined = {code for code in shown if any(m.startswith(code) for m in marked)}
-    return since_layer(frame, view.units, outlined, tiles=tiles, lang=lang)
+    features = since_features(frame, view.units, outlined, tiles=tiles)
+    st.session_state[FEATURES_KEY] = (key, features)
+    return since_layer(features, lang=lang)
 
 
 def since_list(found: Changes, snapshot: Snapshot, lang: str) -> None:
