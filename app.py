@@ -71,6 +71,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("data_import.py", "nav.data_import", ":material/upload_file:", "data-import", Op.IMPORT_POINTS),
     # Service stations (issue 13): every map reader; planners and admins edit, commanders and admins visit.
     PageSpec("stations.py", "nav.stations", ":material/home_pin:", "stations", Op.VIEW_MAP),
+    # Issue 13: the commander's rankings (量化比评).
+    PageSpec("rankings.py", "nav.rankings", ":material/leaderboard:", "rankings", Op.VIEW_BRIEFING),
 )
 SIGN_IN = PageSpec("sign_in.py", "nav.sign_in", ":material/login:", "sign-in", Op.VIEW_MAP)
 

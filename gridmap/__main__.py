@@ -1,4 +1,4 @@
-"""Command line: ``python -m gridmap demo | info | import | export | open311 | users | plans | check-config | bench | hotspots``.
+"""Command line: ``python -m gridmap demo | info | import | export | open311 | users | plans | check-config | bench | hotspots | brief``.
 
 ``--as USER`` runs a command with that user's role and jurisdiction, exactly as the
 app would; without it, the command acts as the operator (full rights over the county).
@@ -371,6 +371,25 @@ def _alpha(text: str) -> float:
     if not 0.0 < value < 0.5:
         raise argparse.ArgumentTypeError(f"must be between 0 and 0.5 (e.g. 0.05): {text!r}")
     return value
+def _cmd_brief(args: argparse.Namespace) -> int:
+    """Issue 13: one unit's one-page brief as PDF or PNG (gridmap.brief)."""
+    from gridmap.brief.render import brief_pdf, brief_png
+    from gridmap.brief.town import brief_data
+    from gridmap.i18n import t
+
+    out = Path(args.output)
+    lang = args.lang
+    if out.suffix.lower() not in (".pdf", ".png"):
+        raise ValueError(t("brief.cli_suffix", lang, path=out))
+    session = _session(args, Scope.county(args.unit[:6]))
+    try:
+        data = brief_data(session, args.unit)
+    except ValueError as exc:
+        raise ValueError(f"{t('brief.cli_not_unit', lang, code=args.unit)} ({exc})") from None
+    body = brief_pdf(data, lang) if out.suffix.lower() == ".pdf" else brief_png(data, lang, chromium=args.chromium)
+    out.write_bytes(body)
+    print(t("brief.cli_written", lang, path=out))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -504,6 +523,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("what", nargs="?", help="benchmarks/bench_NAME.py to run (NAME; - or _)")
     bench.add_argument("rest", nargs=argparse.REMAINDER)
     bench.set_defaults(func=_cmd_bench)
+
+    # Issue 13: the commander's one-page brief of a town.
+    brief = sub.add_parser("brief", parents=[common], help="one unit's one-page brief (a town) as PDF or PNG")
+    brief.add_argument("--unit", required=True, help="the unit's code (a town: 330327100000)")
+    brief.add_argument("-o", "--output", required=True, help="FILE.pdf or FILE.png")
+    brief.add_argument("--lang", choices=["zh", "en"], default="zh")
+    brief.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium for the PNG (default Debian's)")
+    brief.set_defaults(func=_cmd_brief)
     return parser
 
 

@@ -80,6 +80,7 @@ class Op(enum.StrEnum):
     EDIT_ROUTING = "edit_routing"  # the routing table and deadlines (issue 12): county-wide
     # Issue statistics (gridmap.issue_stats): commanders and admins; handlers for their department.
     VIEW_ISSUE_STATS = "view_issue_stats"
+    VIEW_BRIEFING = "view_briefing"  # rankings (量化比评) and town briefs (issue 13)
 
 
 _EVERYONE_READS = {Op.VIEW_MAP}
@@ -104,6 +105,11 @@ PERMISSIONS: dict[Role, frozenset[Op]] = {
 # Issue statistics (issue 12, item 8): added in a block of its own.
 for _role in (Role.COMMANDER, Role.ADMIN, Role.DEPARTMENT):
     PERMISSIONS[_role] = PERMISSIONS[_role] | {Op.VIEW_ISSUE_STATS}
+
+# Issue 13, the commander's briefing: rankings (量化比评) and one-page town briefs, for
+# commanders and admins.
+for _role in (Role.COMMANDER, Role.ADMIN):
+    PERMISSIONS[_role] = PERMISSIONS[_role] | {Op.VIEW_BRIEFING}
 
 # Which operation a read of each layer needs.
 READ_OP: dict[str, Op] = {

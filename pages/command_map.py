@@ -9,6 +9,7 @@ from gridmap.access import Op
 from gridmap.command import data_now
 from gridmap.i18n import t
 from gridmap.ui import command
+from gridmap.ui.brief import download_button
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -22,6 +23,7 @@ snapshot, _ = command.shared_snapshot(session, interval)
 now = data_now(session)
 code = command.selected_unit(snapshot)
 command.breadcrumb(snapshot, code, lang)
+download_button(session, snapshot, code, lang)  # issue 13: the town's one-page brief
 left, right = st.columns([4, 1])
 with left:
     filters = command.filters_form(lang, now)

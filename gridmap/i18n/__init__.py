@@ -31,6 +31,7 @@ from typing import Any
 from gridmap import domain
 from gridmap.i18n import (
     access,
+    brief,
     check,
     codes,
     command,
@@ -95,6 +96,7 @@ AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, cod
                                  plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos,
                                  hazards, issues, open311, issue_stats, data_import, stations)
 AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
+AREAS += (brief,)  # issue 13: rankings, since you last looked, town briefs
 
 
 def _merge(areas: Iterable[ModuleType]) -> tuple[dict[str, str], dict[str, str]]:

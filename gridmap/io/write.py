@@ -238,6 +238,13 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def neutralise_cell(value: Any) -> Any:
+    """A cell value as the CSV writer writes it: dates as ISO text, JSON as text, and text
+    starting with ``= + - @``, tab or CR behind a leading ``'`` (no spreadsheet formula).
+    For other table exports (the rankings' CSV and XLSX)."""
+    return _csv_cell(value)
+
+
 def _fit_shapefile_text(value: Any, column: str) -> Any:
     if isinstance(value, list | dict):
         value = _json_text(value)

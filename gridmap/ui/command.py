@@ -48,6 +48,7 @@ from gridmap.maps import AssetsMissing, TileSource, base_map, bounded, from_disp
 from gridmap.settings import get_settings
 from gridmap.store import StoreError
 from gridmap.text import escape_markdown
+from gridmap.ui import since
 from gridmap.ui.auth import still_signed_in
 from gridmap.ui.context import cached_store, show_store_error
 from gridmap.ui.period import period_picker
@@ -279,9 +280,12 @@ def _tick(args: PanelArgs) -> None:
     points = _points(session.cache_key(), code, version, session, snapshot)
     view = build_view(session, snapshot, code, args.filters, args.measure, now, tiles=args.tiles, lang=lang,
                       new_ids=fresh, points=points)
+    window = since.visit(session, now)  # issue 13: since you last looked (commanders, admins)
+    found = since.changes(session, snapshot, code, window, now, version) if window is not None else None
+    layers = view.layers if found is None else [*view.layers, since.map_layer(found, view, points, args.tiles, lang, version)]
     fmap = base_map(args.home_center, zoom=args.home_zoom, tiles=args.tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=_groups(view.layers), center=view.center, zoom=view.zoom,
+                       feature_group_to_add=_groups(layers), center=view.center, zoom=view.zoom,
                        layer_control=folium.LayerControl(collapsed=False),
                        returned_objects=RETURNED)
     _handle_click(result, view, args.tiles, code)
@@ -291,6 +295,8 @@ def _tick(args: PanelArgs) -> None:
         t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
     ]))
     st.caption(t("command.click_hint", lang))
+    if found is not None:
+        since.since_list(found, snapshot, lang)
     ranking_panel(snapshot, view, code, args)
 
 
