@@ -371,6 +371,8 @@ def _alpha(text: str) -> float:
     if not 0.0 < value < 0.5:
         raise argparse.ArgumentTypeError(f"must be between 0 and 0.5 (e.g. 0.05): {text!r}")
     return value
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
     """Issue 13: one unit's one-page brief as PDF or PNG (gridmap.brief)."""
     from gridmap.brief.render import brief_pdf, brief_png

@@ -233,6 +233,8 @@ def _view_issue_stats(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     day = dt.date(2026, 11, 20)
     table = issue_stats(s, by="unit", level="micro", first_day=day, last_day=day, now=dt.datetime(2026, 11, 21))
     return int(table.loc[table["key"] == micro, "reported"].sum()) == 1
+
+
 def _view_briefing(s: Session, micro: str, tag: str, tmp: Path) -> bool:
     from gridmap.brief import session_rankings
 
