@@ -46,10 +46,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.page.no_children": ("这个单元没有下级单元可编辑。", "This unit has no units inside it to edit."),
     "plan.page.map_hint": (
         "蓝色是可编辑的下级单元，灰色虚线是上级和相邻单元。左上角工具：✎ 拖动顶点调整边界（完成后点“保存”），"
-        "画线穿过一个单元即拆分，画多边形即在上级内新增单元。相邻单元的共用边界会自动跟着移动。",
+        "画线穿过一个单元即拆分，画多边形即在上级内新增单元。相邻单元的共用边界会自动跟着移动。"
+        "点击灰色虚线的相邻单元，就切换到编辑它的下级。",
         "Blue: the units you can edit; grey dashes: the parent and its neighbours. Tools at the top left: ✎ drag "
         "vertices to reshape (then Save), draw a line across a unit to split it, draw a polygon to add a unit. "
-        "Shared edges move for both neighbours."),
+        "Shared edges move for both neighbours. Click a neighbour (grey dashes) to edit the units inside it."),
+    "plan.page.picked": ("已切换到{name}（{code}）：现在编辑它的下级单元。",
+                         "Opened {name} ({code}): you now edit the units inside it."),
     "plan.page.line_misses": ("这条线没有穿过任何可编辑的单元，未拆分。请画一条从单元一侧穿到另一侧的线。",
                               "The line crosses no editable unit; nothing was split. Draw it from one side of a "
                               "unit to the other."),

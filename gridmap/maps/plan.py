@@ -150,6 +150,49 @@ _DRAW_WORDS: dict[str, str] = {
 }
 
 
+class _PickClicks(MacroElement):
+    """Reports a click on the map outside the editable shapes, while no draw or edit tool
+    is active: ``{"lat", "lng", "view": {"lat", "lng", "zoom"}, "at"}`` in streamlit-folium's
+    ``last_geocoder_result`` slot (no geocoder is on this map), so only such clicks rerun
+    the page. A click on an editable shape (or while dragging vertices, drawing a line or
+    a polygon) is not reported: picking must not interfere with editing.
+
+    Layer handlers run before the map's (Leaflet fires the layer, then the map), so the
+    editable group marks the click and the map handler skips it; the map handler is
+    registered before streamlit-folium's own, which sends the value (debounced).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, groups) {
+            var busy = false;
+            ["draw:drawstart", "draw:editstart", "draw:deletestart"].forEach(function (t) {
+                map.on(t, function () { busy = true; });
+            });
+            ["draw:drawstop", "draw:editstop", "draw:deletestop"].forEach(function (t) {
+                map.on(t, function () { setTimeout(function () { busy = false; }, 0); });
+            });
+            groups.forEach(function (g) {
+                g.on("click", function (e) { if (e.originalEvent) { e.originalEvent._gridmapEditable = true; } });
+            });
+            map.on("click", function (e) {
+                if (busy || !e.latlng || (e.originalEvent && e.originalEvent._gridmapEditable)) { return; }
+                if (!window.__GLOBAL_DATA__) { return; }
+                var c = map.getCenter();
+                window.__GLOBAL_DATA__.last_geocoder_result = {
+                    "lat": e.latlng.lat, "lng": e.latlng.lng, "at": Date.now(),
+                    "view": {"lat": c.lat, "lng": c.lng, "zoom": map.getZoom()}};
+            });
+        })({{ this._parent.get_name() }}, [{{ this.groups }}]);
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "PickClicks"
+        self.groups = ", ".join(groups)
+
+
 class _DrawWords(MacroElement):
     """Leaflet.draw's toolbar and hints in the page's language (set before the control)."""
 
@@ -207,11 +250,16 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
         _editable_polygon(row, tiles, lang, changed=row.code in changed).add_to(editable)
     editable.add_to(m)
     if (pieces > 1).any():
-        _multipart_layer(children[pieces > 1], tiles, lang).add_to(m)
+        multipart = _multipart_layer(children[pieces > 1], tiles, lang)
+        multipart.add_to(m)
     if problems:
         _problem_layer(problems, tiles, lang).add_to(m)
     if moved is not None and not moved.empty:
         _moved_layer(moved, tiles, lang).add_to(m)
+    groups = [editable.get_name()]
+    if (pieces > 1).any():
+        groups.append(multipart.get_name())
+    m.add_child(_PickClicks(groups), name="pick_clicks")
     m.add_child(_StampDrawEvents(), name="stamp_draw_events")
     m.add_child(_DrawWords(lang), name="draw_words")
     folium.plugins.Draw(
@@ -259,6 +307,45 @@ def read_drawings(value: Any, tiles: TileSource) -> Drawings | None:
             polygons.append(geom)
     _, last_view = best if best else (0, None)
     return Drawings(shapes, lines, polygons, last_view, digest)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A click on the map outside the editable shapes (see :class:`_PickClicks`).
+
+    Attributes:
+        lon, lat: where (WGS84, shifted back from GCJ-02 tiles).
+        view: the map's view at the click.
+        digest: a hash of the returned value, to handle each click once.
+    """
+
+    lon: float
+    lat: float
+    view: EditView | None
+    digest: str
+
+
+def read_pick(value: Any, tiles: TileSource) -> Pick | None:
+    """The click ``st_folium`` returned as ``last_geocoder_result``; None when none came or
+    the value is not one the map could have sent."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        lat, lng = float(value["lat"]), float(value["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite(lat) and np.isfinite(lng) and abs(lat) <= 90 and abs(lng) <= 180):
+        return None
+    lon, lat = from_display(np.array([lng]), np.array([lat]), tiles)
+    raw = value.get("view")
+    view = None
+    if isinstance(raw, dict):
+        try:
+            view = EditView(float(raw["lat"]), float(raw["lng"]), float(raw["zoom"]))
+        except (KeyError, TypeError, ValueError):
+            view = None
+    digest = hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+    return Pick(float(lon[0]), float(lat[0]), view, digest)
 
 
 def geometry_changed(before: shapely.Geometry, after: shapely.Geometry) -> bool:

@@ -28,17 +28,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap.access import Session
-from gridmap.command.view import fit_zoom
+from gridmap.command.view import fit_zoom, unit_at
 from gridmap.domain import Level, code_prefix
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
 from gridmap.maps.plan import (
     Drawings,
     EditView,
+    Pick,
     change_area,
     geometry_changed,
     plan_map,
     read_drawings,
+    read_pick,
     restore_vertices,
     view_of,
 )
@@ -57,6 +59,7 @@ _log = logging.getLogger(__name__)
 
 STATE_KEY = "planner_bench"
 MESSAGE_KEY = "planner_message"
+PICK_KEY = "planner_picked"  # a unit picked on the map, for the unit box of the next run
 MAP_HEIGHT = 620
 MAP_WIDTH = 540  # the map column at 1400 px (3 of 5 columns)
 LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICRO]
@@ -71,6 +74,7 @@ class Workbench:
     history: EditHistory
     parent: str
     seen: str = ""  # digest of the last drawings processed
+    seen_pick: str = ""  # digest of the last map click processed
     view: EditView | None = None
     nonce: int = 0  # bumped to throw away what the map holds (after a refused edit)
     pending: shapely.Polygon | None = None  # a drawn polygon waiting for its name
@@ -220,6 +224,10 @@ def _home_unit(session: Session, plan: gpd.GeoDataFrame) -> str:
 def unit_picker(bench: Workbench, lang: str) -> str:
     """Pick the unit whose children are edited: search by name or code, or step up/down."""
     plan = bench.plan
+    picked = st.session_state.pop(PICK_KEY, None)
+    if isinstance(picked, str) and picked == bench.parent:  # picked on the map in the last run
+        st.session_state[f"plan_unit_{bench.version}"] = picked
+        st.session_state.pop("plan_search", None)
     parents = plan[plan["code"].isin(set(plan["parent_code"].dropna()))]
     parents = parents.assign(_order=parents["level"].map({str(v): i for i, v in enumerate(LEVEL_ORDER)}))
     parents = parents.sort_values(["_order", "code"])
@@ -322,15 +330,43 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
     fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved,
                     changed=changed)
     key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
-    out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch", returned_objects=["all_drawings"])
+    out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch",
+                    returned_objects=["all_drawings", "last_geocoder_result"])
     st.caption(t("plan.page.map_hint", lang))
     drawings = read_drawings((out or {}).get("all_drawings"), tiles)
-    if drawings is None or drawings.digest == bench.seen:
-        return
-    bench.seen = drawings.digest
-    if drawings.view is not None:
-        bench.view = drawings.view
-    _apply_drawings(session, bench, children, drawings, lang)
+    if drawings is not None and drawings.digest != bench.seen:
+        bench.seen = drawings.digest
+        if drawings.view is not None:
+            bench.view = drawings.view
+        _apply_drawings(session, bench, children, drawings, lang)
+    pick = read_pick((out or {}).get("last_geocoder_result"), tiles)
+    if pick is not None and pick.digest != bench.seen_pick:
+        bench.seen_pick = pick.digest
+        code = picked_unit(plan, children, context, pick)
+        if code is not None:
+            open_picked(bench, code, names=dict(zip(plan["code"], plan["name"], strict=False)), lang=lang)
+
+
+def picked_unit(plan: gpd.GeoDataFrame, children: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+                pick: Pick) -> str | None:
+    """The unit a click on the map picks: a neighbour shown for context that has units
+    inside it; None for a click on an editable unit (that is editing, not picking), on
+    the parent, or outside every unit shown."""
+    if unit_at(children, pick.lon, pick.lat) is not None:
+        return None
+    parents = set(plan["parent_code"].dropna().astype(str))
+    shown = context[context["code"].astype(str).isin(parents)]
+    if len(context):
+        shown = shown[shown["code"] != context["code"].iloc[0]]  # the first row is the parent itself
+    return unit_at(shown, pick.lon, pick.lat)
+
+
+def open_picked(bench: Workbench, code: str, *, names: dict[str, str], lang: str) -> None:
+    """Open the unit picked on the map; the unit box follows in the next run."""
+    _open_unit(bench, code)
+    st.session_state[PICK_KEY] = code
+    say("info", t("plan.page.picked", lang, name=names.get(code, code), code=code))
+    st.rerun()
 
 
 def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFrame, drawings: Drawings,
