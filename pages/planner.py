@@ -8,7 +8,7 @@ import streamlit as st
 from gridmap import ui
 from gridmap.access import Op
 from gridmap.i18n import t
-from gridmap.ui import planner, planner_panels
+from gridmap.ui import planner, planner_cells, planner_panels
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -26,8 +26,11 @@ points = planner.households(session, bench)
 problems = planner.problems_of(bench, points)
 left, right = st.columns([3, 2])
 with left:
-    planner.edit_map(session, bench, points, problems, tiles, lang)
-    planner.pending_polygon(session, bench, lang)
+    if planner_cells.mode_switch(bench, lang) == "cells":
+        planner_cells.cells_view(session, bench, points, tiles, lang)
+    else:
+        planner.edit_map(session, bench, points, problems, tiles, lang)
+        planner.pending_polygon(session, bench, lang)
     planner.undo_redo(session, bench, lang)
 with right:
     checks_tab, balance_tab, edit_tab, impact_tab, publish_tab, files_tab = st.tabs(

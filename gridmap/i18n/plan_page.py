@@ -125,6 +125,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.map.multipart": ("{name}由几块组成，不能在地图上拖动边界；可用合并、拆分或导入导出修改",
                            "{name} is in several pieces: it cannot be reshaped on the map; use merge, split or a file"),
     "plan.map.changed": ("与现行方案不同", "differs from the plan in force"),
+    "plan.map.cell": ("{name} · {n} 户（点击选中或取消）", "{name} · {n} households (click to pick or drop)"),
+    "plan.map.cells": ("住户单元", "Household cells"),
     "plan.map.moved": ("将改属的点位", "Points that move"),
     "plan.draw.cancel_title": ("取消绘制", "Cancel drawing"),
     "plan.draw.cancel": ("取消", "Cancel"),
@@ -141,6 +143,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.draw.line_start": ("点击开始画拆分线（从单元外开始）。", "Click to start the split line (outside the unit)."),
     "plan.draw.line_cont": ("继续点击，穿过单元。", "Click on, across the unit."),
     "plan.draw.line_end": ("在单元外点击最后一个点结束。", "Click the last point outside the unit to finish."),
+    "plan.draw.rectangle": ("画矩形选中住户", "Draw a rectangle to pick households"),
+    "plan.draw.rectangle_start": ("按住并拖动，框住要选中的住户。", "Press and drag around the households to pick."),
+    "plan.draw.rectangle_end": ("松开鼠标完成。", "Release the mouse to finish."),
+    "plan.draw.polygon_pick": ("画多边形选中住户", "Draw a polygon to pick households"),
+    "plan.draw.polygon_pick_start": ("点击开始圈选住户。", "Click to start drawing around the households."),
+    "plan.cells.mode": ("编辑方式", "How to edit"),
+    "plan.cells.mode.shape": ("调整边界", "Boundaries"),
+    "plan.cells.mode.cells": ("按户调整", "Move households"),
+    "plan.cells.levels": ("按户调整只在网格上进行：先选择一个网格。", "Moving households works on a grid: pick a grid first."),
+    "plan.cells.hint": (
+        "每块彩色小区域是一户（或一栋楼）的住户单元，颜色表示所属微网格。点击单元选中或取消，"
+        "或用左上角工具画矩形/多边形框选；然后在下面选择相邻的微网格，点“移过去”。微网格就是它的住户单元拼成的，"
+        "不会出现缝隙或重叠。",
+        "Each coloured patch is the cell of one household (or one building); its colour is its micro-grid. Click "
+        "cells to pick or drop them, or draw a rectangle or polygon around them (tools at the top left); then "
+        "choose a neighbouring micro-grid below and click Move. A micro-grid is the union of its cells, so no gap "
+        "or overlap can appear."),
+    "plan.cells.none_picked": ("还没有选中住户单元。", "No cells picked yet."),
+    "plan.cells.picked": ("已选中 **{cells}** 个住户单元，共 **{households}** 户（来自：{sources}）。",
+                          "Picked **{cells}** cells with **{households}** households (from: {sources})."),
+    "plan.cells.to": ("移到哪个微网格", "Move to micro-grid"),
+    "plan.cells.move": ("移过去", "Move"),
+    "plan.cells.clear": ("清除选择", "Clear the picks"),
+    "plan.cells.no_target": ("选中的住户单元不与其他微网格相邻，无法移动。请选与相邻微网格接壤的单元。",
+                             "The picked cells border no other micro-grid, so they cannot move. Pick cells next to "
+                             "the neighbouring micro-grid."),
+    "plan.cells.drawn_none": ("画的范围里没有住户单元。", "The shape you drew holds no cells."),
+    "plan.cells.no_cells": ("这个网格没有可用的住户单元：{reason}", "This grid has no cells to move: {reason}"),
     "plan.draw.save_title": ("保存修改", "Save the changes"),
     "plan.draw.save": ("保存", "Save"),
     "plan.draw.cancel_edit_title": ("取消编辑，放弃所有修改", "Cancel editing and discard the changes"),

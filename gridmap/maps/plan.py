@@ -132,6 +132,9 @@ _DRAW_WORDS: dict[str, str] = {
     "draw.toolbar.undo.text": "plan.draw.undo",
     "draw.toolbar.buttons.polyline": "plan.draw.polyline",
     "draw.toolbar.buttons.polygon": "plan.draw.polygon",
+    "draw.toolbar.buttons.rectangle": "plan.draw.rectangle",
+    "draw.handlers.rectangle.tooltip.start": "plan.draw.rectangle_start",
+    "draw.handlers.simpleshape.tooltip.end": "plan.draw.rectangle_end",
     "draw.handlers.polygon.tooltip.start": "plan.draw.polygon_start",
     "draw.handlers.polygon.tooltip.cont": "plan.draw.polygon_cont",
     "draw.handlers.polygon.tooltip.end": "plan.draw.polygon_end",
@@ -211,10 +214,11 @@ class _DrawWords(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, overrides: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "DrawWords"
-        self.words = js_json({path: t(key, lang) for path, key in _DRAW_WORDS.items()})
+        words = {**_DRAW_WORDS, **(overrides or {})}
+        self.words = js_json({path: t(key, lang) for path, key in words.items()})
 
 
 def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: EditView,
@@ -269,6 +273,70 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
                                   "shapeOptions": {"color": EDIT_COLOUR}},
                       "rectangle": False, "circle": False, "marker": False, "circlemarker": False},
         edit_options={"edit": True, "remove": False},
+    ).add_to(m)
+    return m
+
+
+# Fill colours of the micro-grids on the cells map (cycled by position).
+_CELL_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f")
+SELECTED_COLOUR = "#d1242f"
+
+
+def cells_map(children: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, selected: frozenset[str], *,
+              view: EditView, tiles: TileSource, lang: str = DEFAULT_LANGUAGE,
+              context: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """The map for moving households between micro-grids: the grid's cells coloured by
+    micro-grid (picked ones red), the micro-grids' outlines, and a Draw control with a
+    rectangle and a polygon to pick every cell inside. A click on a cell (outside any
+    tool) comes back through :func:`read_pick`, a drawn shape through :func:`read_drawings`.
+
+    Args:
+        children: the grid's micro-grids (``code``, ``name``, ``households``, WGS84).
+        cells: the grid's cells (:func:`gridmap.plan.cells.cells_for`).
+        selected: ids of the picked cells.
+        view: where the map looks.
+        tiles: the tile source.
+        lang: the language of the tooltips and the toolbar.
+        context: units shown for orientation only, or None.
+    """
+    m = base_map((view.lat, view.lon), zoom=round(view.zoom), tiles=tiles)
+    m.options["zoom_snap"] = 0.25
+    if context is not None and not context.empty:
+        _context_layer(context, tiles).add_to(m)
+    colour = {str(c): _CELL_PALETTE[i % len(_CELL_PALETTE)] for i, c in enumerate(children["code"])}
+    names = dict(zip(children["code"].astype(str), children["name"], strict=True))
+    geoms = to_display(cells.geometry.to_numpy(), tiles)
+    features = []
+    for cid, code, n, g in zip(cells["cell_id"], cells["micro_code"], cells["households"], geoms, strict=True):
+        picked = str(cid) in selected
+        tip = t("plan.map.cell", lang, name=escaped_text(names.get(str(code), str(code))), n=int(n))
+        features.append({"type": "Feature", "properties": {
+            "fill": SELECTED_COLOUR if picked else colour.get(str(code), CONTEXT_COLOUR),
+            "opacity": 0.55 if picked else 0.25, "tip": tip}, "geometry": shapely.geometry.mapping(g)})
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name=t("plan.map.cells", lang),
+                   control=False,
+                   style_function=lambda f: {"color": "#ffffff", "weight": 0.8, "fillColor": f["properties"]["fill"],
+                                             "fillOpacity": f["properties"]["opacity"]},
+                   tooltip=folium.GeoJsonTooltip(["tip"], labels=False)).add_to(m)
+    outlines = to_display(children.geometry.to_numpy(), tiles)
+    folium.GeoJson({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(shapely.boundary(g))}
+        for g in outlines]}, name="outlines", control=False, interactive=False,
+        style_function=lambda _f: {"color": EDIT_COLOUR, "weight": 3}).add_to(m)
+    drawn = folium.FeatureGroup(name="drawn", control=False)
+    drawn.add_to(m)
+    m.add_child(_PickClicks([]), name="pick_clicks")
+    m.add_child(_StampDrawEvents(), name="stamp_draw_events")
+    m.add_child(_DrawWords(lang, {"draw.toolbar.buttons.polygon": "plan.draw.polygon_pick",
+                                  "draw.handlers.polygon.tooltip.start": "plan.draw.polygon_pick_start"}),
+                name="draw_words")
+    folium.plugins.Draw(
+        feature_group=drawn, export=False, position="topleft", show_geometry_on_click=False,
+        draw_options={"polyline": False, "rectangle": {"shapeOptions": {"color": SELECTED_COLOUR}},
+                      "polygon": {"allowIntersection": False, "showArea": False,
+                                  "shapeOptions": {"color": SELECTED_COLOUR}},
+                      "circle": False, "marker": False, "circlemarker": False},
+        edit_options={"edit": False, "remove": False},
     ).add_to(m)
     return m
 

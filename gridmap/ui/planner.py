@@ -81,6 +81,9 @@ class Workbench:
     impact: plan_impact.Impact | None = None  # the last impact preview, for this revision
     conflict: bool = False  # the last save was refused: another planner saved first
     zoomed: int | None = None  # the problem the map was last zoomed to
+    mode: str = "shape"  # "shape": edit boundaries; "cells": move households (cells) between micro-grids
+    picked: frozenset[str] = frozenset()  # cells picked for a move, of the plan ``picked_on``
+    picked_on: Any = None
     _derived: dict[str, tuple[str, gpd.GeoDataFrame | None, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -261,6 +264,7 @@ def _open_unit(bench: Workbench, code: str) -> None:
     bench.parent = code
     bench.view = None
     bench.pending = None
+    bench.picked, bench.picked_on = frozenset(), None
 
 
 def _go_up(bench: Workbench, code: str) -> None:
@@ -318,7 +322,7 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
     if children.empty:
         st.info(t("plan.page.no_children", lang), icon=":material/info:")
         return
-    context = _context(plan, parent)
+    context = context_units(plan, parent)
     if bench.view is None:
         bounds = tuple(parent.total_bounds)
         bench.view = view_of(bounds, fit_zoom(bounds, MAP_WIDTH, MAP_HEIGHT))
@@ -329,7 +333,7 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
         if impact is not None and not impact.units.empty else frozenset()
     fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved,
                     changed=changed)
-    key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
+    key = f"plan_map_{bench.version}_{geometry_digest(children)}_{bench.nonce}"
     out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch",
                     returned_objects=["all_drawings", "last_geocoder_result"])
     st.caption(t("plan.page.map_hint", lang))
@@ -401,7 +405,7 @@ def _crossed_unit(children: gpd.GeoDataFrame, line: shapely.LineString) -> str |
     return str(children["code"].iloc[int(lengths.argmax())])
 
 
-def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def context_units(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if parent.empty:
         return plan.iloc[:0]
     row = parent.iloc[0]
@@ -410,7 +414,7 @@ def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFra
     return pd.concat([parent, near])
 
 
-def _geometry_digest(children: gpd.GeoDataFrame) -> str:
+def geometry_digest(children: gpd.GeoDataFrame) -> str:
     h = hashlib.sha1()
     for code, geom in zip(children["code"], children.geometry, strict=True):
         h.update(str(code).encode())
