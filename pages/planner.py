@@ -22,6 +22,7 @@ bench = planner.plan_bar(session, lang)
 if bench is None:
     st.stop()
 planner.unit_picker(bench, lang)
+planner.load_bands(session, bench)
 points = planner.households(session, bench)
 problems = planner.problems_of(bench, points)
 left, right = st.columns([3, 2])
@@ -39,6 +40,7 @@ with right:
         planner_panels.problems_panel(problems, bench, lang)
     with balance_tab:
         planner_panels.balance_panel(bench, points, lang)
+        planner_panels.bands_form(session, bench, lang)
     with edit_tab:
         st.caption(t("plan.page.edit_hint", lang))
         planner.merge_form(session, bench, lang)

@@ -44,12 +44,13 @@ from gridmap.maps.plan import (
     restore_vertices,
     view_of,
 )
+from gridmap.plan import bands as plan_bands
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import edit as plan_edit
 from gridmap.plan import impact as plan_impact
 from gridmap.plan import partition as plan_partition
 from gridmap.plan import versions
-from gridmap.plan.context import PlanContext
+from gridmap.plan.context import DEFAULT_BAND, PlanContext
 from gridmap.plan.errors import PlanConflict, PlanError
 from gridmap.plan.history import EditHistory
 from gridmap.plan.model import EditResult, Problem
@@ -84,6 +85,7 @@ class Workbench:
     mode: str = "shape"  # "shape": edit boundaries; "cells": move households (cells) between micro-grids
     picked: frozenset[str] = frozenset()  # cells picked for a move, of the plan ``picked_on``
     picked_on: Any = None
+    bands: dict[str, tuple[int, int]] = field(default_factory=dict)  # households bands set by planners
     _derived: dict[str, tuple[str, gpd.GeoDataFrame | None, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -286,6 +288,32 @@ def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
     return bench.derived("households", read, per_plan=False)
 
 
+def load_bands(session: Session, bench: Workbench) -> dict[str, tuple[int, int]]:
+    """The households bands as stored now (another planner may have changed them); when
+    they changed, what was derived with the old ones is thrown away."""
+    bands = plan_bands.read_bands(session)
+    if bands != bench.bands:
+        bench.bands = bands
+        bench._derived.clear()
+    return bands
+
+
+def band_of(bench: Workbench, code: str) -> tuple[tuple[int, int], str | None]:
+    """The band that holds for the micro-grids inside ``code``, and the unit it was set
+    on (None: the default)."""
+    plan = bench.plan
+    parents = dict(zip(plan["code"].astype(str), plan["parent_code"], strict=False))
+    seen: set[str] = set()
+    at: str | None = code
+    while at is not None and at not in seen:
+        if at in bench.bands:
+            return bench.bands[at], at
+        seen.add(at)
+        up = parents.get(at)
+        at = up if isinstance(up, str) else None
+    return DEFAULT_BAND, None
+
+
 def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     """The checks of the edited unit's children after the last edit (once per edit).
 
@@ -293,7 +321,7 @@ def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     unit being edited and what lies inside it (a neighbour's band is not this edit's business).
     """
     def check() -> list[Problem]:
-        ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
+        ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points, bands=bench.bands)
         return [p for p in plan_checks.validate(ctx)
                 if p.severity == "error" or p.unit_code is None or str(p.unit_code).startswith(bench.prefix)]
 
@@ -533,8 +561,10 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
     if bench.level not in (Level.VILLAGE, Level.GRID):
         st.caption(t("plan.page.partition_levels", lang))
         return
+    (low, high), _ = band_of(bench, bench.parent)
+    middle = min(max((low + high) // 2, 10), 200)
     with st.form("plan_partition", border=False):
-        target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=30,
+        target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=middle,
                                  key="plan_partition_target",
                                  step=5)
         go = st.form_submit_button(t("plan.page.partition", lang), icon=":material/auto_awesome_mosaic:")
@@ -545,4 +575,4 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
         run_edit(session, bench, lambda plan: plan_partition.auto_partition(
-            plan, bench.parent, points, target=int(target), progress=progress), lang)
+            plan, bench.parent, points, target=int(target), progress=progress, bands=bench.bands), lang)
