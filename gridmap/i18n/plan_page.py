@@ -148,6 +148,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.draw.rectangle_end": ("松开鼠标完成。", "Release the mouse to finish."),
     "plan.draw.polygon_pick": ("画多边形选中住户", "Draw a polygon to pick households"),
     "plan.draw.polygon_pick_start": ("点击开始圈选住户。", "Click to start drawing around the households."),
+    "plan.page.merged": ("已保存。{authors}刚才也保存了这个草案（{count}个不相邻的单元），两份修改已合并，地图显示合并后的方案；"
+                         "撤销记录从这里重新开始。",
+                         "Saved. {authors} saved this draft meanwhile ({count} units that do not touch yours); both "
+                         "are kept and the map shows the merged plan. The undo list starts again here."),
     "plan.bands.title": ("**微网格户数范围**（本单元及以下）", "**Households per micro-grid** (this unit and below)"),
     "plan.bands.own": ("本单元设置：{low}–{high} 户。", "Set for this unit: {low}–{high} households."),
     "plan.bands.inherited": ("沿用{name}（{code}）的设置：{low}–{high} 户。",

@@ -60,6 +60,7 @@ _log = logging.getLogger(__name__)
 
 STATE_KEY = "planner_bench"
 MESSAGE_KEY = "planner_message"
+_MERGED_KEY = "planner_merged"  # the last save merged others' units: keep its message
 PICK_KEY = "planner_picked"  # a unit picked on the map, for the unit box of the next run
 MAP_HEIGHT = 620
 MAP_WIDTH = 540  # the map column at 1400 px (3 of 5 columns)
@@ -467,7 +468,8 @@ def run_edit(session: Session, bench: Workbench, edit: Callable[[gpd.GeoDataFram
         bench.history.undo()
         bench.nonce += 1
         st.rerun()
-    say("success", result.text(lang) or t("plan.page.saved", lang))
+    if not st.session_state.pop(_MERGED_KEY, False):
+        say("success", result.text(lang) or t("plan.page.saved", lang))
     st.rerun()
 
 
@@ -488,6 +490,13 @@ def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: st
     bench.revision = info.revision
     bench.conflict = False
     bench.impact = None  # computed for the plan before this step
+    if info.merged:
+        # Others saved far-away units meanwhile: take the draft as stored (theirs and
+        # this edit); the undo steps were made on the plan without theirs.
+        bench.history = EditHistory(versions.load_plan(session, bench.version))
+        bench._derived.clear()
+        say("info", t("plan.page.merged", lang, authors="、".join(info.merged_authors), count=len(info.merged)))
+        st.session_state[_MERGED_KEY] = True
     return True
 
 
@@ -534,7 +543,8 @@ def _step(session: Session, bench: Workbench, go: Callable[[], Any], back: Calla
     before = bench.plan
     go()
     if _save(session, bench, before, lang):
-        say("info", t(done_key, lang))
+        if not st.session_state.pop(_MERGED_KEY, False):
+            say("info", t(done_key, lang))
     else:
         back()
     st.rerun()
