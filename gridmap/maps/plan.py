@@ -311,6 +311,7 @@ def cells_map(children: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, selected: fro
         picked = str(cid) in selected
         tip = t("plan.map.cell", lang, name=escaped_text(names.get(str(code), str(code))), n=int(n))
         features.append({"type": "Feature", "properties": {
+            "cell": str(cid), "micro": str(code), "picked": picked,
             "fill": SELECTED_COLOUR if picked else colour.get(str(code), CONTEXT_COLOUR),
             "opacity": 0.55 if picked else 0.25, "tip": tip}, "geometry": shapely.geometry.mapping(g)})
     folium.GeoJson({"type": "FeatureCollection", "features": features}, name=t("plan.map.cells", lang),
