@@ -227,9 +227,9 @@ def _touched(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str
         same = shapely.equals_identical(prior.geometry.to_numpy(), after.geometry.to_numpy()[known])
         for column in _IDENTITY_COLUMNS:
             if column in after.columns and column in old.columns:
-                a = prior[column].astype(str).to_numpy()
-                b = after[column][known].astype(str).to_numpy()
-                same &= a == b
+                a = prior[column].to_numpy(dtype=object)
+                b = after[column].to_numpy(dtype=object)[known]
+                same &= np.fromiter((_same_value(x, y) for x, y in zip(a, b, strict=True)), dtype=bool, count=len(a))
         changed[np.flatnonzero(known)[~same]] = True
     if after["code"].duplicated().any():
         changed |= after["code"].duplicated(keep=False).to_numpy()
@@ -244,6 +244,18 @@ def _touched(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str
     below = after["parent_code"].astype(str).isin(core).to_numpy()
     touched |= set(new_codes[below])
     return touched & set(new_codes), removed
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two cell values are the same (missing equals missing; lists compared by value)."""
+    if a is b:
+        return True
+    if pd.isna(a) is True and pd.isna(b) is True:
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
 
 
 def blocking(problems: Sequence[Problem]) -> list[Problem]:
