@@ -11,7 +11,10 @@ one micro-grid grown by 5 m into its neighbours (so the checks find and describe
 overlaps, the realistic "after a drag" case). Every timing builds a new
 :class:`~gridmap.plan.context.PlanContext` (nothing cached from the previous run) and
 runs :func:`~gridmap.plan.checks.validate` with all of :data:`DEFAULT_CHECKS`, counting
-households from the points.
+households from the points. The case "re-checked after the edit" is
+:func:`~gridmap.plan.checks.revalidate`: the whole town's problems from the problems
+before the edit (computed once, outside the timing), checking again only what the
+edit touched -- the same list a full ``validate`` gives (tests/test_plan_revalidate.py).
 
 Baseline: ``shapely.coverage_is_valid`` over all micro-grids of the same town, which
 finds overlaps and mismatched edges of one level only (no gaps, no parents, no
@@ -39,7 +42,7 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gridmap.demo import generate
-from gridmap.plan.checks import PlanContext, validate
+from gridmap.plan.checks import PlanContext, revalidate, validate
 from gridmap.plan.model import PLAN_COLUMNS
 
 TARGET_MS = 200.0
@@ -120,8 +123,11 @@ def _cases(units: gpd.GeoDataFrame, households: gpd.GeoDataFrame, label: str,
     edited = _edit(plan, grid) if county else edited_town
     micro_geoms = micro.geometry.to_numpy()
     sizes = {"micro": len(micro), "units": len(town_plan), "households": len(households)}
+    before = validate(PlanContext(town_plan, households=households))  # what the page had before the edit
     cases: dict[str, Callable[[], Any]] = {
         f"{label}: whole town, all levels": lambda: validate(PlanContext(edited_town, households=households)),
+        f"{label}: whole town, re-checked after the edit": lambda: revalidate(town_plan, before, edited_town,
+                                                                              households=households),
         f"{label}: whole town, plan's counts": lambda: validate(PlanContext(edited_town)),
         f"{label}: the edited grid's micro-grids": lambda: validate(PlanContext(edited, parent_code=grid,
                                                                                 households=households)),

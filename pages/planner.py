@@ -8,7 +8,7 @@ import streamlit as st
 from gridmap import ui
 from gridmap.access import Op
 from gridmap.i18n import t
-from gridmap.ui import planner, planner_panels
+from gridmap.ui import planner, planner_cells, planner_panels
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -22,12 +22,16 @@ bench = planner.plan_bar(session, lang)
 if bench is None:
     st.stop()
 planner.unit_picker(bench, lang)
+planner.load_bands(session, bench)
 points = planner.households(session, bench)
 problems = planner.problems_of(bench, points)
 left, right = st.columns([3, 2])
 with left:
-    planner.edit_map(session, bench, points, problems, tiles, lang)
-    planner.pending_polygon(session, bench, lang)
+    if planner_cells.mode_switch(bench, lang) == "cells":
+        planner_cells.cells_view(session, bench, points, tiles, lang)
+    else:
+        planner.edit_map(session, bench, points, problems, tiles, lang)
+        planner.pending_polygon(session, bench, lang)
     planner.undo_redo(session, bench, lang)
 with right:
     checks_tab, balance_tab, edit_tab, impact_tab, publish_tab, files_tab = st.tabs(
@@ -36,6 +40,7 @@ with right:
         planner_panels.problems_panel(problems, bench, lang)
     with balance_tab:
         planner_panels.balance_panel(bench, points, lang)
+        planner_panels.bands_form(session, bench, lang)
     with edit_tab:
         st.caption(t("plan.page.edit_hint", lang))
         planner.merge_form(session, bench, lang)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from gridmap.plan.cells import _children, cells_for, move_households, plan_from_assignment
+from gridmap.plan.cells import (
+    _children,
+    cell_at,
+    cells_for,
+    cells_in,
+    move_cells,
+    move_households,
+    neighbours_of,
+    plan_from_assignment,
+)
 from gridmap.plan.errors import BadEdit, PlanError
 from tests.plan_fixtures import X0, Y0, box_plan, households_at
 
@@ -127,3 +136,64 @@ def test_emptying_a_micro_grid_removes_it() -> None:
     result = plan_from_assignment(plan, GRID, cells, to_two)
     assert result.removed == {GRID + "003"}
     assert GRID + "003" not in set(result.plan["code"])
+
+
+# --------------------------------------------------------------------------- picking cells on the map
+
+
+def test_cells_picked_by_click_and_by_a_drawn_rectangle_move_to_the_neighbour() -> None:
+    """Pick e's cell by a click on e, and a rectangle around f (three_rows' picture)::
+
+        +-----------+
+        |  001  a b |
+        +-----------+
+        |  002  c d |
+        |     [e]   |   <- click here: e's cell
+        +-----------+
+        | [f]  003 g|   <- rectangle around f
+        +-----------+
+
+    e goes 002 -> 003 (they border), then f goes 003 -> 002; each micro-grid is the union
+    of its cells: the coverage of the grid stays valid, households are where they live.
+    """
+    plan, hh = three_rows()
+    cells = cells_for(plan, GRID, hh)
+    e = hh.geometry.iloc[4]
+    picked = cell_at(cells, e.x, e.y)
+    assert picked is not None and "hh-0004" in cells.set_index("cell_id").loc[picked, "household_ids"]
+    assert neighbours_of(cells, [picked], _children(plan, GRID)) == [GRID + "003"]  # e is in 002's south
+    first = move_cells(plan, GRID, cells, [picked], GRID + "003")
+    assert first.changed >= {GRID + "002", GRID + "003"}
+    after = cells_for(first.plan, GRID, hh)
+    f = hh.geometry.iloc[5]
+    around_f = shapely.box(f.x - 0.0002, f.y - 0.0002, f.x + 0.0002, f.y + 0.0002)
+    taken = cells_in(after, around_f, hh)
+    assert len(taken) == 1 and after.set_index("cell_id").loc[taken[0], "household_ids"] == ("hh-0005",)
+    second = move_cells(first.plan, GRID, after, taken, GRID + "002")
+    kids = _children(second.plan, GRID)
+    counts = dict(zip(kids["code"], kids["households"], strict=True))
+    assert counts == {GRID + "001": 2, GRID + "002": 3, GRID + "003": 2}
+    geoms = kids.geometry.to_numpy()
+    assert shapely.coverage_is_valid(geoms)
+    grid = plan.loc[plan["code"] == GRID].geometry.iloc[0]
+    assert shapely.area(shapely.symmetric_difference(shapely.union_all(geoms), grid)) < 1e-14
+    assert abs(sum(shapely.area(geoms)) - grid.area) < 1e-14  # no overlap
+    by_code = kids.set_index("code").geometry
+    assert shapely.contains(by_code[GRID + "003"], e) and shapely.contains(by_code[GRID + "002"], f)
+
+
+def test_picking_nothing_or_a_cell_that_cannot_move_is_refused_in_words() -> None:
+    plan, hh = three_rows()
+    cells = cells_for(plan, GRID, hh)
+    assert cells_in(cells, shapely.box(0, 0, 0.0001, 0.0001), hh) == []  # far away
+    assert cell_at(cells, 0.0, 0.0) is None
+    with pytest.raises(BadEdit) as exc:
+        move_cells(plan, GRID, cells, ["no-such-cell"], GRID + "001")
+    assert exc.value.key == "plan.partition.unknown_cell"
+    a = hh.geometry.iloc[0]
+    with pytest.raises(BadEdit) as exc:
+        move_cells(plan, GRID, cells, [cell_at(cells, a.x, a.y)], GRID + "003")  # 001 does not border 003
+    assert exc.value.key == "plan.partition.not_neighbour" and GRID + "003" in exc.value.text("zh")
+    with pytest.raises(BadEdit) as exc:
+        move_cells(plan, GRID, cells, [cell_at(cells, a.x, a.y)], GRID + "001")  # already there
+    assert exc.value.key == "plan.partition.nothing_to_move"

@@ -251,3 +251,29 @@ def test_the_up_button_opens_the_parent(monkeypatch: pytest.MonkeyPatch, planner
     up.click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key=f"plan_unit_{version}").value == village
+
+
+def test_a_save_merges_what_another_planner_saved_far_away(monkeypatch: pytest.MonkeyPatch,
+                                                           planner_db_url: str) -> None:
+    """Another planner saves a micro-grid far from the two this planner merges: both stand."""
+    at = new_draft(run_page(monkeypatch, planner_db_url))
+    session = planner_session(planner_db_url)
+    version = int(at.selectbox(key="plan_draft_choice").value)
+    grid, a, b = grid_with_adjacent_micro(session, version)
+    plan = versions.load_plan(session, version)
+    pair = shapely.union_all(list(plan[plan["code"].isin([a, b])].geometry))
+    micro = plan[(plan["level"] == "micro").to_numpy() & (shapely.distance(plan.geometry.to_numpy(), pair) > 1e-3)]
+    far = str(micro["code"].iloc[0])
+    other = plan.copy()
+    other.loc[other["code"] == far, "name"] = "别人改的名字"
+    info = versions.plan_info(session, version)
+    versions.save_draft(session, version, other, changed={far}, removed=set(), expected_revision=info.revision)
+    at.selectbox(key=f"plan_unit_{version}").set_value(grid).run()
+    at.multiselect(key="plan_merge_pick").set_value([a, b])
+    click(at, "合并")
+    assert not at.error, [e.value for e in at.error]
+    assert any("已合并" in i.value for i in at.info), [i.value for i in at.info]
+    stored = versions.load_plan(session, version).set_index("code")
+    assert stored.loc[far, "name"] == "别人改的名字" and max(a, b) not in stored.index
+    bench = at.session_state["planner_bench"]
+    assert bench.plan.set_index("code").loc[far, "name"] == "别人改的名字"  # the page shows theirs too

@@ -46,10 +46,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.page.no_children": ("这个单元没有下级单元可编辑。", "This unit has no units inside it to edit."),
     "plan.page.map_hint": (
         "蓝色是可编辑的下级单元，灰色虚线是上级和相邻单元。左上角工具：✎ 拖动顶点调整边界（完成后点“保存”），"
-        "画线穿过一个单元即拆分，画多边形即在上级内新增单元。相邻单元的共用边界会自动跟着移动。",
+        "画线穿过一个单元即拆分，画多边形即在上级内新增单元。相邻单元的共用边界会自动跟着移动。"
+        "点击灰色虚线的相邻单元，就切换到编辑它的下级。",
         "Blue: the units you can edit; grey dashes: the parent and its neighbours. Tools at the top left: ✎ drag "
         "vertices to reshape (then Save), draw a line across a unit to split it, draw a polygon to add a unit. "
-        "Shared edges move for both neighbours."),
+        "Shared edges move for both neighbours. Click a neighbour (grey dashes) to edit the units inside it."),
+    "plan.page.picked": ("已切换到{name}（{code}）：现在编辑它的下级单元。",
+                         "Opened {name} ({code}): you now edit the units inside it."),
     "plan.page.line_misses": ("这条线没有穿过任何可编辑的单元，未拆分。请画一条从单元一侧穿到另一侧的线。",
                               "The line crosses no editable unit; nothing was split. Draw it from one side of a "
                               "unit to the other."),
@@ -122,6 +125,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.map.multipart": ("{name}由几块组成，不能在地图上拖动边界；可用合并、拆分或导入导出修改",
                            "{name} is in several pieces: it cannot be reshaped on the map; use merge, split or a file"),
     "plan.map.changed": ("与现行方案不同", "differs from the plan in force"),
+    "plan.map.cell": ("{name} · {n} 户（点击选中或取消）", "{name} · {n} households (click to pick or drop)"),
+    "plan.map.cells": ("住户单元", "Household cells"),
     "plan.map.moved": ("将改属的点位", "Points that move"),
     "plan.draw.cancel_title": ("取消绘制", "Cancel drawing"),
     "plan.draw.cancel": ("取消", "Cancel"),
@@ -138,6 +143,64 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan.draw.line_start": ("点击开始画拆分线（从单元外开始）。", "Click to start the split line (outside the unit)."),
     "plan.draw.line_cont": ("继续点击，穿过单元。", "Click on, across the unit."),
     "plan.draw.line_end": ("在单元外点击最后一个点结束。", "Click the last point outside the unit to finish."),
+    "plan.draw.rectangle": ("画矩形选中住户", "Draw a rectangle to pick households"),
+    "plan.draw.rectangle_start": ("按住并拖动，框住要选中的住户。", "Press and drag around the households to pick."),
+    "plan.draw.rectangle_end": ("松开鼠标完成。", "Release the mouse to finish."),
+    "plan.draw.polygon_pick": ("画多边形选中住户", "Draw a polygon to pick households"),
+    "plan.draw.polygon_pick_start": ("点击开始圈选住户。", "Click to start drawing around the households."),
+    "plan.page.merged": ("已保存。{authors}刚才也保存了这个草案（{count}个不相邻的单元），两份修改已合并，地图显示合并后的方案；"
+                         "撤销记录从这里重新开始。",
+                         "Saved. {authors} saved this draft meanwhile ({count} units that do not touch yours); both "
+                         "are kept and the map shows the merged plan. The undo list starts again here."),
+    "plan.bands.title": ("**微网格户数范围**（本单元及以下）", "**Households per micro-grid** (this unit and below)"),
+    "plan.bands.own": ("本单元设置：{low}–{high} 户。", "Set for this unit: {low}–{high} households."),
+    "plan.bands.inherited": ("沿用{name}（{code}）的设置：{low}–{high} 户。",
+                             "From {name} ({code}): {low}–{high} households."),
+    "plan.bands.default": ("默认：{low}–{high} 户（没有单独设置）。", "Default: {low}–{high} households (not set here)."),
+    "plan.bands.low": ("最少户数", "At least"),
+    "plan.bands.high": ("最多户数", "At most"),
+    "plan.bands.save": ("保存户数范围", "Save the band"),
+    "plan.bands.clear": ("恢复默认", "Back to the default"),
+    "plan.bands.saved": ("已保存：{name}以下的微网格按 {low}–{high} 户检查。",
+                         "Saved: micro-grids inside {name} are checked against {low}–{high} households."),
+    "plan.bands.cleared": ("已恢复：{name}以下的微网格按上级或默认范围检查。",
+                           "Cleared: micro-grids inside {name} use their parent's band or the default."),
+    "plan.bands.not_number_low": ("“最少户数”要填整数，“{value}”不是整数。",
+                                  "“At least” must be a whole number; “{value}” is not."),
+    "plan.bands.not_number_high": ("“最多户数”要填整数，“{value}”不是整数。",
+                                   "“At most” must be a whole number; “{value}” is not."),
+    "plan.bands.negative_low": ("“最少户数”不能是负数（{value}）。", "“At least” cannot be negative ({value})."),
+    "plan.bands.negative_high": ("“最多户数”不能是负数（{value}）。", "“At most” cannot be negative ({value})."),
+    "plan.bands.too_big_low": ("“最少户数”{value}太大了，最多 {max}。", "“At least” {value} is too big; at most {max}."),
+    "plan.bands.too_big_high": ("“最多户数”{value}太大了，最多 {max}。", "“At most” {value} is too big; at most {max}."),
+    "plan.bands.reversed": ("最少户数（{low}）不能大于最多户数（{high}）。",
+                            "“At least” ({low}) cannot be more than “at most” ({high})."),
+    "plan.bands.no_unit": ("没有选择单元。", "No unit chosen."),
+    "plan.bands.denied": ("只有全县范围的规划人员可以修改户数范围。",
+                          "Only a county-wide planner may change the band."),
+    "plan.cells.mode": ("编辑方式", "How to edit"),
+    "plan.cells.mode.shape": ("调整边界", "Boundaries"),
+    "plan.cells.mode.cells": ("按户调整", "Move households"),
+    "plan.cells.levels": ("按户调整只在网格上进行：先选择一个网格。", "Moving households works on a grid: pick a grid first."),
+    "plan.cells.hint": (
+        "每块彩色小区域是一户（或一栋楼）的住户单元，颜色表示所属微网格。点击单元选中或取消，"
+        "或用左上角工具画矩形/多边形框选；然后在下面选择相邻的微网格，点“移过去”。微网格就是它的住户单元拼成的，"
+        "不会出现缝隙或重叠。",
+        "Each coloured patch is the cell of one household (or one building); its colour is its micro-grid. Click "
+        "cells to pick or drop them, or draw a rectangle or polygon around them (tools at the top left); then "
+        "choose a neighbouring micro-grid below and click Move. A micro-grid is the union of its cells, so no gap "
+        "or overlap can appear."),
+    "plan.cells.none_picked": ("还没有选中住户单元。", "No cells picked yet."),
+    "plan.cells.picked": ("已选中 **{cells}** 个住户单元，共 **{households}** 户（来自：{sources}）。",
+                          "Picked **{cells}** cells with **{households}** households (from: {sources})."),
+    "plan.cells.to": ("移到哪个微网格", "Move to micro-grid"),
+    "plan.cells.move": ("移过去", "Move"),
+    "plan.cells.clear": ("清除选择", "Clear the picks"),
+    "plan.cells.no_target": ("选中的住户单元不与其他微网格相邻，无法移动。请选与相邻微网格接壤的单元。",
+                             "The picked cells border no other micro-grid, so they cannot move. Pick cells next to "
+                             "the neighbouring micro-grid."),
+    "plan.cells.drawn_none": ("画的范围里没有住户单元。", "The shape you drew holds no cells."),
+    "plan.cells.no_cells": ("这个网格没有可用的住户单元：{reason}", "This grid has no cells to move: {reason}"),
     "plan.draw.save_title": ("保存修改", "Save the changes"),
     "plan.draw.save": ("保存", "Save"),
     "plan.draw.cancel_edit_title": ("取消编辑，放弃所有修改", "Cancel editing and discard the changes"),

@@ -132,6 +132,9 @@ _DRAW_WORDS: dict[str, str] = {
     "draw.toolbar.undo.text": "plan.draw.undo",
     "draw.toolbar.buttons.polyline": "plan.draw.polyline",
     "draw.toolbar.buttons.polygon": "plan.draw.polygon",
+    "draw.toolbar.buttons.rectangle": "plan.draw.rectangle",
+    "draw.handlers.rectangle.tooltip.start": "plan.draw.rectangle_start",
+    "draw.handlers.simpleshape.tooltip.end": "plan.draw.rectangle_end",
     "draw.handlers.polygon.tooltip.start": "plan.draw.polygon_start",
     "draw.handlers.polygon.tooltip.cont": "plan.draw.polygon_cont",
     "draw.handlers.polygon.tooltip.end": "plan.draw.polygon_end",
@@ -148,6 +151,49 @@ _DRAW_WORDS: dict[str, str] = {
     "edit.handlers.edit.tooltip.text": "plan.draw.edit_text",
     "edit.handlers.edit.tooltip.subtext": "plan.draw.edit_subtext",
 }
+
+
+class _PickClicks(MacroElement):
+    """Reports a click on the map outside the editable shapes, while no draw or edit tool
+    is active: ``{"lat", "lng", "view": {"lat", "lng", "zoom"}, "at"}`` in streamlit-folium's
+    ``last_geocoder_result`` slot (no geocoder is on this map), so only such clicks rerun
+    the page. A click on an editable shape (or while dragging vertices, drawing a line or
+    a polygon) is not reported: picking must not interfere with editing.
+
+    Layer handlers run before the map's (Leaflet fires the layer, then the map), so the
+    editable group marks the click and the map handler skips it; the map handler is
+    registered before streamlit-folium's own, which sends the value (debounced).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, groups) {
+            var busy = false;
+            ["draw:drawstart", "draw:editstart", "draw:deletestart"].forEach(function (t) {
+                map.on(t, function () { busy = true; });
+            });
+            ["draw:drawstop", "draw:editstop", "draw:deletestop"].forEach(function (t) {
+                map.on(t, function () { setTimeout(function () { busy = false; }, 0); });
+            });
+            groups.forEach(function (g) {
+                g.on("click", function (e) { if (e.originalEvent) { e.originalEvent._gridmapEditable = true; } });
+            });
+            map.on("click", function (e) {
+                if (busy || !e.latlng || (e.originalEvent && e.originalEvent._gridmapEditable)) { return; }
+                if (!window.__GLOBAL_DATA__) { return; }
+                var c = map.getCenter();
+                window.__GLOBAL_DATA__.last_geocoder_result = {
+                    "lat": e.latlng.lat, "lng": e.latlng.lng, "at": Date.now(),
+                    "view": {"lat": c.lat, "lng": c.lng, "zoom": map.getZoom()}};
+            });
+        })({{ this._parent.get_name() }}, [{{ this.groups }}]);
+        {% endmacro %}
+    """)
+
+    def __init__(self, groups: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "PickClicks"
+        self.groups = ", ".join(groups)
 
 
 class _DrawWords(MacroElement):
@@ -168,10 +214,11 @@ class _DrawWords(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, overrides: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "DrawWords"
-        self.words = js_json({path: t(key, lang) for path, key in _DRAW_WORDS.items()})
+        words = {**_DRAW_WORDS, **(overrides or {})}
+        self.words = js_json({path: t(key, lang) for path, key in words.items()})
 
 
 def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: EditView,
@@ -207,11 +254,16 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
         _editable_polygon(row, tiles, lang, changed=row.code in changed).add_to(editable)
     editable.add_to(m)
     if (pieces > 1).any():
-        _multipart_layer(children[pieces > 1], tiles, lang).add_to(m)
+        multipart = _multipart_layer(children[pieces > 1], tiles, lang)
+        multipart.add_to(m)
     if problems:
         _problem_layer(problems, tiles, lang).add_to(m)
     if moved is not None and not moved.empty:
         _moved_layer(moved, tiles, lang).add_to(m)
+    groups = [editable.get_name()]
+    if (pieces > 1).any():
+        groups.append(multipart.get_name())
+    m.add_child(_PickClicks(groups), name="pick_clicks")
     m.add_child(_StampDrawEvents(), name="stamp_draw_events")
     m.add_child(_DrawWords(lang), name="draw_words")
     folium.plugins.Draw(
@@ -221,6 +273,71 @@ def plan_map(children: gpd.GeoDataFrame, context: gpd.GeoDataFrame, *, view: Edi
                                   "shapeOptions": {"color": EDIT_COLOUR}},
                       "rectangle": False, "circle": False, "marker": False, "circlemarker": False},
         edit_options={"edit": True, "remove": False},
+    ).add_to(m)
+    return m
+
+
+# Fill colours of the micro-grids on the cells map (cycled by position).
+_CELL_PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f")
+SELECTED_COLOUR = "#d1242f"
+
+
+def cells_map(children: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, selected: frozenset[str], *,
+              view: EditView, tiles: TileSource, lang: str = DEFAULT_LANGUAGE,
+              context: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """The map for moving households between micro-grids: the grid's cells coloured by
+    micro-grid (picked ones red), the micro-grids' outlines, and a Draw control with a
+    rectangle and a polygon to pick every cell inside. A click on a cell (outside any
+    tool) comes back through :func:`read_pick`, a drawn shape through :func:`read_drawings`.
+
+    Args:
+        children: the grid's micro-grids (``code``, ``name``, ``households``, WGS84).
+        cells: the grid's cells (:func:`gridmap.plan.cells.cells_for`).
+        selected: ids of the picked cells.
+        view: where the map looks.
+        tiles: the tile source.
+        lang: the language of the tooltips and the toolbar.
+        context: units shown for orientation only, or None.
+    """
+    m = base_map((view.lat, view.lon), zoom=round(view.zoom), tiles=tiles)
+    m.options["zoom_snap"] = 0.25
+    if context is not None and not context.empty:
+        _context_layer(context, tiles).add_to(m)
+    colour = {str(c): _CELL_PALETTE[i % len(_CELL_PALETTE)] for i, c in enumerate(children["code"])}
+    names = dict(zip(children["code"].astype(str), children["name"], strict=True))
+    geoms = to_display(cells.geometry.to_numpy(), tiles)
+    features = []
+    for cid, code, n, g in zip(cells["cell_id"], cells["micro_code"], cells["households"], geoms, strict=True):
+        picked = str(cid) in selected
+        tip = t("plan.map.cell", lang, name=escaped_text(names.get(str(code), str(code))), n=int(n))
+        features.append({"type": "Feature", "properties": {
+            "cell": str(cid), "micro": str(code), "picked": picked,
+            "fill": SELECTED_COLOUR if picked else colour.get(str(code), CONTEXT_COLOUR),
+            "opacity": 0.55 if picked else 0.25, "tip": tip}, "geometry": shapely.geometry.mapping(g)})
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name=t("plan.map.cells", lang),
+                   control=False,
+                   style_function=lambda f: {"color": "#ffffff", "weight": 0.8, "fillColor": f["properties"]["fill"],
+                                             "fillOpacity": f["properties"]["opacity"]},
+                   tooltip=folium.GeoJsonTooltip(["tip"], labels=False)).add_to(m)
+    outlines = to_display(children.geometry.to_numpy(), tiles)
+    folium.GeoJson({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(shapely.boundary(g))}
+        for g in outlines]}, name="outlines", control=False, interactive=False,
+        style_function=lambda _f: {"color": EDIT_COLOUR, "weight": 3}).add_to(m)
+    drawn = folium.FeatureGroup(name="drawn", control=False)
+    drawn.add_to(m)
+    m.add_child(_PickClicks([]), name="pick_clicks")
+    m.add_child(_StampDrawEvents(), name="stamp_draw_events")
+    m.add_child(_DrawWords(lang, {"draw.toolbar.buttons.polygon": "plan.draw.polygon_pick",
+                                  "draw.handlers.polygon.tooltip.start": "plan.draw.polygon_pick_start"}),
+                name="draw_words")
+    folium.plugins.Draw(
+        feature_group=drawn, export=False, position="topleft", show_geometry_on_click=False,
+        draw_options={"polyline": False, "rectangle": {"shapeOptions": {"color": SELECTED_COLOUR}},
+                      "polygon": {"allowIntersection": False, "showArea": False,
+                                  "shapeOptions": {"color": SELECTED_COLOUR}},
+                      "circle": False, "marker": False, "circlemarker": False},
+        edit_options={"edit": False, "remove": False},
     ).add_to(m)
     return m
 
@@ -259,6 +376,45 @@ def read_drawings(value: Any, tiles: TileSource) -> Drawings | None:
             polygons.append(geom)
     _, last_view = best if best else (0, None)
     return Drawings(shapes, lines, polygons, last_view, digest)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A click on the map outside the editable shapes (see :class:`_PickClicks`).
+
+    Attributes:
+        lon, lat: where (WGS84, shifted back from GCJ-02 tiles).
+        view: the map's view at the click.
+        digest: a hash of the returned value, to handle each click once.
+    """
+
+    lon: float
+    lat: float
+    view: EditView | None
+    digest: str
+
+
+def read_pick(value: Any, tiles: TileSource) -> Pick | None:
+    """The click ``st_folium`` returned as ``last_geocoder_result``; None when none came or
+    the value is not one the map could have sent."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        lat, lng = float(value["lat"]), float(value["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite(lat) and np.isfinite(lng) and abs(lat) <= 90 and abs(lng) <= 180):
+        return None
+    lon, lat = from_display(np.array([lng]), np.array([lat]), tiles)
+    raw = value.get("view")
+    view = None
+    if isinstance(raw, dict):
+        try:
+            view = EditView(float(raw["lat"]), float(raw["lng"]), float(raw["zoom"]))
+        except (KeyError, TypeError, ValueError):
+            view = None
+    digest = hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+    return Pick(float(lon[0]), float(lat[0]), view, digest)
 
 
 def geometry_changed(before: shapely.Geometry, after: shapely.Geometry) -> bool:

@@ -9,6 +9,8 @@ assignment gives a coverage without gaps or overlaps by construction.
 - :func:`cells_for` -- the cells of a grid (one row per cell, with its households).
 - :func:`plan_from_assignment` -- a new plan from ``cell id -> micro-grid code``.
 - :func:`move_households` -- move households (their cells) to a neighbouring micro-grid.
+- :func:`move_cells` -- the same for cells picked on the map (:func:`cell_at` for a click,
+  :func:`cells_in` for a drawn rectangle or polygon, :func:`neighbours_of` for the targets).
 
 Cells are built in the metric CRS (:func:`gridmap.spatial.crs.metric_crs`) with
 Voronoi edges noded with the outlines (as :func:`gridmap.spatial.tessellate.voronoi_faces`
@@ -43,7 +45,8 @@ from gridmap.plan.model import PLAN_COLUMNS, PRECISION, EditResult, snap
 from gridmap.spatial.crs import STORE_CRS, metric_crs, metric_transformer
 from gridmap.spatial.tessellate import face_adjacency, separate_points
 
-__all__ = ["CELL_COLUMNS", "CLUSTER_M", "NODE_TOLERANCE", "cells_for", "move_households", "plan_from_assignment"]
+__all__ = ["CELL_COLUMNS", "CLUSTER_M", "NODE_TOLERANCE", "cell_at", "cells_for", "cells_in", "move_cells",
+           "move_households", "neighbours_of", "plan_from_assignment"]
 
 # Households closer than this (metres) are one building cluster: one cell.
 CLUSTER_M = 3.0
@@ -140,15 +143,44 @@ def move_households(plan: gpd.GeoDataFrame, parent_code: str, cells: gpd.GeoData
             left in pieces.
     """
     _parent(plan, parent_code)  # refuses an unknown unit or a non-grid
-    children = _children(plan, parent_code)
-    if to_code not in set(children["code"]):
+    if to_code not in set(_children(plan, parent_code)["code"]):
         raise BadEdit("plan.partition.unknown_micro", code=to_code, parent=parent_code)
     wanted = list(dict.fromkeys(str(h) for h in household_ids))
     cell_of = {h: cid for cid, ids in zip(cells["cell_id"], cells["household_ids"], strict=True) for h in ids}
     unknown = [h for h in wanted if h not in cell_of]
     if unknown:
         raise BadEdit("plan.partition.unknown_household", ids=", ".join(unknown[:10]), parent=parent_code)
-    moving = cells[cells["cell_id"].isin({cell_of[h] for h in wanted}) & (cells["micro_code"] != to_code)]
+    return move_cells(plan, parent_code, cells, [cell_of[h] for h in wanted], to_code)
+
+
+def move_cells(plan: gpd.GeoDataFrame, parent_code: str, cells: gpd.GeoDataFrame,
+               cell_ids: Iterable[str], to_code: str) -> EditResult:
+    """Move whole cells (picked on the map: households, building clusters, or empty land)
+    to the neighbouring micro-grid ``to_code``; each micro-grid stays the union of its cells.
+
+    Args:
+        plan: the plan frame; never modified.
+        parent_code: the grid both micro-grids belong to.
+        cells: the grid's cells (:func:`cells_for`).
+        cell_ids: the cells to move (those already in ``to_code`` are left where they are).
+        to_code: the receiving micro-grid; it must share a border with the moved cells.
+
+    Returns:
+        The new plan; ``changed`` holds the giving and receiving micro-grids.
+
+    Raises:
+        BadEdit: an unknown cell or micro-grid, nothing left to move, cells that do not
+            border ``to_code``, or a micro-grid left in pieces (named).
+    """
+    _parent(plan, parent_code)  # refuses an unknown unit or a non-grid
+    children = _children(plan, parent_code)
+    if to_code not in set(children["code"]):
+        raise BadEdit("plan.partition.unknown_micro", code=to_code, parent=parent_code)
+    wanted = list(dict.fromkeys(str(c) for c in cell_ids))
+    unknown = [c for c in wanted if c not in set(cells["cell_id"])]
+    if unknown:
+        raise BadEdit("plan.partition.unknown_cell", ids=", ".join(unknown[:10]), parent=parent_code)
+    moving = cells[cells["cell_id"].isin(wanted) & (cells["micro_code"] != to_code)]
     if moving.empty:
         raise BadEdit("plan.partition.nothing_to_move", code=to_code)
     receiver = children.loc[children["code"] == to_code].geometry.iloc[0]
@@ -161,6 +193,51 @@ def move_households(plan: gpd.GeoDataFrame, parent_code: str, cells: gpd.GeoData
     result = plan_from_assignment(plan, parent_code, cells, dict.fromkeys(moving["cell_id"], to_code))
     return EditResult(result.plan, result.changed, result.added, result.removed, result.renamed,
                       "plan.partition.moved", {"count": int(moving["households"].sum()), "code": to_code})
+
+
+def cells_in(cells: gpd.GeoDataFrame, shape: shapely.Geometry, households: gpd.GeoDataFrame) -> list[str]:
+    """The ids of the cells a shape drawn around households (EPSG:4326) takes, in cell
+    order: every cell with a household inside the shape (its whole building cluster
+    comes along), and every cell without households whose inner point is inside."""
+    if shape is None or shapely.is_empty(shape) or cells.empty:
+        return []
+    shape = shapely.make_valid(shape)
+    inside = set()
+    if not households.empty:
+        hit = shapely.intersects(shape, households.geometry.to_numpy())
+        inside = set(households.loc[hit, "id"].astype(str))
+    empty = cells["households"].to_numpy() == 0
+    inner = shapely.intersects(shape, shapely.point_on_surface(cells.geometry.to_numpy()))
+    taken = [bool(inside.intersection(ids)) or bool(e and i)
+             for ids, e, i in zip(cells["household_ids"], empty, inner, strict=True)]
+    return [str(c) for c, keep in zip(cells["cell_id"], taken, strict=True) if keep]
+
+
+def cell_at(cells: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+    """The id of the cell holding the WGS84 point (on a shared edge: the first in order)."""
+    if cells.empty:
+        return None
+    hit = shapely.intersects(cells.geometry.to_numpy(), shapely.Point(lon, lat))
+    found = cells.loc[hit, "cell_id"]
+    return str(found.iloc[0]) if len(found) else None
+
+
+def neighbours_of(cells: gpd.GeoDataFrame, cell_ids: Iterable[str], children: gpd.GeoDataFrame) -> list[str]:
+    """Codes of the micro-grids (rows of ``children``) that share a border with the cells
+    ``cell_ids`` and do not hold them all: where they can be moved to."""
+    picked = cells[cells["cell_id"].isin(set(cell_ids))]
+    if picked.empty:
+        return []
+    union = shapely.union_all(picked.geometry.to_numpy())
+    edge = shapely.boundary(union)
+    out = []
+    holders = set(picked["micro_code"].dropna())
+    for code, geom in zip(children["code"], children.geometry, strict=True):
+        if holders == {code}:
+            continue
+        if shapely.length(shapely.intersection(edge, shapely.boundary(geom))) > 0:
+            out.append(str(code))
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------- the grid
@@ -498,18 +575,29 @@ def _drop_inserted_nodes(geoms: dict[str, shapely.Geometry], parent: pd.Series,
     outside = shapely.dwithin(pts, outline, NODE_TOLERANCE)
     drop = {tuple(k) for k, o, x in zip(candidates, on_old, outside, strict=True)
             if o and meets[tuple(k)] + int(x) < 3}
-    return {code: _without(geom, drop) for code, geom in geoms.items()} if drop else geoms
+    return {code: _without(geom, drop, old_lines) for code, geom in geoms.items()} if drop else geoms
 
 
 def _keys(coords: np.ndarray) -> np.ndarray:
     return np.round(coords / PRECISION).astype(np.int64)
 
 
-def _without(geom: shapely.Geometry, drop: set[tuple[int, int]]) -> shapely.Geometry:
-    """``geom`` with the vertices in ``drop`` (grid keys) removed from its rings."""
+def _without(geom: shapely.Geometry, drop: set[tuple[int, int]], old_lines: shapely.Geometry) -> shapely.Geometry:
+    """``geom`` with the vertices in ``drop`` (grid keys) removed from its rings where the
+    ring runs along the old boundaries on both sides of the vertex. Where two units meet
+    at a node but their new boundary turns off the old one there (a cell moved next to
+    the old boundary), the node is a corner of the new boundary and stays."""
     def ring(r: shapely.Geometry) -> np.ndarray:
         xy = shapely.get_coordinates(r)
         keep = np.array([tuple(k) not in drop for k in _keys(xy)], dtype=bool)
+        if not keep.all():
+            body = xy[:-1]
+            mid_prev = (body + np.roll(body, 1, axis=0)) / 2
+            mid_next = (body + np.roll(body, -1, axis=0)) / 2
+            along = (shapely.dwithin(shapely.points(mid_prev), old_lines, NODE_TOLERANCE)
+                     & shapely.dwithin(shapely.points(mid_next), old_lines, NODE_TOLERANCE))
+            keep[:-1] |= ~along
+            keep[-1] = keep[0]
         keep[-1] = keep[0] = keep[0] or keep[-1]
         out = xy[keep]
         if len(out) < 4:

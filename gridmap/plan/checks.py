@@ -36,6 +36,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -168,6 +169,95 @@ def validate(ctx: PlanContext, checks: Sequence[Check] = DEFAULT_CHECKS) -> list
     return [problem for _, problem in found]
 
 
+# The columns whose change makes a unit need checking again (besides its geometry).
+_IDENTITY_COLUMNS = ("level", "parent_code", "name", "staff")
+
+
+def revalidate(before: gpd.GeoDataFrame, before_problems: Sequence[Problem], after: gpd.GeoDataFrame, *,
+               households: gpd.GeoDataFrame | None = None, checks: Sequence[Check] = DEFAULT_CHECKS,
+               **settings: Any) -> list[Problem]:
+    """The problems of the whole plan ``after``, given those of ``before`` (from
+    :func:`validate` over the whole plan, with the same households and settings): only
+    what the edit touched is checked again.
+
+    Touched are the units whose geometry, level, parent, name or staff changed, that
+    are new, or whose parent or child is one of those (their parent-child checks read
+    both); the context (``PlanContext(only=...)``) adds the units of their level that
+    touch them and the families around them. Everything those checks look at is
+    checked afresh; every other problem of ``before`` is kept as it was. The result is
+    the same list :func:`validate` gives on ``after`` (tests compare the two).
+
+    Args:
+        before, before_problems: the plan before the edit and its problems.
+        after: the plan after the edit (the whole plan, like ``before``).
+        households: household points, as given to the context of ``before``.
+        checks: the checks (as given to :func:`validate` for ``before``).
+        settings: other :class:`PlanContext` settings (bands, tolerances, ...).
+    """
+    touched, removed = _touched(before, after)
+    if not touched and not removed:
+        return list(before_problems)
+    ctx = PlanContext(after, households=households, only=frozenset(touched), **settings)
+    fresh = validate(ctx, checks)
+    again = set(ctx.codes[np.union1d(ctx.checked, ctx.families).astype(np.intp)]) | removed | touched
+    kept = [p for p in before_problems
+            if p.unit_code not in again and str(p.params.get("other_code", "")) not in again
+            and str(p.params.get("parent_code", "")) not in again]
+    found = [(0, p) for p in kept] + [(0, p) for p in fresh]
+    order = {check.__name__: i for i, check in enumerate(checks)}
+    found.sort(key=lambda item: (_SEVERITY_ORDER[item[1].severity], order.get(_check_of(item[1]), len(order)),
+                                 item[1].unit_code or ""))
+    return [p for _, p in found]
+
+
+def _check_of(problem: Problem) -> str:
+    """The name of the check function that reports ``problem`` (``overlap`` comes from ``overlaps``)."""
+    return {"overlap": "overlaps", "gap": "gaps", "sliver": "slivers"}.get(problem.check, problem.check)
+
+
+def _touched(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame) -> tuple[set[str], set[str]]:
+    """Codes of ``after`` to check again, and the codes gone from ``before``."""
+    old = before.drop_duplicates("code").set_index(before["code"].drop_duplicates().astype(str))
+    new_codes = after["code"].astype(str)
+    removed = set(old.index) - set(new_codes)
+    known = new_codes.isin(old.index).to_numpy()
+    changed = ~known
+    if known.any():
+        prior = old.loc[new_codes[known]]
+        same = shapely.equals_identical(prior.geometry.to_numpy(), after.geometry.to_numpy()[known])
+        for column in _IDENTITY_COLUMNS:
+            if column in after.columns and column in old.columns:
+                a = prior[column].to_numpy(dtype=object)
+                b = after[column].to_numpy(dtype=object)[known]
+                same &= np.fromiter((_same_value(x, y) for x, y in zip(a, b, strict=True)), dtype=bool, count=len(a))
+        changed[np.flatnonzero(known)[~same]] = True
+    if after["code"].duplicated().any():
+        changed |= after["code"].duplicated(keep=False).to_numpy()
+    core = set(new_codes[changed])
+    parent_of = dict(zip(new_codes, after["parent_code"], strict=False))
+    old_parent = dict(zip(old.index, old["parent_code"], strict=False))
+    touched = set(core)
+    for code in core | removed:
+        for up in (parent_of.get(code), old_parent.get(code)):
+            if isinstance(up, str):
+                touched.add(up)
+    below = after["parent_code"].astype(str).isin(core).to_numpy()
+    touched |= set(new_codes[below])
+    return touched & set(new_codes), removed
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two cell values are the same (missing equals missing; lists compared by value)."""
+    if a is b:
+        return True
+    if pd.isna(a) is True and pd.isna(b) is True:
+        return True
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
 def blocking(problems: Sequence[Problem]) -> list[Problem]:
     """The problems that block publishing (the errors)."""
     return [p for p in problems if p.severity == "error"]
@@ -218,6 +308,7 @@ __all__ = [
     "outside_parent",
     "overlaps",
     "recount",
+    "revalidate",
     "slivers",
     "staff_missing",
     "validate",

@@ -77,6 +77,10 @@ class PlanContext:
         min_sliver_m2: a unit smaller than this is flagged as a sliver.
         tolerance_m2: overlaps, gaps and parts at or below this are ignored.
         worker_role: the staff role counted as grid workers.
+        only: codes of the units to check (with the units of their level that touch
+            them), instead of a parent's children: what
+            :func:`gridmap.plan.checks.revalidate` re-checks after an edit. Not
+            together with ``parent_code``.
 
     Raises:
         PlanError: ``parent_code`` is not a unit of the plan, or a band is not
@@ -92,8 +96,11 @@ class PlanContext:
     min_sliver_m2: float = MIN_SLIVER_M2
     tolerance_m2: float = AREA_TOLERANCE_M2
     worker_role: str = WORKER_ROLE
+    only: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
+        if self.only is not None and self.parent_code is not None:
+            raise ValueError("PlanContext: give parent_code or only, not both")
         _check_band(None, self.default_band)
         for code, band in self.bands.items():
             _check_band(code, band)
@@ -209,6 +216,13 @@ class PlanContext:
         """Rows whose geometry may be looked at: the parent's children, the units of
         their level whose boxes meet theirs, those units' parents and the parents'
         children (sorted; every row for the whole plan)."""
+        if self.only is not None:
+            kids = self._only_rows
+            near = np.union1d(kids, self._box_neighbours(kids)).astype(np.intp)
+            parents = np.union1d(self.parent_rows[near][self.parent_rows[near] >= 0],
+                                 [r for r in kids if int(r) in self.children]).astype(np.intp)
+            siblings = [self.children[int(p)] for p in parents if int(p) in self.children]
+            return np.unique(np.concatenate([near, parents, *siblings])).astype(np.intp)
         if self.parent_code is None:
             return np.arange(len(self.plan))
         parent = self.row_of[self.parent_code]
@@ -221,6 +235,9 @@ class PlanContext:
     @cached_property
     def checked(self) -> np.ndarray:
         """Row positions of the checked units (sorted)."""
+        if self.only is not None:
+            kids = self._only_rows
+            return np.union1d(kids, self._neighbours(kids)).astype(np.intp)
         if self.parent_code is None:
             return np.arange(len(self.plan))
         kids = self.children.get(self.row_of[self.parent_code], np.zeros(0, dtype=np.intp))
@@ -231,7 +248,9 @@ class PlanContext:
         """True per row for the units being edited (the parent's children; every unit
         when the whole plan is checked)."""
         out = np.zeros(len(self.plan), dtype=bool)
-        if self.parent_code is None:
+        if self.only is not None:
+            out[self._only_rows] = True
+        elif self.parent_code is None:
             out[:] = True
         else:
             out[self.children.get(self.row_of[self.parent_code], [])] = True
@@ -240,11 +259,17 @@ class PlanContext:
     @cached_property
     def families(self) -> np.ndarray:
         """Row positions of the parents whose children must cover them (sorted)."""
-        if self.parent_code is None:
+        if self.only is None and self.parent_code is None:
             return np.array(sorted(self.children), dtype=np.intp)
-        parents = {self.row_of[self.parent_code]}
+        parents = {self.row_of[self.parent_code]} if self.parent_code is not None else \
+            {int(r) for r in self._only_rows}
         parents.update(int(p) for p in self.parent_rows[self.checked] if p >= 0)
         return np.array(sorted(p for p in parents if p in self.children), dtype=np.intp)
+
+    @cached_property
+    def _only_rows(self) -> np.ndarray:
+        """Row positions of :attr:`only` (codes not in the plan are left out)."""
+        return np.array(sorted({self.row_of[c] for c in self.only or () if c in self.row_of}), dtype=np.intp)
 
     def _box_neighbours(self, rows: np.ndarray) -> np.ndarray:
         """Units of the same level as ``rows`` whose bounding boxes meet theirs."""
@@ -288,6 +313,8 @@ class PlanContext:
         # not whole neighbouring towns, whose counts no check reads.
         grids = self.families[self.depths[self.families] == Level.GRID.depth]
         view = np.union1d(self.checked, grids).astype(np.intp)
+        if self.only is not None:  # re-checking an edit: no check reads the counts of towns or villages
+            view = view[self.depths[view] >= Level.GRID.depth]
         return count_units(self.plan, self.households, view, children=self.children,
                            parent_rows=self.parent_rows, depths=self.depths,
                            micro_ok=~shapely.is_empty(self.shapes), shapes=self.shapes)
@@ -312,6 +339,26 @@ class PlanContext:
                 out[same] = ~shapely.is_empty(shapely.coverage_invalid_edges(self.shapes[same]))
         return out
 
+    @cached_property
+    def family_unions(self) -> dict[int, tuple[shapely.Geometry, bool]]:
+        """Per family (parent row): the union of its children and whether the parent
+        covers it (no child spills out). Computed once for the gap and outside-parent
+        checks."""
+        out: dict[int, tuple[shapely.Geometry, bool]] = {}
+        for parent in self.families:
+            outline = self.shapes[parent]
+            kids = self.children[int(parent)]
+            kids = kids[~shapely.is_empty(self.shapes[kids])]
+            if outline.is_empty or len(kids) == 0:
+                continue
+            # Children all checked and none a suspect: a valid coverage, no need to test it.
+            known_valid = bool(self.edited[kids].all() or np.isin(kids, self.checked).all()) \
+                and not self.suspects[kids].any()
+            union = union_of(self.shapes[kids], known_valid)
+            shapely.prepare(outline)
+            out[int(parent)] = (union, bool(shapely.covers(outline, union)))
+        return out
+
     def band(self, row: int) -> tuple[int, int]:
         """The households band for the micro-grid at ``row``: that of its nearest listed
         ancestor, else :attr:`default_band`."""
@@ -330,6 +377,16 @@ def band_for(parent: str | None, bands: Mapping[str, tuple[int, int]], default: 
         row = row_of.get(code)
         code = None if row is None else parents[row]
     return default
+
+
+def union_of(shapes: np.ndarray, known_valid: bool = False) -> shapely.Geometry:
+    """Union of a family's children: the fast coverage union when they form a valid
+    coverage, the general (noding) union otherwise."""
+    if len(shapes) == 1:
+        return shapes[0]
+    if known_valid or shapely.coverage_is_valid(shapes):
+        return shapely.coverage_union_all(shapes)
+    return shapely.union_all(shapes)
 
 
 def parse_staff(value: Any) -> list[dict[str, str]]:

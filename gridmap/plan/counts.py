@@ -69,11 +69,12 @@ def _per_micro(households: gpd.GeoDataFrame, micro: np.ndarray, geoms: np.ndarra
         return counts
     shapes = geoms[micro]
     minx, miny, maxx, maxy = shapely.total_bounds(shapes)
-    xy = shapely.get_coordinates(households.geometry.to_numpy())
-    if len(xy) != len(households):  # empty or missing points: let assign name them
+    index = households.sindex  # built once per households frame and kept by geopandas
+    if len(index) != len(households):  # empty or missing points: let assign name them
         near = np.ones(len(households), dtype=bool)
     else:
-        near = (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
+        near = np.zeros(len(households), dtype=bool)
+        near[index.query(shapely.box(minx, miny, maxx, maxy))] = True
     if not near.any():
         return counts
     has_residents = "residents" in households.columns

@@ -97,19 +97,27 @@ def overlaps(ctx: PlanContext) -> list[Problem]:
 
 
 def gaps(ctx: PlanContext) -> list[Problem]:
-    """Parts of a parent covered by none of its children (error), one per gap."""
-    out = []
-    for parent in ctx.families:
-        outline = ctx.shapes[parent]
-        if outline.is_empty:
-            continue
-        kids = ctx.children[int(parent)]
-        kids = kids[~shapely.is_empty(ctx.shapes[kids])]
-        if len(kids) == 0:
-            continue
-        # Children all checked and none a suspect: a valid coverage, no need to test it.
-        known_valid = bool(ctx.edited[kids].all() or np.isin(kids, ctx.checked).all()) and not ctx.suspects[kids].any()
-        left = shapely.difference(outline, _union(ctx.shapes[kids], known_valid))
+    """Parts of a parent covered by none of its children (error), one per gap.
+
+    Where the parent covers its children's union, the gaps' total area is the parent's
+    area minus the union's: at or below the tolerance, no gap can be reported and the
+    difference is not computed.
+    """
+    out: list[Problem] = []
+    unions = ctx.family_unions
+    families = [int(p) for p in ctx.families if int(p) in unions]
+    if not families:
+        return out
+    outlines = ctx.shapes[families]
+    planar = shapely.area(outlines)
+    metric = ctx.area_m2(outlines)
+    for parent, outline, deg2, m2 in zip(families, outlines, planar, metric, strict=True):
+        union, covered = unions[parent]
+        if covered and deg2 > 0 and m2 > 0:
+            missing_m2 = (float(deg2) - float(shapely.area(union))) * float(m2) / float(deg2)
+            if missing_m2 <= ctx.tolerance_m2:
+                continue
+        left = shapely.difference(outline, union)
         pieces = [p for p in shapely.get_parts(left) if p.geom_type == "Polygon" and not p.is_empty]
         if not pieces:
             continue
@@ -122,13 +130,19 @@ def gaps(ctx: PlanContext) -> list[Problem]:
 
 
 def outside_parent(ctx: PlanContext) -> list[Problem]:
-    """Parts of a unit outside its parent (error)."""
+    """Parts of a unit outside its parent (error). Families whose parent covers the
+    union of its children are passed at once; the others' children are tested one by one."""
     rows = ctx.checked[(ctx.parent_rows[ctx.checked] >= 0) & ~shapely.is_empty(ctx.shapes[ctx.checked])]
     if len(rows) == 0:
         return []
     parents = ctx.parent_rows[rows]
     usable = ~shapely.is_empty(ctx.shapes[parents])
     rows, parents = rows[usable], parents[usable]
+    unions = ctx.family_unions
+    open_ = np.array([not (int(p) in unions and unions[int(p)][1]) for p in parents], dtype=bool)
+    rows, parents = rows[open_], parents[open_]
+    if len(rows) == 0:
+        return []
     outlines = ctx.shapes[parents]
     shapely.prepare(outlines)  # a parent is tested against each of its children
     loose = ~shapely.covers(outlines, ctx.shapes[rows])
@@ -216,16 +230,6 @@ def _interior_pairs(ctx: PlanContext, rows: np.ndarray) -> list[tuple[int, int]]
     a, b = a[keep], b[keep]
     inner = shapely.relate_pattern(ctx.shapes[a], ctx.shapes[b], "T********")
     return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[inner], b[inner], strict=True)})
-
-
-def _union(shapes: np.ndarray, known_valid: bool = False) -> shapely.Geometry:
-    """Union of a family's children: the fast coverage union when they form a valid
-    coverage, the general (noding) union otherwise."""
-    if len(shapes) == 1:
-        return shapes[0]
-    if known_valid or shapely.coverage_is_valid(shapes):
-        return shapely.coverage_union_all(shapes)
-    return shapely.union_all(shapes)
 
 
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry | None:

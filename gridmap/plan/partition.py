@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import random
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 
 import geopandas as gpd
@@ -51,6 +51,7 @@ from gerrychain.tree import bipartition_tree
 from gridmap.domain import Level
 from gridmap.i18n import label, t
 from gridmap.plan.cells import CLUSTER_M, _cells, _children, plan_from_assignment
+from gridmap.plan.context import band_for
 from gridmap.plan.errors import BadEdit, PlanError
 from gridmap.plan.model import EditResult
 from gridmap.spatial.tessellate import face_adjacency
@@ -71,7 +72,8 @@ Progress = Callable[[float, str], None]
 
 def auto_partition(plan: gpd.GeoDataFrame, unit_code: str, households: gpd.GeoDataFrame, *,
                    target: int = DEFAULT_TARGET, tolerance: float | None = None, seed: int = 0,
-                   progress: Progress | None = None, lang: str | None = None) -> EditResult:
+                   progress: Progress | None = None, lang: str | None = None,
+                   bands: Mapping[str, tuple[int, int]] | None = None) -> EditResult:
     """Split a grid (or each grid of a village) into contiguous micro-grids of about
     ``target`` households, replacing its current micro-grids.
 
@@ -86,6 +88,11 @@ def auto_partition(plan: gpd.GeoDataFrame, unit_code: str, households: gpd.GeoDa
         seed: the same seed gives the same micro-grids.
         progress: called as ``progress(fraction, message)``.
         lang: the language of the progress messages.
+        bands: the planners' households bands by unit code (the nearest listed ancestor
+            of a grid wins, as in the checks). For a grid with a band, the number of
+            parts is the one closest to ``households / target`` whose mean lies in the
+            band, and the tolerances that keep every part inside the band are tried
+            first (wider ones only when none of those gives a partition).
 
     Returns:
         The new plan; ``added`` the new micro-grids, ``removed`` the old ones;
@@ -104,26 +111,31 @@ def auto_partition(plan: gpd.GeoDataFrame, unit_code: str, households: gpd.GeoDa
     report = progress or _silent
     grids = _grids(plan, unit_code)
     epsilons = (tolerance,) if tolerance is not None else EPSILONS
+    row_of = {str(c): i for i, c in enumerate(plan["code"])}
+    parents = [None if not isinstance(p, str) else p for p in plan["parent_code"]]
     current = plan
     added: set[str] = set()
     removed: set[str] = set()
     changed: set[str] = set()
-    bands: dict[str, tuple[int, int, float, int]] = {}
+    used: dict[str, tuple[int, int, float, int]] = {}
     for i, grid in enumerate(grids.itertuples(index=False)):
         span = (i / len(grids), (i + 1) / len(grids))
         report(span[0], t("plan.partition.progress_cells", lang, code=grid.code))
-        result, band = _partition_grid(current, grid.code, households, target, epsilons, seed, report, span, lang)
+        wanted = band_for(grid.code, bands, (-1, -1), row_of, parents) if bands else None
+        wanted = None if wanted == (-1, -1) else wanted
+        result, band = _partition_grid(current, grid.code, households, target, epsilons, seed, report, span, lang,
+                                       wanted)
         current = result.plan
         added = (added | result.added) - result.removed
         removed |= result.removed - added
         changed |= result.changed
-        bands[grid.code] = band
+        used[grid.code] = band
     report(1.0, t("plan.partition.progress_done", lang))
-    low = min(b[0] for b in bands.values())
-    high = max(b[1] for b in bands.values())
+    low = min(b[0] for b in used.values())
+    high = max(b[1] for b in used.values())
     return EditResult(current, frozenset(changed | added), frozenset(added), frozenset(removed), {},
                       "plan.partition.done", {"code": unit_code, "count": len(added), "low": low, "high": high,
-                                              "bands": bands})
+                                              "bands": used})
 
 
 def cell_graph(cells: gpd.GeoDataFrame) -> Graph:
@@ -165,7 +177,8 @@ def _grids(plan: gpd.GeoDataFrame, unit_code: str) -> pd.DataFrame:
 
 def _partition_grid(plan: gpd.GeoDataFrame, code: str, households: gpd.GeoDataFrame, target: int,
                     epsilons: tuple[float, ...], seed: int, report: Progress, span: tuple[float, float],
-                    lang: str | None) -> tuple[EditResult, tuple[int, int, float, int]]:
+                    lang: str | None, band: tuple[int, int] | None = None
+                    ) -> tuple[EditResult, tuple[int, int, float, int]]:
     parent = plan.loc[plan["code"] == code].iloc[0]
     old = _children(plan, code)
     cells = _cells(parent, old.iloc[0:0], households, CLUSTER_M, max_cluster=target)
@@ -173,6 +186,8 @@ def _partition_grid(plan: gpd.GeoDataFrame, code: str, households: gpd.GeoDataFr
     if total == 0:
         raise PlanError("plan.partition.no_households", code=code, name=parent["name"])
     k = max(1, round(total / target))
+    if band is not None:
+        k, epsilons = _fit_band(total, k, band, epsilons)
     if k > len(cells):
         raise PlanError("plan.partition.too_few_cells", code=code, name=parent["name"], cells=len(cells), parts=k)
     ideal = total / k
@@ -193,6 +208,25 @@ def _partition_grid(plan: gpd.GeoDataFrame, code: str, households: gpd.GeoDataFr
         return result, (low, high, float(eps), attempt + 1)
     low, high = math.ceil(ideal * (1 - epsilons[-1])), math.floor(ideal * (1 + epsilons[-1]))
     raise PlanError("plan.partition.failed", code=code, name=parent["name"], low=low, high=high, tries=len(tries))
+
+
+def _fit_band(total: int, k: int, band: tuple[int, int],
+              epsilons: tuple[float, ...]) -> tuple[int, tuple[float, ...]]:
+    """The number of parts nearest ``k`` whose mean is inside ``band``, and the
+    tolerances reordered: those whose parts stay inside the band first (the widest such
+    one added), then the wider ones."""
+    low, high = band
+    fits = [n for n in range(max(1, math.ceil(total / max(high, 1))), max(1, total // max(low, 1)) + 1)
+            if low <= total / n <= high]
+    if not fits:
+        return k, epsilons
+    k = min(fits, key=lambda n: (abs(n - k), n))
+    ideal = total / k
+    widest = min((ideal - low) / ideal, (high - ideal) / ideal) if ideal > 0 else 0.0
+    if widest <= 0:
+        return k, epsilons
+    inside = sorted({e for e in epsilons if e <= widest} | {min(widest, 0.99)})
+    return k, tuple(inside) + tuple(e for e in epsilons if e > widest)
 
 
 def _split(graph: Graph, k: int, ideal: float, eps: float, rng: random.Random) -> list[int] | None:

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -145,6 +146,8 @@ class PlanInfo:
     published_at: dt.datetime | None = None
     published_by: str | None = None
     note: str | None = None
+    merged: tuple[str, ...] = ()  # after a save: units other planners saved meanwhile, merged in
+    merged_authors: tuple[str, ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> PlanInfo:
@@ -279,9 +282,17 @@ def save_draft(session: Session, version: int, plan: gpd.GeoDataFrame, *, change
     Returns:
         The draft after the save (``revision`` one more).
 
+    Two planners at once: when someone saved the draft since ``expected_revision``, the
+    save is merged when their units and these are different and do not touch (their
+    boundaries are more than :data:`TOUCH_TOLERANCE` apart, before and after either
+    save); the result's ``merged`` names their units (the caller's frame lacks them:
+    reload). Same or touching units are refused, as a shared edge or a parent and its
+    child cannot be merged safely unit by unit.
+
     Raises:
-        DraftConflict: someone saved the draft since ``expected_revision``; the message
-            names who and which units. Nothing is written; reload and apply again.
+        DraftConflict: someone saved the same or touching units of the draft since
+            ``expected_revision``; the message names who and which units. Nothing is
+            written; reload and apply again.
         PlanError: the plan is not a draft (published plans are never modified), or the
             frame is inconsistent with ``changed``/``removed``.
         PlanNotPermitted: the session may not write plans.
@@ -295,9 +306,12 @@ def save_draft(session: Session, version: int, plan: gpd.GeoDataFrame, *, change
         if info.status not in _EDITABLE:
             raise PlanError("plan.versions.not_editable", version=info.version, name=info.name,
                             status=Words(f"plan.versions.status.{info.status}"))
-        if info.revision != int(expected_revision):
-            raise _conflict(tx, info, int(expected_revision))
         touched = sorted({*changed_codes, *removed_codes})
+        merged: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        if info.revision != int(expected_revision):
+            merged = _mergeable(tx, info, int(expected_revision), plan, rows, set(touched))
+            if merged is None:
+                raise _conflict(tx, info, int(expected_revision))
         if touched:
             # One replace (a delete by code and an insert; audited with its counts): the
             # per-row delete of the store reads every row back for its audit row, 26 ms a unit.
@@ -306,13 +320,17 @@ def save_draft(session: Session, version: int, plan: gpd.GeoDataFrame, *, change
                        where={"plan_version": info.version, "code": touched}, note=f"plan {info.version} save")
         revision = info.revision + 1
         tx.update("plans", _plan_id(info.version), {"revision": revision, "updated_at": at})
+        note = None if merged is None else f"merged with revisions {int(expected_revision) + 1}-{info.revision}"
         tx.insert("plan_saves", pd.DataFrame([{
             "id": new_id(), "version": info.version, "revision": revision, "author": session.user.username,
-            "saved_at": at, "changed": changed_codes, "removed": removed_codes, "note": None}]))
+            "saved_at": at, "changed": changed_codes, "removed": removed_codes, "note": note}]))
         tx.record_plan_event("plan_save", info.version, before={"revision": info.revision},
                              after={"revision": revision, "changed": changed_codes[:200],
-                                    "removed": removed_codes[:200]})
-    return _replace(info, revision=revision, updated_at=at)
+                                    "removed": removed_codes[:200], **({"merged_from": int(expected_revision)}
+                                                                        if merged is not None else {})})
+    if merged is None:
+        return _replace(info, revision=revision, updated_at=at)
+    return _replace(info, revision=revision, updated_at=at, merged=merged[0], merged_authors=merged[1])
 
 
 def publish(session: Session, version: int, *, effective_at: dt.datetime | None = None,
@@ -675,6 +693,41 @@ def _conflict(tx: GuardedTransaction, info: PlanInfo, expected: int) -> DraftCon
     return DraftConflict("plan.versions.conflict", version=info.version, expected_revision=expected,
                          revision=info.revision, saves=between.reset_index(drop=True), units=codes,
                          name=info.name, authors=listed(authors), unit_list=listed(shown))
+
+
+# Units closer than this (degrees, ~0.2 m) touch: their saves are not merged.
+TOUCH_TOLERANCE = 2e-6
+
+
+def _mergeable(tx: GuardedTransaction, info: PlanInfo, expected: int, plan: gpd.GeoDataFrame, rows: pd.DataFrame,
+               mine: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Whether this save can be merged with the saves since ``expected``: ``(their codes,
+    their authors)``, or None when a unit is the same or they touch.
+
+    The shapes compared: this save's units as saved and as stored now (= as loaded:
+    nobody else changed them), the other saves' units as stored now and as this
+    planner loaded them (from ``plan``).
+    """
+    saves = tx.read("plan_saves", where={"version": info.version})
+    between = saves[saves["revision"].astype(int) > expected]
+    theirs = {str(c) for col in ("changed", "removed") for value in between[col]
+              for c in (value if isinstance(value, list) else [])}
+    if not theirs or not mine or theirs & mine:
+        return None
+    stored = tx.read("units", where={"plan_version": info.version, "code": sorted(theirs | mine)},
+                     columns=["code", "geometry"])
+    loaded = plan[plan["code"].astype(str).isin(theirs)]
+    stored_codes = stored["code"].astype(str)
+    mine_shapes = [*rows.loc[rows["code"].isin(mine), "geometry"], *stored.loc[stored_codes.isin(mine), "geometry"]]
+    their_shapes = [*stored.loc[stored_codes.isin(theirs), "geometry"], *loaded.geometry]
+    a = np.array([g for g in mine_shapes if g is not None and not g.is_empty], dtype=object)
+    b = np.array([g for g in their_shapes if g is not None and not g.is_empty], dtype=object)
+    if len(a) and len(b):
+        _, hit = shapely.STRtree(b).query(a, predicate="dwithin", distance=TOUCH_TOLERANCE)
+        if len(hit):
+            return None
+    authors = tuple(dict.fromkeys(str(x) for x in between.sort_values("revision")["author"]))
+    return tuple(sorted(theirs)), authors
 
 
 def _checked_frame(plan: gpd.GeoDataFrame, changed: list[str], removed: list[str]) -> pd.DataFrame:

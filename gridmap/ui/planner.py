@@ -28,26 +28,29 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gridmap.access import Session
-from gridmap.command.view import fit_zoom
+from gridmap.command.view import fit_zoom, unit_at
 from gridmap.domain import Level, code_prefix
 from gridmap.i18n import label, t
 from gridmap.maps import TileSource
 from gridmap.maps.plan import (
     Drawings,
     EditView,
+    Pick,
     change_area,
     geometry_changed,
     plan_map,
     read_drawings,
+    read_pick,
     restore_vertices,
     view_of,
 )
+from gridmap.plan import bands as plan_bands
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import edit as plan_edit
 from gridmap.plan import impact as plan_impact
 from gridmap.plan import partition as plan_partition
 from gridmap.plan import versions
-from gridmap.plan.context import PlanContext
+from gridmap.plan.context import DEFAULT_BAND, PlanContext
 from gridmap.plan.errors import PlanConflict, PlanError
 from gridmap.plan.history import EditHistory
 from gridmap.plan.model import EditResult, Problem
@@ -57,6 +60,8 @@ _log = logging.getLogger(__name__)
 
 STATE_KEY = "planner_bench"
 MESSAGE_KEY = "planner_message"
+_MERGED_KEY = "planner_merged"  # the last save merged others' units: keep its message
+PICK_KEY = "planner_picked"  # a unit picked on the map, for the unit box of the next run
 MAP_HEIGHT = 620
 MAP_WIDTH = 540  # the map column at 1400 px (3 of 5 columns)
 LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICRO]
@@ -71,12 +76,17 @@ class Workbench:
     history: EditHistory
     parent: str
     seen: str = ""  # digest of the last drawings processed
+    seen_pick: str = ""  # digest of the last map click processed
     view: EditView | None = None
     nonce: int = 0  # bumped to throw away what the map holds (after a refused edit)
     pending: shapely.Polygon | None = None  # a drawn polygon waiting for its name
     impact: plan_impact.Impact | None = None  # the last impact preview, for this revision
     conflict: bool = False  # the last save was refused: another planner saved first
     zoomed: int | None = None  # the problem the map was last zoomed to
+    mode: str = "shape"  # "shape": edit boundaries; "cells": move households (cells) between micro-grids
+    picked: frozenset[str] = frozenset()  # cells picked for a move, of the plan ``picked_on``
+    picked_on: Any = None
+    bands: dict[str, tuple[int, int]] = field(default_factory=dict)  # households bands set by planners
     _derived: dict[str, tuple[str, gpd.GeoDataFrame | None, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -220,6 +230,10 @@ def _home_unit(session: Session, plan: gpd.GeoDataFrame) -> str:
 def unit_picker(bench: Workbench, lang: str) -> str:
     """Pick the unit whose children are edited: search by name or code, or step up/down."""
     plan = bench.plan
+    picked = st.session_state.pop(PICK_KEY, None)
+    if isinstance(picked, str) and picked == bench.parent:  # picked on the map in the last run
+        st.session_state[f"plan_unit_{bench.version}"] = picked
+        st.session_state.pop("plan_search", None)
     parents = plan[plan["code"].isin(set(plan["parent_code"].dropna()))]
     parents = parents.assign(_order=parents["level"].map({str(v): i for i, v in enumerate(LEVEL_ORDER)}))
     parents = parents.sort_values(["_order", "code"])
@@ -253,6 +267,7 @@ def _open_unit(bench: Workbench, code: str) -> None:
     bench.parent = code
     bench.view = None
     bench.pending = None
+    bench.picked, bench.picked_on = frozenset(), None
 
 
 def _go_up(bench: Workbench, code: str) -> None:
@@ -274,6 +289,32 @@ def households(session: Session, bench: Workbench) -> gpd.GeoDataFrame:
     return bench.derived("households", read, per_plan=False)
 
 
+def load_bands(session: Session, bench: Workbench) -> dict[str, tuple[int, int]]:
+    """The households bands as stored now (another planner may have changed them); when
+    they changed, what was derived with the old ones is thrown away."""
+    bands = plan_bands.read_bands(session)
+    if bands != bench.bands:
+        bench.bands = bands
+        bench._derived.clear()
+    return bands
+
+
+def band_of(bench: Workbench, code: str) -> tuple[tuple[int, int], str | None]:
+    """The band that holds for the micro-grids inside ``code``, and the unit it was set
+    on (None: the default)."""
+    plan = bench.plan
+    parents = dict(zip(plan["code"].astype(str), plan["parent_code"], strict=False))
+    seen: set[str] = set()
+    at: str | None = code
+    while at is not None and at not in seen:
+        if at in bench.bands:
+            return bench.bands[at], at
+        seen.add(at)
+        up = parents.get(at)
+        at = up if isinstance(up, str) else None
+    return DEFAULT_BAND, None
+
+
 def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     """The checks of the edited unit's children after the last edit (once per edit).
 
@@ -281,7 +322,7 @@ def problems_of(bench: Workbench, points: gpd.GeoDataFrame) -> list[Problem]:
     unit being edited and what lies inside it (a neighbour's band is not this edit's business).
     """
     def check() -> list[Problem]:
-        ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points)
+        ctx = PlanContext(plan=bench.plan, parent_code=bench.parent, households=points, bands=bench.bands)
         return [p for p in plan_checks.validate(ctx)
                 if p.severity == "error" or p.unit_code is None or str(p.unit_code).startswith(bench.prefix)]
 
@@ -310,7 +351,7 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
     if children.empty:
         st.info(t("plan.page.no_children", lang), icon=":material/info:")
         return
-    context = _context(plan, parent)
+    context = context_units(plan, parent)
     if bench.view is None:
         bounds = tuple(parent.total_bounds)
         bench.view = view_of(bounds, fit_zoom(bounds, MAP_WIDTH, MAP_HEIGHT))
@@ -321,16 +362,44 @@ def edit_map(session: Session, bench: Workbench, points: gpd.GeoDataFrame, probl
         if impact is not None and not impact.units.empty else frozenset()
     fmap = plan_map(children, context, view=bench.view, tiles=tiles, lang=lang, problems=highlight, moved=moved,
                     changed=changed)
-    key = f"plan_map_{bench.version}_{_geometry_digest(children)}_{bench.nonce}"
-    out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch", returned_objects=["all_drawings"])
+    key = f"plan_map_{bench.version}_{geometry_digest(children)}_{bench.nonce}"
+    out = st_folium(fmap, key=key, height=MAP_HEIGHT, width="stretch",
+                    returned_objects=["all_drawings", "last_geocoder_result"])
     st.caption(t("plan.page.map_hint", lang))
     drawings = read_drawings((out or {}).get("all_drawings"), tiles)
-    if drawings is None or drawings.digest == bench.seen:
-        return
-    bench.seen = drawings.digest
-    if drawings.view is not None:
-        bench.view = drawings.view
-    _apply_drawings(session, bench, children, drawings, lang)
+    if drawings is not None and drawings.digest != bench.seen:
+        bench.seen = drawings.digest
+        if drawings.view is not None:
+            bench.view = drawings.view
+        _apply_drawings(session, bench, children, drawings, lang)
+    pick = read_pick((out or {}).get("last_geocoder_result"), tiles)
+    if pick is not None and pick.digest != bench.seen_pick:
+        bench.seen_pick = pick.digest
+        code = picked_unit(plan, children, context, pick)
+        if code is not None:
+            open_picked(bench, code, names=dict(zip(plan["code"], plan["name"], strict=False)), lang=lang)
+
+
+def picked_unit(plan: gpd.GeoDataFrame, children: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+                pick: Pick) -> str | None:
+    """The unit a click on the map picks: a neighbour shown for context that has units
+    inside it; None for a click on an editable unit (that is editing, not picking), on
+    the parent, or outside every unit shown."""
+    if unit_at(children, pick.lon, pick.lat) is not None:
+        return None
+    parents = set(plan["parent_code"].dropna().astype(str))
+    shown = context[context["code"].astype(str).isin(parents)]
+    if len(context):
+        shown = shown[shown["code"] != context["code"].iloc[0]]  # the first row is the parent itself
+    return unit_at(shown, pick.lon, pick.lat)
+
+
+def open_picked(bench: Workbench, code: str, *, names: dict[str, str], lang: str) -> None:
+    """Open the unit picked on the map; the unit box follows in the next run."""
+    _open_unit(bench, code)
+    st.session_state[PICK_KEY] = code
+    say("info", t("plan.page.picked", lang, name=names.get(code, code), code=code))
+    st.rerun()
 
 
 def _apply_drawings(session: Session, bench: Workbench, children: gpd.GeoDataFrame, drawings: Drawings,
@@ -365,7 +434,7 @@ def _crossed_unit(children: gpd.GeoDataFrame, line: shapely.LineString) -> str |
     return str(children["code"].iloc[int(lengths.argmax())])
 
 
-def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def context_units(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if parent.empty:
         return plan.iloc[:0]
     row = parent.iloc[0]
@@ -374,7 +443,7 @@ def _context(plan: gpd.GeoDataFrame, parent: gpd.GeoDataFrame) -> gpd.GeoDataFra
     return pd.concat([parent, near])
 
 
-def _geometry_digest(children: gpd.GeoDataFrame) -> str:
+def geometry_digest(children: gpd.GeoDataFrame) -> str:
     h = hashlib.sha1()
     for code, geom in zip(children["code"], children.geometry, strict=True):
         h.update(str(code).encode())
@@ -399,7 +468,8 @@ def run_edit(session: Session, bench: Workbench, edit: Callable[[gpd.GeoDataFram
         bench.history.undo()
         bench.nonce += 1
         st.rerun()
-    say("success", result.text(lang) or t("plan.page.saved", lang))
+    if not st.session_state.pop(_MERGED_KEY, False):
+        say("success", result.text(lang) or t("plan.page.saved", lang))
     st.rerun()
 
 
@@ -420,6 +490,13 @@ def _save(session: Session, bench: Workbench, before: gpd.GeoDataFrame, lang: st
     bench.revision = info.revision
     bench.conflict = False
     bench.impact = None  # computed for the plan before this step
+    if info.merged:
+        # Others saved far-away units meanwhile: take the draft as stored (theirs and
+        # this edit); the undo steps were made on the plan without theirs.
+        bench.history = EditHistory(versions.load_plan(session, bench.version))
+        bench._derived.clear()
+        say("info", t("plan.page.merged", lang, authors="、".join(info.merged_authors), count=len(info.merged)))
+        st.session_state[_MERGED_KEY] = True
     return True
 
 
@@ -466,7 +543,8 @@ def _step(session: Session, bench: Workbench, go: Callable[[], Any], back: Calla
     before = bench.plan
     go()
     if _save(session, bench, before, lang):
-        say("info", t(done_key, lang))
+        if not st.session_state.pop(_MERGED_KEY, False):
+            say("info", t(done_key, lang))
     else:
         back()
     st.rerun()
@@ -493,8 +571,10 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
     if bench.level not in (Level.VILLAGE, Level.GRID):
         st.caption(t("plan.page.partition_levels", lang))
         return
+    (low, high), _ = band_of(bench, bench.parent)
+    middle = min(max((low + high) // 2, 10), 200)
     with st.form("plan_partition", border=False):
-        target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=30,
+        target = st.number_input(t("plan.page.partition_target", lang), min_value=10, max_value=200, value=middle,
                                  key="plan_partition_target",
                                  step=5)
         go = st.form_submit_button(t("plan.page.partition", lang), icon=":material/auto_awesome_mosaic:")
@@ -505,4 +585,4 @@ def partition_form(session: Session, bench: Workbench, points: gpd.GeoDataFrame,
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
         run_edit(session, bench, lambda plan: plan_partition.auto_partition(
-            plan, bench.parent, points, target=int(target), progress=progress), lang)
+            plan, bench.parent, points, target=int(target), progress=progress, bands=bench.bands), lang)

@@ -15,12 +15,13 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gridmap.access import Session
+from gridmap.access import PermissionDenied, Session
 from gridmap.command.view import fit_zoom
 from gridmap.domain import Level, beijing_now
 from gridmap.i18n import label, t
 from gridmap.maps.plan import view_of
 from gridmap.plan import balance as plan_balance
+from gridmap.plan import bands as plan_bands
 from gridmap.plan import cells as plan_cells
 from gridmap.plan import checks as plan_checks
 from gridmap.plan import impact as plan_impact
@@ -30,7 +31,16 @@ from gridmap.plan.context import PlanContext
 from gridmap.plan.errors import PlanError
 from gridmap.plan.model import Problem
 from gridmap.text import escape_markdown
-from gridmap.ui.planner import MAP_HEIGHT, MAP_WIDTH, STATE_KEY, Workbench, open_draft, run_edit, say
+from gridmap.ui.planner import (
+    MAP_HEIGHT,
+    MAP_WIDTH,
+    STATE_KEY,
+    Workbench,
+    band_of,
+    open_draft,
+    run_edit,
+    say,
+)
 
 
 def problems_panel(problems: list[Problem], bench: Workbench, lang: str) -> None:
@@ -62,7 +72,7 @@ def problems_panel(problems: list[Problem], bench: Workbench, lang: str) -> None
 
 def balance_panel(bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None:
     """Households (and residents) per child against the ideal, as a table and a chart."""
-    table = plan_balance.balance(bench.plan, bench.parent, points)
+    table = plan_balance.balance(bench.plan, bench.parent, points, bands=bench.bands)
     if table.empty:
         st.caption(t("plan.page.no_children", lang))
         return
@@ -76,6 +86,46 @@ def balance_panel(bench: Workbench, points: gpd.GeoDataFrame, lang: str) -> None
         t("plan.page.col.deviation", lang): table["deviation_pct"].round(1).astype(str) + "%",
     })
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def bands_form(session: Session, bench: Workbench, lang: str) -> None:
+    """The households band of the edited unit: where it comes from, and a form to set it."""
+    (low, high), source = band_of(bench, bench.parent)
+    names = dict(zip(bench.plan["code"].astype(str), bench.plan["name"], strict=False))
+    name = names.get(bench.parent, bench.parent)
+    st.markdown(t("plan.bands.title", lang))
+    if source == bench.parent:
+        st.caption(t("plan.bands.own", lang, low=low, high=high))
+    elif source is not None:
+        st.caption(t("plan.bands.inherited", lang, name=escape_markdown(names.get(source, source)), code=source,
+                     low=low, high=high))
+    else:
+        st.caption(t("plan.bands.default", lang, low=low, high=high))
+    with st.form(f"plan_band_{bench.parent}", border=False):
+        a, b = st.columns(2)
+        low_text = a.text_input(t("plan.bands.low", lang), value=str(low), max_chars=8, key=f"plan_band_low_{bench.parent}")
+        high_text = b.text_input(t("plan.bands.high", lang), value=str(high), max_chars=8,
+                                 key=f"plan_band_high_{bench.parent}")
+        save, clear = st.columns(2)
+        go = save.form_submit_button(t("plan.bands.save", lang), icon=":material/save:")
+        drop = clear.form_submit_button(t("plan.bands.clear", lang), disabled=source != bench.parent)
+    if not (go or drop):
+        return
+    try:
+        band = plan_bands.parse_band(low_text, high_text) if go else None
+        bench.bands = plan_bands.set_band(session, bench.parent, band)
+    except PlanError as exc:
+        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
+        return
+    except PermissionDenied:
+        st.error(t("plan.bands.denied", lang), icon=":material/block:")
+        return
+    bench._derived.clear()
+    if band is None:
+        say("success", t("plan.bands.cleared", lang, name=name))
+    else:
+        say("success", t("plan.bands.saved", lang, name=name, low=band[0], high=band[1]))
+    st.rerun()
 
 
 def impact_panel(session: Session, bench: Workbench, lang: str) -> None:

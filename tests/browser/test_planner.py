@@ -8,6 +8,7 @@ the draft back from the store after each step, and checks the coverage itself.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -244,4 +245,141 @@ def test_planner_drags_a_shared_vertex_splits_publishes_and_the_commander_sees_i
         assert sorted(drawn) == want  # the new micro-grid, with the new boundaries
     finally:
         context.close()
+    assert not offsite_requests
+
+
+def _unit_with_a_neighbour(plan):  # type: ignore[no-untyped-def]
+    """A unit with units inside it and its touching siblings that have units inside too
+    (grids first, then villages)."""
+    has_units = set(plan["parent_code"].dropna())
+    for level in ("grid", "village", "town"):
+        for row in plan[(plan["level"] == level) & plan["code"].isin(has_units)].sort_values("code").itertuples():
+            siblings = plan[(plan["parent_code"] == row.parent_code) & (plan["code"] != row.code)
+                            & plan["code"].isin(has_units)]
+            siblings = siblings[siblings.geometry.intersects(row.geometry.buffer(1e-6))]
+            if len(siblings):
+                return str(row.code), plan[plan["code"] == row.code].iloc[0], siblings
+    raise AssertionError("no unit with a neighbour that has units inside")
+
+
+def test_planner_picks_a_neighbour_by_clicking_it_on_the_map(
+        page: Page, planner_store: str, streamlit_server: Callable[[str], StreamlitServer],
+        offsite_requests: list[str]) -> None:
+    url = streamlit_server(planner_store).base_url
+    sign_in(page, url, "planner", "demo-planner-2026", expect_heading="网格规划")
+    page.get_by_label("新草案名称").fill("点选测试")
+    page.get_by_role("button", name="新建草案").click()
+    _wait_message(page, "已新建草案")
+    plan = versions.load_plan(_session(planner_store), _draft(planner_store))
+    grid, row, siblings = _unit_with_a_neighbour(plan)
+    _pick_unit(page, grid)
+    frame, _ = wait_map(page, {"prefix": grid}, MAP_TIMEOUT_S)
+    frame.evaluate(SETTLED_JS)
+    view = frame.evaluate("() => { const b = window.map.getBounds(); return [b.getWest(), b.getSouth(), "
+                          "b.getEast(), b.getNorth()] }")
+    shown = shapely.box(*view).buffer(-(view[2] - view[0]) * 0.05)
+    target, spot = None, None
+    for other in siblings.itertuples():
+        free = other.geometry.intersection(shown).difference(row.geometry.buffer(2e-5))
+        if free.area > 0:
+            target, spot = str(other.code), free.representative_point()
+            break
+    assert target is not None and spot is not None, "no neighbour is in the map's view"
+
+    # A click while a draw tool is active is drawing, not picking: nothing happens.
+    frame.locator("a.leaflet-draw-edit-edit").click()
+    x, y = _page_point(page, frame, spot.y, spot.x)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(1200)
+    mine = sorted(plan[plan["parent_code"] == grid]["code"])
+    assert _editable_codes(page, mine, timeout_s=2) == mine
+    assert not page.get_by_text("已切换到").count()
+    frame.locator("a:visible", has_text="取消").first.click()  # leave edit mode
+
+    # A click on the neighbour picks it: its micro-grids become the editable shapes.
+    x, y = _page_point(page, frame, spot.y, spot.x)
+    page.mouse.click(x, y)
+    _wait_message(page, "已切换到")
+    want = sorted(plan[plan["parent_code"] == target]["code"])
+    assert _editable_codes(page, want) == want
+    name = plan.loc[plan["code"] == target, "name"].iloc[0]
+    expect(page.get_by_role("combobox", name="编辑哪个单元的下级")).to_have_value(
+        re.compile(rf"^{re.escape(name)}（.* {target}）$"), timeout=10_000)
+    assert not offsite_requests
+
+
+# The household cells drawn on the cells map: [{cell, micro, picked}], once there are any.
+CELLS_JS = """() => { try { const c = [];
+  window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.cell && l.getLatLngs) c.push({cell: p.cell, micro: p.micro, picked: !!p.picked}) });
+  return c.length ? c : false } catch (e) { return false } }"""
+
+
+def _cells_drawn(page: Page, picked: set[str] | None = None) -> tuple[Frame, list[dict]]:
+    """The cells map's frame and cells, once drawn (and, given ``picked``, with exactly those picked)."""
+    deadline = time.monotonic() + MAP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        frame = find_map_frame(page)
+        try:
+            got = frame.evaluate(CELLS_JS) if frame is not None else False
+        except Exception:
+            got = False
+        if got and (picked is None or {c["cell"] for c in got if c["picked"]} == picked):
+            return frame, got  # type: ignore[return-value]
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the cells map did not show the cells (picked: {picked})")
+
+
+def test_planner_moves_households_by_clicking_their_cell(
+        page: Page, planner_store: str, streamlit_server: Callable[[str], StreamlitServer],
+        offsite_requests: list[str]) -> None:
+    from gridmap.plan import cells as plan_cells
+
+    url = streamlit_server(planner_store).base_url
+    sign_in(page, url, "planner", "demo-planner-2026", expect_heading="网格规划")
+    page.get_by_label("新草案名称").fill("按户调整测试")
+    page.get_by_role("button", name="新建草案").click()
+    _wait_message(page, "已新建草案")
+    version = _draft(planner_store)
+    session = _session(planner_store)
+    plan = versions.load_plan(session, version)
+    grid = _busy_grid(plan)
+    parent = plan[plan["code"] == grid]
+    points = session.read("households", bbox=tuple(parent.total_bounds), columns=["id", "residents", "geometry"])
+    cells = plan_cells.cells_for(plan, grid, points)
+    children = plan[plan["parent_code"] == grid]
+    _pick_unit(page, grid)
+    wait_map(page, {"prefix": grid}, MAP_TIMEOUT_S)
+    page.get_by_text("按户调整", exact=True).click()
+    wait_for_app(page)
+    frame, drawn = _cells_drawn(page)
+    assert sorted(c["cell"] for c in drawn) == sorted(cells["cell_id"])  # the page built the same cells
+    frame.evaluate(SETTLED_JS)
+    view = frame.evaluate("() => { const b = window.map.getBounds(); return [b.getWest(), b.getSouth(), "
+                          "b.getEast(), b.getNorth()] }")
+    shown = shapely.box(*view).buffer(-(view[2] - view[0]) * 0.05)
+    chosen = None
+    for row in cells[(cells["households"] > 0)].itertuples():
+        targets = plan_cells.neighbours_of(cells, [row.cell_id], children)
+        spot = row.geometry.buffer(-1e-5)
+        if targets and not spot.is_empty and spot.within(shown):
+            chosen = (row.cell_id, row.household_ids, targets[0], spot.representative_point())
+            break
+    assert chosen is not None, "no cell with households next to another micro-grid in view"
+    cell, household_ids, target, spot = chosen
+
+    page.mouse.click(*_page_point(page, frame, spot.y, spot.x))
+    _cells_drawn(page, picked={cell})  # the map came back with the cell picked
+    _wait_message(page, "已选中")
+    page.get_by_role("button", name="移过去").click()
+    _wait_message(page, "户调到微网格")
+    after = versions.load_plan(_session(planner_store), version)
+    receiver = after[after["code"] == target].geometry.iloc[0]
+    moved = points[points["id"].astype(str).isin(household_ids)]
+    assert len(moved) and bool(shapely.contains(receiver, moved.geometry.to_numpy()).all())
+    kids = after[after["parent_code"] == grid].geometry.to_numpy()
+    assert shapely.coverage_is_valid(kids)
+    assert shapely.symmetric_difference(shapely.union_all(kids), after[after["code"] == grid].geometry.iloc[0]).area \
+        < 1e-12
+    _cells_drawn(page, picked=set())  # a new map of the new cells, nothing picked
     assert not offsite_requests
