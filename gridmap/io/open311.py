@@ -137,7 +137,8 @@ def export_requests(session: Session, *, lang: str | None = DEFAULT_LANGUAGE, st
     lang = normalise_language(lang)
     if status is not None and status not in _KINDS:
         raise ValueError(f"status must be 'open' or 'closed', got {status!r}")
-    issues = session.read("issues")
+    kinds = {"open": sorted(ISSUE_LIFECYCLE.open), "closed": sorted(ISSUE_LIFECYCLE.terminal)}
+    issues = session.read("issues", where={"status": kinds[status]} if status else None)
     if since is not None:
         issues = issues[pd.to_datetime(issues["reported_at"]) >= pd.Timestamp(since)]
     if until is not None:
