@@ -6,11 +6,13 @@ issues only (the session filters them). The figures come from :mod:`gridmap.issu
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from gridmap import ui
-from gridmap.access import Op
+from gridmap.access import Op, Session
 from gridmap.command import data_now
 from gridmap.domain import Level
 from gridmap.i18n import label, t
@@ -35,7 +37,19 @@ level = Level(c2.selectbox(t("istats.level", lang), levels, key="istats_level", 
                            index=min(1, len(levels) - 1), format_func=lambda lv: label("level", lv, lang)))
 first_day, last_day = period_picker(t("istats.period", lang), "istats_period", lang, clock.date(), c3)
 
-table = issue_stats(session, by=by, level=level, first_day=first_day, last_day=last_day, now=clock)
+
+@st.cache_data(ttl=120, max_entries=64, show_spinner=False)
+def _stats(cache_key: str, by: str, level: str, first: dt.date, last: dt.date, at: dt.datetime,
+           _session: Session) -> pd.DataFrame:
+    """The table, shared by the sessions that see the same rows (``cache_key``) for two minutes:
+    at county scale it reads every issue and every resolution step (seconds)."""
+    return issue_stats(_session, by=by, level=level, first_day=first, last_day=last, now=at)
+
+
+# "Now" to the minute, so reruns within a minute (and other users of the same scope) share it.
+with st.spinner(t("istats.computing", lang)):
+    table = _stats(session.cache_key(), by, level.value, first_day, last_day,
+                   clock.replace(second=0, microsecond=0), session)
 if table.empty or int(table["reported"].sum() + table["open_now"].sum()) == 0:
     st.info(t("istats.empty", lang), icon=":material/info:")
     st.stop()

@@ -164,6 +164,18 @@ def test_round_trip_export_then_import_gives_the_same_issues(county: Store, tmp_
     assert [g.wkt for g in before.geometry] == [g.wkt for g in after.geometry]
 
 
+def test_export_reads_history_whole_or_by_id_alike(county: Store, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridmap.io import open311
+
+    import_layer(_system(county), "issues", _write(tmp_path, [
+        _request(1), _request(2, status="closed", status_notes="办结", updated_datetime="2026-11-21T00:00:00Z")]))
+    by_id = export_requests(_system(county))
+    monkeypatch.setattr(open311, "BY_ID_LIMIT", 0)
+    assert export_requests(_system(county)) == by_id
+    assert [r["status_notes"] for r in by_id][1] == "办结"
+
+
 def test_export_services_lists_every_category_in_both_languages() -> None:
     zh, en = export_services("zh"), export_services("en")
     assert [s["service_code"] for s in zh] == list(CATEGORIES)

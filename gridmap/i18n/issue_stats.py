@@ -20,6 +20,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "istats.by.reporter": ("按上报人", "By reporter"),
     "istats.level": ("单位层级", "Unit level"),
     "istats.period": ("上报时段", "Reported in"),
+    "istats.computing": ("正在统计……", "Counting ..."),
     "istats.empty": ("所选范围内没有事件。", "No issues in this selection."),
     "istats.total": (
         "合计：上报 {reported} 件，有效 {genuine} 件，已结案 {closed} 件（办结率 {rate}），此刻未办结 {open} 件，"

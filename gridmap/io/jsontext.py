@@ -35,6 +35,8 @@ _GEOJSON_TYPES_FOLDED = frozenset(g.lower() for g in GEOJSON_TYPES)
 # A JSON string, written as an unrolled loop (twice as fast as the alternation).
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+# What an Open311 document is, in words: requests (import them as issues) or a service list.
+_OPEN311_FOUND = {"requests": "io.json.open311_requests_found", "services": "io.json.open311_services_found"}
 
 
 class JsonTooDeep(ValueError):
@@ -90,7 +92,7 @@ def describe_document(document: Any) -> Message | None:
     records = _records(document)
     open311 = open311_kind(document)
     if records is not None and open311 is not None:
-        return Message(f"io.json.open311_{open311}_found", {"count": len(records)})
+        return Message(_OPEN311_FOUND[open311], {"count": len(records)})
     if isinstance(document, Mapping):
         if kind is None:
             keys = [str(k) for k in list(document)[:8]]

@@ -86,6 +86,9 @@ REQUEST_FIELDS: tuple[str, ...] = (
     # Accepted on input (POST Service Request, Spark's XML mapping) and kept in the note.
     "address_string", "token", "account_id", "attributes",
 )
+# Up to this many exported issues, their history is read by id (in chunks) instead of whole.
+BY_ID_LIMIT = 20_000
+_ID_CHUNK = 500
 _NOTE_FIELDS = ("address", "address_string", "address_id", "zipcode", "media_url", "service_notice")
 _KINDS = ("open", "closed")
 
@@ -134,7 +137,8 @@ def export_requests(session: Session, *, lang: str | None = DEFAULT_LANGUAGE, st
     lang = normalise_language(lang)
     if status is not None and status not in _KINDS:
         raise ValueError(f"status must be 'open' or 'closed', got {status!r}")
-    issues = session.read("issues")
+    kinds = {"open": sorted(ISSUE_LIFECYCLE.open), "closed": sorted(ISSUE_LIFECYCLE.terminal)}
+    issues = session.read("issues", where={"status": kinds[status]} if status else None)
     if since is not None:
         issues = issues[pd.to_datetime(issues["reported_at"]) >= pd.Timestamp(since)]
     if until is not None:
@@ -631,7 +635,14 @@ def _last_steps(session: Session, issues: pd.DataFrame) -> dict[str, tuple[Any, 
     """Issue id -> (time, note) of its last history row."""
     if issues.empty:
         return {}
-    events = session.read("issue_events", columns=["issue_id", "at", "note"])
+    columns = ["issue_id", "at", "note"]
+    ids = issues["id"].astype(str).tolist()
+    if len(ids) <= BY_ID_LIMIT:  # a few issues (the open ones): their history only, by id
+        parts = [session.read("issue_events", where={"issue_id": ids[i:i + _ID_CHUNK]}, columns=columns)
+                 for i in range(0, len(ids), _ID_CHUNK)]
+        events = pd.concat(parts, ignore_index=True)
+    else:
+        events = session.read("issue_events", columns=columns)
     if events.empty:
         return {}
     events = events.sort_values(["issue_id", "at"], kind="stable").drop_duplicates("issue_id", keep="last")
