@@ -163,3 +163,14 @@ def test_bad_arguments_are_named() -> None:
         emerging_hotspots(points, units=units, time_column="reported_at")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="units, or resolution"):
         emerging_hotspots(points)
+
+
+def test_vectorised_mann_kendall_matches_pymannkendall_with_ties() -> None:
+    from gridmap.hotspots.emerging import mann_kendall_rows
+
+    rng = np.random.default_rng(4)
+    rows = np.vstack([rng.normal(size=(20, 12)), rng.integers(0, 4, size=(20, 12)).astype(float),  # many ties
+                      np.linspace(0, 1, 12)[None, :], np.ones((1, 12)), np.repeat([0.0, 1.0], 6)[None, :]])
+    z, p = mann_kendall_rows(rows)
+    for i, row in enumerate(rows):
+        assert (z[i], p[i]) == pytest.approx(mann_kendall(row), abs=1e-12)
