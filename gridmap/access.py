@@ -113,6 +113,8 @@ READ_OP: dict[str, Op] = {
     # Plan versions are county-wide (gridmap.plan.versions reads them for the county).
     "plans": Op.VIEW_MAP,
     "plan_saves": Op.VIEW_MAP,
+    # Photos of issues and hazards: seen by whoever sees their owner (gridmap.photos).
+    "photos": Op.VIEW_MAP,
 }
 
 # Columns of a readable layer that need an operation of their own: a session without it
@@ -160,10 +162,15 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     Op.SET_RISK: {"units": WriteRule(columns=frozenset({"risk_colour", "risk_set_at"}))},
     # A new issue or hazard starts in its lifecycle's first status; every later status
     # change is a step (gridmap.workflow). History rows written directly are notes.
-    Op.REPORT_ISSUE: {"issues": WriteRule(insert=True), "issue_events": WriteRule(insert=True)},
-    Op.HANDLE_ISSUE: {"issues": WriteRule(steps=True), "issue_events": WriteRule(insert=True)},
-    Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True), "inspection_events": WriteRule(insert=True)},
-    Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True)},
+    # Photos come with a report or a step (gridmap.photos), checked through their owner.
+    Op.REPORT_ISSUE: {"issues": WriteRule(insert=True), "issue_events": WriteRule(insert=True),
+                      "photos": WriteRule(insert=True)},
+    Op.HANDLE_ISSUE: {"issues": WriteRule(steps=True), "issue_events": WriteRule(insert=True),
+                      "photos": WriteRule(insert=True)},
+    Op.RECORD_INSPECTION: {"inspections": WriteRule(insert=True), "inspection_events": WriteRule(insert=True),
+                           "photos": WriteRule(insert=True)},
+    Op.UPDATE_INSPECTION: {"inspections": WriteRule(steps=True), "inspection_events": WriteRule(insert=True),
+                           "photos": WriteRule(insert=True)},
     Op.SUBMIT_ZERO_REPORT: {"zero_reports": WriteRule(insert=True)},
     Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, delete=True, columns=ALL)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
@@ -366,8 +373,9 @@ class Session:
     def _where(self, layer_name: str, where: Mapping[str, Any] | None) -> dict[str, Any] | None:
         """``where`` plus the row filters of the user's role; None means "nothing visible".
 
-        A department handler sees the issues routed to its department and their history:
-        both carry ``department``, so each is one indexed filter in the store's SQL.
+        A department handler sees the issues routed to its department, their history and
+        their photos: each carries ``department``, so each is one indexed filter in the
+        store's SQL.
         """
         spec = layer(layer_name)
         self.require(READ_OP[spec.name])
@@ -377,7 +385,7 @@ class Session:
             raise PermissionDenied(f"{self.user.username} ({self.user.role.value}) may not filter "
                                    f"{spec.name} by {', '.join(hidden)}")
         dept = self.user.department if self.user.role == Role.DEPARTMENT and not self.user.system else None
-        if dept is not None and spec.name in ("issues", "issue_events"):
+        if dept is not None and spec.name in ("issues", "issue_events", "photos"):
             return _narrow(merged, "department", dept)
         return merged
 
@@ -622,6 +630,8 @@ class GuardedTransaction:
 
     def _through_parent(self, layer_name: str, rows: Frame, *, steps: bool) -> Frame:
         """History rows checked through their issue or hazard (see the class docstring)."""
+        if layer(layer_name).name == "photos":
+            return self._photos_through_owner(rows)
         lifecycle = HISTORY_OF.get(layer(layer_name).name)
         if lifecycle is None or not len(rows):
             return rows
@@ -649,6 +659,32 @@ class GuardedTransaction:
                 i = int(np.flatnonzero(step.to_numpy())[0])
                 raise StepNotPermitted("workflow.history_note_only", thing=thing, id=ids.iloc[i],
                                        status=Coded(lifecycle.label_kind, current.iloc[i]))
+        return out
+
+    def _photos_through_owner(self, rows: Frame) -> Frame:
+        """Photos checked through the row they belong to: an owner layer the operation
+        writes, a row the session sees; its ``micro_code`` and ``department`` copied."""
+        if not len(rows):
+            return rows
+        from gridmap.workflow.errors import RowNotFound, Words
+
+        for column in ("owner_layer", "owner_id"):
+            if column not in rows.columns or rows[column].isna().any():
+                raise StoreError(f"photos: every row needs {column}")
+        out = rows.copy()
+        for owner_layer, group in rows.groupby(rows["owner_layer"].astype(str)):
+            if owner_layer not in self._rules:
+                raise PermissionDenied(f"{self.op.value} may not add photos to {owner_layer}")
+            ids = group["owner_id"].astype(str)
+            routing = "department" if "department" in layer(owner_layer).columns else None
+            columns = ["id", "micro_code", *([routing] if routing else [])]
+            owners = self.read(owner_layer, where={"id": sorted(set(ids))}, columns=columns).set_index("id")
+            missing = [i for i in ids.unique() if i not in owners.index]
+            if missing:
+                raise RowNotFound("workflow.not_found", thing=Words(f"workflow.thing.{owner_layer}"), id=missing[0])
+            out.loc[group.index, "micro_code"] = ids.map(owners["micro_code"]).to_numpy(dtype=object)
+            out.loc[group.index, "department"] = (ids.map(owners[routing]).to_numpy(dtype=object) if routing
+                                                  else None)
         return out
 
     def _visible(self, layer_name: str, ids: list[str]) -> None:

@@ -589,6 +589,37 @@ _PLAN_SAVES = LayerSpec(
     extra_indexes=("version",),
 )
 
+# The layers a photo may belong to (gridmap.photos): an issue or a hazard, and the step
+# of its history it came with. Other layers add themselves here when they take photos.
+PHOTO_OWNERS: tuple[str, ...] = ("issues", "inspections")
+
+# One row per photo (schema version 6): the re-encoded picture without metadata
+# (gridmap.uploads), base64 text so both backends keep it in an ordinary column; the row
+# it belongs to, and its history row when it came with a step. ``micro_code`` and
+# ``department`` are copied from the owner, so scope and a department's view filter the
+# photos exactly like their issue or hazard.
+_PHOTOS = LayerSpec(
+    "photos",
+    (
+        Field("owner_layer", "text", True, PHOTO_OWNERS),
+        Field("owner_id", "text", True),
+        Field("event_id", "text"),
+        Field("name", "text"),
+        Field("media_type", "text", True),
+        Field("width", "int"),
+        Field("height", "int"),
+        Field("size_bytes", "int", True),
+        Field("data", "text", True),
+        Field("taken_lon", "float"),
+        Field("taken_lat", "float"),
+        Field("uploaded_by", "text", True),
+        Field("uploaded_at", "datetime", True),
+        Field("micro_code", "text"),
+        Field("department", "text", False, DEPARTMENTS),
+    ),
+    extra_indexes=("owner_id",),
+)
+
 LAYERS: dict[str, LayerSpec] = {
     s.name: s
     for s in (
@@ -605,6 +636,7 @@ LAYERS: dict[str, LayerSpec] = {
         _SIGN_IN_THROTTLE,
         _PLANS,
         _PLAN_SAVES,
+        _PHOTOS,
     )
 }
 # The layers that hold governance data (everything but the accounts and the throttle).

@@ -90,13 +90,18 @@ def generate_at(scale: Scale, seed: int, progress: Progress | None,
         "households": households, "stations": stations, "inspections": inspections, "issues": issues,
         "issue_events": events, "zero_reports": zero_reports, "planted_hotspots": hotspots,
         # No hazard history is generated yet: the steps start with the first real one.
-        "inspection_events": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["inspection_events"].columns}),
+        "inspection_events": _empty("inspection_events"),
         # The one boundary plan of the demo, published (gridmap.plan.versions).
         "plans": registered_plan_frame(1, as_of, COUNTY_CODE),
-        "plan_saves": pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS["plan_saves"].columns}),
     }
     report("完成", 1.0)
-    return {name: frames[name] for name in DATA_LAYERS}
+    # Layers the demo writes no rows to (plan saves, photos, ...) start empty.
+    return {name: frames[name] if name in frames else _empty(name) for name in DATA_LAYERS}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    """An empty frame with the columns of layer ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in LAYERS[name].columns})
 
 
 def _quiet(stage: str, fraction: float) -> None:

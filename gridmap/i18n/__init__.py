@@ -7,7 +7,7 @@
 Every string a user sees is looked up here; code and stored data use English codes.
 The words live in one module per area (:mod:`gridmap.i18n.frame`, ``.command``,
 ``.access``, ``.uploads``, ``.io``, ``.check``, ``.codes``, ``.maps``, ``.workflow``, the
-planner's ``.plan_*``), each a ``TEXTS``
+planner's ``.plan_*``, ``.photos``), each a ``TEXTS``
 table that writes a key once as ``key: (Chinese, English)``; a new page adds its
 words in one module of its own and lists it in :data:`AREAS`.
 Domain codes are keyed ``<kind>.<code>`` (``issue_status.reported``); the kinds are
@@ -38,6 +38,7 @@ from gridmap.i18n import (
     hotspots,
     io,
     maps,
+    photos,
     plan_checks,
     plan_edit,
     plan_page,
@@ -85,7 +86,7 @@ _ENUM_KINDS: dict[type[enum.Enum], str] = {
 
 # The area modules, each a ``TEXTS`` table of ``key: (zh, en)``.
 AREAS: tuple[ModuleType, ...] = (frame, command, access, uploads, io, check, codes, maps, workflow,
-                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page)
+                                 plan_edit, plan_checks, plan_versions, plan_partition, plan_page, photos)
 AREAS += (hotspots,)  # the hot-spot statistics (issue 11)
 
 

@@ -47,7 +47,7 @@ from gridmap.store.codec import (
 )
 from gridmap.store.errors import NotFound, SchemaTooNew, ScopeError, StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 AUDIT_COLUMNS: tuple[str, ...] = ("id", "county_code", "at", "actor", "scope", "action", "layer", "target",
                                   "before", "after")

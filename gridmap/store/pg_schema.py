@@ -378,4 +378,32 @@ _V5: tuple[str, ...] = (
           FROM "units" u GROUP BY u.county_code) c""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# Version 6: photos of issues and hazards (see sqlite_schema.py).
+_V6: tuple[str, ...] = (
+    """CREATE TABLE "photos" (
+        seq bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
+        id text COLLATE "C" NOT NULL,
+        county_code text COLLATE "C" NOT NULL,
+        "owner_layer" text NOT NULL,
+        "owner_id" text COLLATE "C" NOT NULL,
+        "event_id" text COLLATE "C",
+        "name" text,
+        "media_type" text NOT NULL,
+        "width" bigint,
+        "height" bigint,
+        "size_bytes" bigint NOT NULL,
+        "data" text NOT NULL,
+        "taken_lon" double precision,
+        "taken_lat" double precision,
+        "uploaded_by" text NOT NULL,
+        "uploaded_at" timestamp without time zone NOT NULL,
+        "micro_code" text COLLATE "C",
+        "department" text,
+        PRIMARY KEY (county_code, id)
+    )""",
+    """CREATE INDEX "photos_micro_code_prefix_idx" ON "photos" (county_code, "micro_code" text_pattern_ops)""",
+    """CREATE INDEX "photos_owner_id_idx" ON "photos" (county_code, "owner_id")""",
+    """CREATE INDEX "photos_department_idx" ON "photos" (county_code, "department")""",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}

@@ -335,7 +335,36 @@ _V5: tuple[str, ...] = (
           FROM units u GROUP BY u.county_code) c""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# Version 6: photos of issues and hazards (and of their steps), base64 text; micro-grid
+# and department copied from the owner so that scope filters them like the owner.
+_V6: tuple[str, ...] = (
+    """CREATE TABLE photos (
+        id TEXT NOT NULL,
+        county_code TEXT NOT NULL,
+        owner_layer TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        event_id TEXT,
+        name TEXT,
+        media_type TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        size_bytes INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        taken_lon REAL,
+        taken_lat REAL,
+        uploaded_by TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        micro_code TEXT,
+        department TEXT,
+        UNIQUE (county_code, id)
+    )""",
+    "CREATE INDEX photos_county_idx ON photos (county_code)",
+    "CREATE INDEX photos_owner_id_idx ON photos (county_code, owner_id)",
+    "CREATE INDEX photos_micro_code_idx ON photos (county_code, micro_code)",
+    "CREATE INDEX photos_department_idx ON photos (county_code, department)",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
 
 
 def verify_schema(conn: sqlite3.Connection, path: object) -> None:

@@ -13,11 +13,12 @@ writer's jurisdiction is refused, saying where it lies.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import shapely
 
+from gridmap import photos as photo_store  # a module import: gridmap.photos imports this package's errors
 from gridmap.access import GuardedTransaction, Op, Session
 from gridmap.domain import (
     HAZARD_LIFECYCLE,
@@ -29,6 +30,7 @@ from gridmap.domain import (
     Severity,
 )
 from gridmap.store.base import new_id, now
+from gridmap.uploads import Upload
 from gridmap.workflow.clock import hazard_deadline, issue_deadline
 from gridmap.workflow.errors import BadInput, Coded, OutsideJurisdiction, Words, listed
 from gridmap.workflow.routing import route
@@ -38,7 +40,8 @@ NOTE_LIMIT = 1000
 
 
 def report_issue(session: Session, *, category: str, lon: float, lat: float, description: str | None = None,
-                 channel: str = Channel.GRID_PATROL, reporter: str | None = None) -> dict[str, Any]:
+                 channel: str = Channel.GRID_PATROL, reporter: str | None = None,
+                 photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Report an issue at a point (上报): placed, routed, due, and its first history row.
 
     Args:
@@ -50,13 +53,16 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
         description: What is wrong (at most :data:`DESCRIPTION_LIMIT` characters).
         channel: How it came in (:class:`~gridmap.domain.Channel`).
         reporter: Who reported it; default the user's display name.
+        photos: Pictures of it, each through :func:`gridmap.uploads.accept_upload`
+            (at most :data:`gridmap.photos.MAX_PHOTOS`); kept with the first history row.
 
     Returns:
         The stored issue (``id``, codes, ``outside``, ``department``, ``deadline``, ...;
         the position as ``lon``/``lat``).
 
     Raises:
-        BadInput: unknown category or channel, a wrong position, a description too long.
+        BadInput: unknown category or channel, a wrong position, a description too long,
+            too many photos or one that did not pass the upload checks.
         OutsideJurisdiction: the point lies outside the user's jurisdiction.
         PermissionDenied: the role may not report issues.
     """
@@ -64,6 +70,7 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
     channel = _choice("channel", channel, [str(c) for c in Channel], "workflow.unknown_channel")
     point = _point(lon, lat)
     text = _text(description, DESCRIPTION_LIMIT, "workflow.description_too_long")
+    pictures = photo_store.check_photos(photos)
     session.require(Op.REPORT_ISSUE)
     at = now().replace(microsecond=0)
     row = {"id": new_id(), "county_code": session.scope.county_code, "category": routed.code,
@@ -71,12 +78,12 @@ def report_issue(session: Session, *, category: str, lon: float, lat: float, des
            "department": routed.department, "status": ISSUE_LIFECYCLE.initial, "reported_at": at,
            "deadline": issue_deadline(routed.code, at), "closed_at": None}
     with session.write(Op.REPORT_ISSUE) as tx:
-        return _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None)
+        return _create(tx, session, ISSUE_LIFECYCLE, row, point, at, note=None, photos=pictures)
 
 
 def record_inspection(session: Session, *, place_type: str, hazard_types: Iterable[str], severity: str,
                       lon: float, lat: float, inspector: str | None = None,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Record a hazard found at a point (发现): placed, due by severity, first history row.
 
     Args:
@@ -87,6 +94,7 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
         lon, lat: The position.
         inspector: Who found it; default the user's display name.
         note: A note for the history.
+        photos: Pictures of it (as for :func:`report_issue`).
 
     Returns:
         The stored inspection, with ``lon``/``lat``.
@@ -99,25 +107,28 @@ def record_inspection(session: Session, *, place_type: str, hazard_types: Iterab
     level = _choice("severity", severity, [str(s) for s in Severity], "workflow.unknown_choice")
     point = _point(lon, lat)
     text = _text(note, NOTE_LIMIT, "workflow.note_too_long")
+    pictures = photo_store.check_photos(photos)
     session.require(Op.RECORD_INSPECTION)
     at = now().replace(microsecond=0)
     row = {"id": new_id(), "county_code": session.scope.county_code, "place_type": place, "hazard_types": types,
            "severity": level, "status": HAZARD_LIFECYCLE.initial, "found_at": at,
            "deadline": hazard_deadline(level, at), "rectified_at": None, "inspector": inspector or _name(session)}
     with session.write(Op.RECORD_INSPECTION) as tx:
-        return _create(tx, session, HAZARD_LIFECYCLE, row, point, at, note=text)
+        return _create(tx, session, HAZARD_LIFECYCLE, row, point, at, note=text, photos=pictures)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _create(tx: GuardedTransaction, session: Session, lifecycle: Lifecycle, row: dict[str, Any],
-            point: shapely.Point, at: Any, *, note: str | None) -> dict[str, Any]:
+            point: shapely.Point, at: Any, *, note: str | None, photos: list[Upload]) -> dict[str, Any]:
     # Plain dicts all the way to the store's INSERT: no frame is built for one row.
     (placed,) = tx.place_records(lifecycle.layer, [{**row, "geometry": point}])
     _inside_jurisdiction(session, placed.get("micro_code"), point)
-    tx._create(lifecycle, [placed], {"at": at, "actor": session.user.username, "from_status": None,
-                                     "to_status": lifecycle.initial, "note": note})
+    event_id = new_id()
+    tx._create(lifecycle, [placed], {"id": event_id, "at": at, "actor": session.user.username,
+                                     "from_status": None, "to_status": lifecycle.initial, "note": note})
+    photo_store.attach(tx, lifecycle.layer, str(placed["id"]), photos, event_id=event_id)
     out = {k: v for k, v in placed.items() if k != "geometry"}
     out["lon"], out["lat"] = point.x, point.y
     return out

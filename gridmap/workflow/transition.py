@@ -11,14 +11,16 @@ says why in words (:mod:`gridmap.workflow.errors`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from gridmap import photos as photo_store  # a module import: gridmap.photos imports this package's errors
 from gridmap.access import GuardedTransaction, Session
 from gridmap.domain import DEPARTMENTS, HAZARD_LIFECYCLE, ISSUE_LIFECYCLE, Lifecycle, Role
-from gridmap.store.base import now
+from gridmap.store.base import new_id, now
+from gridmap.uploads import Upload
 from gridmap.workflow.errors import BadInput, Coded, IllegalStep, RowNotFound, StepNotPermitted, Words, listed
 from gridmap.workflow.steps import DISPATCH_STEPS, STEP_OP, lifecycle_of, roles_for
 
@@ -26,7 +28,7 @@ NOTE_LIMIT = 1000  # characters in a step's note
 
 
 def transition_issue(session: Session, issue_id: str, to_status: str, *, note: str | None = None,
-                     department: str | None = None) -> dict[str, Any]:
+                     department: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Move an issue one step along its lifecycle.
 
     Args:
@@ -36,6 +38,8 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         note: Why (shown in the issue's history).
         department: When dispatching (accepted or returned -> dispatched): the department
             to route to, if not the one the issue is routed to now. Its history follows.
+        photos: Pictures of the step (e.g. the work done), each through
+            :func:`gridmap.uploads.accept_upload`; kept with the step's history row.
 
     Returns:
         The issue's row after the step.
@@ -45,15 +49,17 @@ def transition_issue(session: Session, issue_id: str, to_status: str, *, note: s
         StepNotPermitted: the role may not make this step.
         RowNotFound: no such issue in the session's view (scope, department).
         BadInput: an unknown status or department, a note too long, a department given
-            on a step that is not a dispatch.
+            on a step that is not a dispatch, too many photos or one not checked.
     """
-    return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department)
+    return _transition(session, ISSUE_LIFECYCLE, issue_id, to_status, note=note, department=department,
+                       photos=photos)
 
 
 def transition_hazard(session: Session, inspection_id: str, to_status: str, *,
-                      note: str | None = None) -> dict[str, Any]:
+                      note: str | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Move a hazard one step along its lifecycle (see :func:`transition_issue`)."""
-    return _transition(session, HAZARD_LIFECYCLE, inspection_id, to_status, note=note, department=None)
+    return _transition(session, HAZARD_LIFECYCLE, inspection_id, to_status, note=note, department=None,
+                       photos=photos)
 
 
 def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | None = None) -> list[str]:
@@ -80,9 +86,10 @@ def allowed_steps(session: Session, row: Mapping[str, Any], layer_name: str | No
 
 
 def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: str, *, note: str | None,
-                department: str | None) -> dict[str, Any]:
+                department: str | None, photos: Sequence[Upload] | None) -> dict[str, Any]:
     target = _known_status(lifecycle, to_status)
     note = _checked_note(note)
+    pictures = photo_store.check_photos(photos)
     if department is not None and department not in DEPARTMENTS:
         raise BadInput("workflow.unknown_department", department=department,
                        choices=listed(Coded("department", d) for d in DEPARTMENTS))
@@ -98,9 +105,12 @@ def _transition(session: Session, lifecycle: Lifecycle, row_id: str, to_status: 
         _check_step(session, lifecycle, str(row_id), current, target)
         at = now().replace(microsecond=0)
         changes = _changes(lifecycle, row, current, target, department, at)
-        event = {"at": at, "actor": session.user.username, "from_status": current, "to_status": target,
-                 "note": note}
-        return tx._step(lifecycle, str(row_id), changes, event)
+        event_id = new_id()
+        event = {"id": event_id, "at": at, "actor": session.user.username, "from_status": current,
+                 "to_status": target, "note": note}
+        after = tx._step(lifecycle, str(row_id), changes, event)
+        photo_store.attach(tx, lifecycle.layer, str(row_id), pictures, event_id=event_id)
+        return after
 
 
 def _locked_row(tx: GuardedTransaction, lifecycle: Lifecycle, row_id: str) -> Mapping[str, Any]:

@@ -113,6 +113,11 @@ def unit_click_point(page: Page, frame: Frame, code: str, settle_ms: int = 0) ->
     if settle_ms:
         page.wait_for_timeout(settle_ms)
     point = frame.evaluate(CLICK_POINT_JS, code)
+    for _ in range(30):  # a busy machine: the map may still be moving or a tooltip fading (up to ~3 s)
+        if point is not None:
+            break
+        page.wait_for_timeout(100)
+        point = frame.evaluate(CLICK_POINT_JS, code)
     assert point is not None, f"no free spot inside unit {code} to click"
     box = iframe.bounding_box()
     assert box is not None, "the map iframe has no box on the page"
