@@ -121,3 +121,18 @@ def test_as_user_sees_only_their_jurisdiction(demo_db_url: str, tmp_path: Path) 
 def test_unknown_user_is_one_line(demo_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hotspots", "--db", demo_db_url, "--as", "nobody", "-o", str(tmp_path / "x.csv")]) == 2
     assert "--as nobody: no such active user" in capsys.readouterr().err
+
+
+def test_cli_choices_are_the_batch_module_s() -> None:
+    import subprocess
+    import sys
+
+    from gridmap.__main__ import HOTSPOT_LAYERS, HOTSPOT_LEVELS
+    from gridmap.hotspots.batch import BATCH_LAYERS, BATCH_LEVELS
+    from tests.conftest import REPO_ROOT
+
+    assert tuple(BATCH_LAYERS) == HOTSPOT_LAYERS and BATCH_LEVELS == HOTSPOT_LEVELS
+    # Building the parser (every command does) does not load the statistics (esda).
+    probe = "import sys; from gridmap.__main__ import build_parser; build_parser(); print('esda' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -29,7 +29,7 @@ Public names:
   -- the page's sentences in Chinese or English (:mod:`gridmap.i18n.hotspots`).
 
 Modules: ``weights``, ``gistar``, ``analysis``, ``emerging``, ``hexagons``, ``warm``,
-``moran``, ``ranking``, ``route``, ``export``, ``words``;
+``moran``, ``ranking``, ``route``, ``export``, ``words``, ``batch`` (``python -m gridmap hotspots``);
 rates per household are in :mod:`gridmap.stats`. The method is described in words in
 ``docs/hotspots.md``.
 """
