@@ -24,6 +24,8 @@ from gridmap.domain import LAYERS, Role, Scope
 from gridmap.store import StoreError, default_url, open_store
 
 DEFAULT_COUNTY = "330327"
+HOTSPOT_LAYERS = ("inspections", "issues")  # = gridmap.hotspots.batch.BATCH_LAYERS (a test checks)
+HOTSPOT_LEVELS = ("micro", "grid", "village", "town")  # = gridmap.hotspots.batch.BATCH_LEVELS
 
 
 class Progress:
@@ -493,14 +495,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_check_config)
 
     # --- hot spots (issue 11): Gi* of a layer as CSV
+    # (choices spelled here: importing gridmap.hotspots would load esda for every command)
     from gridmap.domain import CATEGORIES, HazardStatus, HazardType, IssueStatus, Severity
-    from gridmap.hotspots.batch import BATCH_LAYERS, BATCH_LEVELS
 
     hot = sub.add_parser("hotspots", parents=[common],
                          help="Getis-Ord Gi* hot spots of inspections or issues per unit or H3 cell, as CSV")
-    hot.add_argument("--layer", choices=list(BATCH_LAYERS), default="inspections")
+    hot.add_argument("--layer", choices=list(HOTSPOT_LAYERS), default="inspections")
     where = hot.add_mutually_exclusive_group()
-    where.add_argument("--level", choices=list(BATCH_LEVELS), default="micro", help="unit level (default micro)")
+    where.add_argument("--level", choices=list(HOTSPOT_LEVELS), default="micro", help="unit level (default micro)")
     where.add_argument("--h3", type=_h3_resolution, default=None, metavar="RES",
                        help="H3 cells of this resolution (5-12) instead of units")
     hot.add_argument("--from", dest="start", type=_date, default=None, help="first day (YYYY-MM-DD), included")

@@ -16,7 +16,7 @@ from gridmap.ui import AUTH_KEY
 from gridmap.ui.hazards import PICK_KEY, SELECTED_KEY
 from tests.conftest import REPO_ROOT
 from tests.hazard_fixtures import POINT, session_of
-from tests.store_fixtures import M1, M2
+from tests.store_fixtures import M1, M2, M3
 
 pytest_plugins = ["tests.hazard_fixtures"]  # hazard_db_url, hazard_store
 
@@ -220,3 +220,22 @@ def test_the_commander_ranks_by_rates_the_inspector_cannot(monkeypatch: pytest.M
     options = inspector.selectbox(key="hz_rank_by").options
     assert not any("每百户" in o for o in options), options
     assert any("看不到户数" in c.value for c in inspector.caption)
+
+
+def test_units_per_100_households_for_a_role_that_sees_households(monkeypatch: pytest.MonkeyPatch,
+                                                                  hazard_db_url: str) -> None:
+    from gridmap.ui import hazards as ui_hazards
+    from gridmap.ui.hazards import HazardData
+
+    at = page(monkeypatch, hazard_db_url, user="commander", params={"view": "units", "measure": "per_100",
+                                                                    "unit": "33032710000101"})
+    assert not at.error and not any("看不到户数" in c.value for c in at.caption)
+    import pandas as pd
+
+    data = HazardData(None, pd.DataFrame(), pd.Series([30.0, 30.0, 45.0], index=[M1, M2, M3]),
+                      "330327000000", (0, 0, 1, 1))  # type: ignore[arg-type]
+    micro = ui_hazards._households_by(data, pd.DataFrame({"code": [M1, M2]}), ui_hazards.Level.MICRO)
+    assert micro.to_dict() == {M1: 30.0, M2: 30.0}
+    grids = ui_hazards._households_by(data, pd.DataFrame({"code": ["33032710000101", "33032710000102"]}),
+                                      ui_hazards.Level.GRID)
+    assert grids.to_dict() == {"33032710000101": 60.0, "33032710000102": 45.0}

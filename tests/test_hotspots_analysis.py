@@ -173,3 +173,26 @@ def test_cold_process_is_analytic_until_warm_and_warm_up_runs_once_under_concurr
                           check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.startswith("ok")
+
+
+def test_app_warm_up_starts_the_hotspot_warm_up(demo_db_url: str) -> None:
+    # The app's start-up warm-up (gridmap.ui.warm.start_warm_up, run by the first page)
+    # starts the hot-spot warm-up too, in the background.
+    script = textwrap.dedent(f"""
+        import sys, time, threading
+        from gridmap.store import open_store
+        from gridmap.ui.warm import start_warm_up
+        store = open_store({demo_db_url!r})
+        start_warm_up(store.url, store).join(120)
+        names = {{t.name for t in threading.enumerate()}}
+        deadline = time.monotonic() + 120
+        import gridmap.hotspots as hs  # waits for the background import, if it is under way
+        while time.monotonic() < deadline and not hs.is_warm():
+            time.sleep(0.2)
+        assert hs.is_warm(), names
+        print("warm")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "warm" in proc.stdout

@@ -103,3 +103,36 @@ def test_bad_output_is_refused_before_work(demo_db_url: str, tmp_path: Path, cap
 def test_empty_jurisdiction_is_a_message(empty_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hotspots", "--db", empty_db_url, "--permutations", "0", "-o", str(tmp_path / "x.csv")]) == 2
     assert "no micro units in this jurisdiction" in capsys.readouterr().err
+
+
+def test_as_user_sees_only_their_jurisdiction(demo_db_url: str, tmp_path: Path) -> None:
+    # The demo's grid worker has one grid (33032710300101): the run covers its micro-grids only.
+    out = tmp_path / "mine.csv"
+    assert main(["hotspots", "--db", demo_db_url, "--as", "gridworker", "--permutations", "0", "--variable", "count",
+                 "-o", str(out)]) == 0
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"code": str})
+    assert len(table) > 0 and table["code"].str.startswith("33032710300101").all()
+    session = Session.system(open_store(demo_db_url), Scope.county("330327"))
+    inspections = session.read("inspections")
+    mine = inspections["micro_code"].astype(str).str.startswith("33032710300101")
+    assert table["count"].sum() == int(mine.sum())
+
+
+def test_unknown_user_is_one_line(demo_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["hotspots", "--db", demo_db_url, "--as", "nobody", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "--as nobody: no such active user" in capsys.readouterr().err
+
+
+def test_cli_choices_are_the_batch_module_s() -> None:
+    import subprocess
+    import sys
+
+    from gridmap.__main__ import HOTSPOT_LAYERS, HOTSPOT_LEVELS
+    from gridmap.hotspots.batch import BATCH_LAYERS, BATCH_LEVELS
+    from tests.conftest import REPO_ROOT
+
+    assert tuple(BATCH_LAYERS) == HOTSPOT_LAYERS and BATCH_LEVELS == HOTSPOT_LEVELS
+    # Building the parser (every command does) does not load the statistics (esda).
+    probe = "import sys; from gridmap.__main__ import build_parser; build_parser(); print('esda' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

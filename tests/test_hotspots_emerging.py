@@ -163,3 +163,41 @@ def test_bad_arguments_are_named() -> None:
         emerging_hotspots(points, units=units, time_column="reported_at")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="units, or resolution"):
         emerging_hotspots(points)
+
+
+def test_vectorised_mann_kendall_matches_pymannkendall_with_ties() -> None:
+    from gridmap.hotspots.emerging import mann_kendall_rows
+
+    rng = np.random.default_rng(4)
+    rows = np.vstack([rng.normal(size=(20, 12)), rng.integers(0, 4, size=(20, 12)).astype(float),  # many ties
+                      np.linspace(0, 1, 12)[None, :], np.ones((1, 12)), np.repeat([0.0, 1.0], 6)[None, :]])
+    z, p = mann_kendall_rows(rows)
+    for i, row in enumerate(rows):
+        assert (z[i], p[i]) == pytest.approx(mann_kendall(row), abs=1e-12)
+
+
+def test_emerging_on_h3_cells_finds_a_new_hot_cell() -> None:
+    import geopandas as gpd
+    import h3
+    import shapely
+
+    from gridmap.hotspots import h3_cells
+
+    area = shapely.box(120.40, 27.49, 120.43, 27.52)
+    rng = np.random.default_rng(8)
+    start = END - dt.timedelta(days=7 * 10)
+    n = 3000
+    lon, lat = rng.uniform(120.40, 120.43, n), rng.uniform(27.49, 27.52, n)
+    when = pd.Timestamp(start) + pd.to_timedelta(rng.uniform(0, 70, n), unit="D")
+    lat0, lon0 = 27.505, 120.415
+    burst = 120  # in the last week, all in one cell
+    frame = gpd.GeoDataFrame({"found_at": list(when) + [pd.Timestamp(END) - pd.Timedelta(days=2)] * burst},
+                             geometry=shapely.points(np.r_[lon, np.full(burst, lon0)], np.r_[lat, np.full(burst, lat0)]),
+                             crs="EPSG:4326")
+    result = emerging_hotspots(frame, resolution=9, study_area=area, weeks=10, end=END)
+    cell = h3.latlng_to_cell(lat0, lon0, 9)
+    row = result.frame.set_index("code").loc[cell]
+    assert (row["pattern"], row["direction"]) == ("new", "hot")
+    assert row["count"] == int((h3_cells(frame, 9) == cell).sum())
+    assert result.cube["count"].sum() == len(frame)
+    assert (result.frame["pattern"] == "none").mean() > 0.8  # the uniform background has no pattern

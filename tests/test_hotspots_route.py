@@ -128,3 +128,32 @@ def test_route_csv_keeps_the_order_and_neutralises_formulas(tmp_path: Path) -> N
     assert table["stop"].tolist() == [1, 2]
     assert table["address"].tolist() == ["'=HYPERLINK(\"x\")", "'-5 号"]
     assert "geometry" not in table.columns
+
+
+def test_shortlist_holds_the_open_hazards_of_the_hot_spot() -> None:
+    import datetime as dt
+
+    from gridmap.hotspots import hotspot_shortlist, hotspots_by_unit
+    from tests.hotspots_fixtures import lattice, points_for_counts
+
+    counts = np.ones(64, dtype=int)
+    block = [r * 8 + c for r in range(2, 5) for c in range(2, 5)]
+    counts[block] = 15
+    units = lattice(8, 8)
+    pts = points_for_counts(units, counts, seed=1)
+    pts["status"] = np.where(np.arange(len(pts)) % 3 == 0, "verified", "found")
+    pts["deadline"] = pd.Timestamp("2026-11-01")
+    result = hotspots_by_unit(units, pts, variable="count", permutations=0)
+    hot_units = set(result.hot["code"][result.hot["bin"] >= 2])
+    assert units.loc[3 * 8 + 3, "code"] in hot_units
+    chosen = hotspot_shortlist(result, pts, now=dt.datetime(2026, 11, 20))
+    inside = units["code"].to_numpy()[chosen["unit"].to_numpy()]
+    assert set(inside) <= hot_units and (chosen["status"] == "found").all()
+    expect = pts[np.isin(units["code"].to_numpy()[pts["unit"].to_numpy()], list(hot_units)) & (pts["status"] == "found")]
+    assert len(chosen) == len(expect) > 0
+    one = hotspot_shortlist(result, pts, now=None, codes=[units.loc[0, "code"]])
+    assert set(one["unit"]) <= {0} and len(one) == int(((pts["unit"] == 0) & (pts["status"] == "found")).sum())
+    late = hotspot_shortlist(result, pts, now=dt.datetime(2026, 11, 20), overdue_only=True)
+    assert len(late) == len(chosen)  # every open one is past its deadline here
+    assert len(hotspot_shortlist(result, pts, now=dt.datetime(2026, 10, 1), overdue_only=True)) == 0
+    assert len(walking_route(chosen).frame) == len(chosen)

@@ -19,8 +19,9 @@ Public names:
 - :func:`unit_neighbours`, :func:`h3_neighbours`, :class:`Neighbours` -- the weights.
 - :func:`rank_units`, :class:`Ranking`, :class:`RankingMethod`, :data:`RANK_BY` -- units
   ranked by hazards per 100 households (raw and smoothed), rectification rate, overdue.
-- :func:`walking_route`, :class:`Route` -- a shortlist ordered into a walking route
-  (nearest neighbour + 2-opt, straight lines in the metric CRS).
+- :func:`hotspot_shortlist` -- the open or overdue hazards inside the hot spots (or the
+  units/cells picked); :func:`walking_route`, :class:`Route` -- a shortlist ordered into
+  a walking route (nearest neighbour + 2-opt, straight lines in the metric CRS).
 - :func:`write_csv`, :func:`write_xlsx`, :func:`write_gpx` -- the files (cells neutralised
   as the layer export does; GPX 1.1).
 - :func:`describe_method`, :func:`describe_emerging`, :func:`describe_ranking`,
@@ -28,7 +29,7 @@ Public names:
   -- the page's sentences in Chinese or English (:mod:`gridmap.i18n.hotspots`).
 
 Modules: ``weights``, ``gistar``, ``analysis``, ``emerging``, ``hexagons``, ``warm``,
-``moran``, ``ranking``, ``route``, ``export``, ``words``;
+``moran``, ``ranking``, ``route``, ``export``, ``words``, ``batch`` (``python -m gridmap hotspots``);
 rates per household are in :mod:`gridmap.stats`. The method is described in words in
 ``docs/hotspots.md``.
 """
@@ -47,7 +48,7 @@ from gridmap.hotspots.gistar import CONFIDENCE_LEVELS, GiStar, clear_results, co
 from gridmap.hotspots.hexagons import cell_polygons, h3_cells, h3_resolution_for_zoom, study_area_cells
 from gridmap.hotspots.moran import OutlierResult, local_moran
 from gridmap.hotspots.ranking import RANK_BY, Ranking, RankingMethod, rank_units
-from gridmap.hotspots.route import Route, walking_route
+from gridmap.hotspots.route import Route, hotspot_shortlist, walking_route
 from gridmap.hotspots.warm import is_warm, start_background, warm_up
 from gridmap.hotspots.weights import Neighbours, clear_cache, h3_neighbours, unit_neighbours
 from gridmap.hotspots.words import (
@@ -97,6 +98,7 @@ __all__ = [
     "h3_cells",
     "h3_neighbours",
     "h3_resolution_for_zoom",
+    "hotspot_shortlist",
     "hotspots_by_h3",
     "hotspots_by_unit",
     "is_warm",

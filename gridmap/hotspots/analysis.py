@@ -28,7 +28,7 @@ from gridmap.spatial.crs import STORE_CRS
 from gridmap.stats.rates import eb_rate, raw_rate
 
 __all__ = ["RESULT_COLUMNS", "VARIABLES", "HotspotResult", "Method", "count_per_unit", "hotspots_by_h3",
-           "hotspots_by_unit", "variable_values"]
+           "hotspots_by_unit", "unit_positions", "variable_values"]
 
 VARIABLES: tuple[str, ...] = ("count", "rate", "rate_eb")
 RESULT_COLUMNS: tuple[str, ...] = ("code", "count", "households", "rate", "rate_eb", "z", "p", "p_sim",
@@ -105,32 +105,43 @@ def _points_in_store_crs(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return points if points.crs.equals(STORE_CRS) else points.to_crs(STORE_CRS)
 
 
-def count_per_unit(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
-    """How many ``points`` fall in each unit (in ``units`` order).
+def unit_positions(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
+    """For each point, the position (row) of its unit in ``units``; -1 for none.
 
     When the units are of one level and the points carry that level's assignment column
     (``micro_code``, ``grid_code``, ...: written by :func:`gridmap.spatial.assign.assign`),
     the stored assignment is used, so counts agree with every other page. Otherwise a
-    point counts for the unit it lies in (closed area; on a shared edge the smallest code,
+    point belongs to the unit it lies in (closed area; on a shared edge the smallest code,
     the assignment's rule).
     """
-    codes = units["code"].astype(str).to_numpy()
     if len(points) == 0:
-        return np.zeros(len(units), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64)
+    codes = pd.Index(units["code"].astype(str))
     levels = units["level"].dropna().astype(str).unique() if "level" in units else []
     column = f"{levels[0]}_code" if len(levels) == 1 else None
     if column is not None and column in points.columns:
-        got = points[column].dropna().astype(str).value_counts()
-        return got.reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+        values = points[column]
+        known = values.notna().to_numpy()
+        found = np.full(len(values), -1, dtype=np.int64)
+        found[known] = codes.get_indexer(values[known].astype(str))
+        return found
     pts = _points_in_store_crs(points)
     polys = units.to_crs(STORE_CRS).geometry.to_numpy() if units.crs is not None and not units.crs.equals(STORE_CRS) \
         else units.geometry.to_numpy()
     tree = shapely.STRtree(polys)
     pi, ui = tree.query(pts.geometry.to_numpy(), predicate="intersects")
-    if len(pi) == 0:
-        return np.zeros(len(units), dtype=np.int64)
-    pairs = pd.DataFrame({"p": pi, "code": codes[ui], "u": ui}).sort_values(["p", "code"]).drop_duplicates("p")
-    return np.bincount(pairs["u"].to_numpy(), minlength=len(units)).astype(np.int64)
+    out = np.full(len(pts), -1, dtype=np.int64)
+    if len(pi):
+        code_arr = codes.to_numpy()
+        pairs = pd.DataFrame({"p": pi, "code": code_arr[ui], "u": ui}).sort_values(["p", "code"]).drop_duplicates("p")
+        out[pairs["p"].to_numpy()] = pairs["u"].to_numpy()
+    return out
+
+
+def count_per_unit(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
+    """How many ``points`` fall in each unit (in ``units`` order); see :func:`unit_positions`."""
+    pos = unit_positions(units, points)
+    return np.bincount(pos[pos >= 0], minlength=len(units)).astype(np.int64)
 
 
 def variable_values(variable: str, count: np.ndarray, households: np.ndarray | None) -> tuple[np.ndarray, np.ndarray,

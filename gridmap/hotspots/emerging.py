@@ -18,7 +18,8 @@ a false-discovery-rate correction per week (each week is one map of tests). A bi
 
 Trend
 -----
-Mann-Kendall (``pymannkendall.original_test``) on each location's series of Gi* z-scores:
+Mann-Kendall (the statistic of ``pymannkendall.original_test``, computed for all
+locations at once by :func:`mann_kendall_rows`) on each location's series of Gi* z-scores:
 ``trend_z`` and ``trend_p``; a trend is significant when ``trend_p <= alpha``.
 
 The eight patterns (ArcGIS's definitions; "hot" below, cold spots mirror them)
@@ -67,7 +68,7 @@ from gridmap.hotspots.weights import Neighbours, h3_neighbours, unit_neighbours
 from gridmap.spatial.crs import STORE_CRS
 
 __all__ = ["PATTERNS", "EmergingMethod", "EmergingResult", "classify", "emerging_hotspots", "mann_kendall",
-           "space_time_gi_star"]
+           "mann_kendall_rows", "space_time_gi_star"]
 
 PATTERNS: tuple[str, ...] = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",
                              "oscillating", "historical")
@@ -146,12 +147,43 @@ def space_time_gi_star(counts: npt.ArrayLike, neighbours: Neighbours, time_windo
 
 
 def mann_kendall(series: npt.ArrayLike) -> tuple[float, float]:
-    """Mann-Kendall trend ``(z, p)`` of one series (``(0, 1)`` when it is constant or too short)."""
+    """Mann-Kendall trend ``(z, p)`` of one series (``(0, 1)`` when it is constant or too short).
+
+    ``pymannkendall.original_test``; :func:`mann_kendall_rows` computes the same for many
+    series at once (the tests check one against the other).
+    """
     values = np.asarray(series, dtype=np.float64)
     if len(values) < 3 or np.ptp(values) == 0.0:
         return 0.0, 1.0
     result = mk.original_test(values)
     return float(result.z), float(result.p)
+
+
+def mann_kendall_rows(series: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Mann-Kendall ``(z, p)`` of every row of ``series`` (locations x weeks), vectorised.
+
+    The statistic of ``pymannkendall.original_test``: ``S = sum_{k<j} sign(x_j - x_k)``;
+    ``Var(S) = (n(n-1)(2n+5) - sum_ties t(t-1)(2t+5)) / 18``; ``z = (S - sign(S)) /
+    sqrt(Var(S))`` (0 when ``S`` is 0); two-sided ``p = 2 (1 - Phi(|z|))``. A constant row,
+    or one shorter than 3, gives ``(0, 1)``.
+    """
+    x = np.asarray(series, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"series must be locations x weeks, got shape {x.shape}")
+    n_rows, n = x.shape
+    z = np.zeros(n_rows)
+    p = np.ones(n_rows)
+    if n < 3 or n_rows == 0:
+        return z, p
+    j, k = np.triu_indices(n, 1)
+    s = np.sign(x[:, k] - x[:, j]).sum(axis=1)
+    equal = (x[:, :, None] == x[:, None, :]).sum(axis=2)  # per value, the size t of its tie group
+    ties = ((equal - 1) * (2 * equal + 5)).sum(axis=1)  # = sum over groups of t(t-1)(2t+5)
+    var = (n * (n - 1) * (2 * n + 5) - ties) / 18.0
+    ok = var > 0
+    z[ok] = (s[ok] - np.sign(s[ok])) / np.sqrt(var[ok])
+    p[ok] = 2.0 * stats.norm.sf(np.abs(z[ok]))
+    return z, p
 
 
 # --------------------------------------------------------------------------- the patterns
@@ -243,23 +275,19 @@ def emerging_hotspots(points: gpd.GeoDataFrame, *, time_column: str = "found_at"
         raise ValueError(f"the points have no CRS (expected {STORE_CRS})")
     points = points if points.crs.equals(STORE_CRS) else points.to_crs(STORE_CRS)
     if units is not None:
-        from gridmap.hotspots.analysis import count_per_unit
+        from gridmap.hotspots.analysis import unit_positions
 
         units = units.reset_index(drop=True)
         codes = units["code"].astype(str).tolist()
         geometry = units.to_crs(STORE_CRS).geometry if units.crs is not None else units.geometry
         neighbours = unit_neighbours(units)
-
-        def locate(pts: gpd.GeoDataFrame) -> np.ndarray:
-            return count_per_unit(units, pts)
+        where = unit_positions(units, points)
     elif resolution is not None and study_area is not None:
         cells = study_area_cells(study_area, resolution)
-        pcells = h3_cells(points, resolution).dropna()
-        cells = cells + sorted(set(pcells) - set(cells))
+        point_cells = h3_cells(points, resolution)
+        cells = cells + sorted(set(point_cells.dropna()) - set(cells))
         codes, geometry, neighbours = cells, cell_polygons(cells), h3_neighbours(cells, 1)
-
-        def locate(pts: gpd.GeoDataFrame) -> np.ndarray:
-            return h3_cells(pts, resolution).dropna().value_counts().reindex(codes, fill_value=0).to_numpy(np.int64)
+        where = np.asarray(pd.Index(cells).get_indexer(point_cells.astype(object)), dtype=np.int64)
     else:
         raise ValueError("give units, or resolution and study_area")
     if end is None:
@@ -270,10 +298,8 @@ def emerging_hotspots(points: gpd.GeoDataFrame, *, time_column: str = "found_at"
     start_day = end_day - dt.timedelta(days=7 * weeks)
     week_of = _week_index(points[time_column], np.datetime64(start_day, "s"), weeks)
     cube = np.zeros((len(codes), weeks), dtype=np.int64)
-    for t in range(weeks):
-        chosen = points[week_of == t]
-        if len(chosen):
-            cube[:, t] = locate(chosen)
+    inside = (where >= 0) & (week_of >= 0)
+    np.add.at(cube, (where[inside], week_of[inside]), 1)
     z, p = space_time_gi_star(cube, neighbours, time_window)
     hot = np.zeros_like(z, dtype=bool)
     cold = np.zeros_like(z, dtype=bool)
@@ -285,9 +311,10 @@ def emerging_hotspots(points: gpd.GeoDataFrame, *, time_column: str = "found_at"
         hot[:, t] = sig & (z[:, t] > 0)
         cold[:, t] = sig & (z[:, t] < 0)
         bins[:, t] = confidence_bins(z[:, t], p[:, t], fdr)
+    trend_z, trend_p = mann_kendall_rows(z)
     rows = []
     for i in range(len(codes)):
-        tz, tp = mann_kendall(z[i])
+        tz, tp = float(trend_z[i]), float(trend_p[i])
         pattern, direction = classify(hot[i], cold[i], tz, tp, float(alpha))
         rows.append((pattern, direction, tz, tp, int(hot[i].sum()), int(cold[i].sum()), int(cube[i].sum()),
                      tuple(int(b) for b in bins[i])))

@@ -174,7 +174,8 @@ def _compute(values: np.ndarray, neighbours: Neighbours, *, permutations: int, a
     else:
         with ESDA_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            g = esda.G_Local(values, neighbours.w, transform="B", star=True, permutations=permutations,
+            weights = neighbours.graph if neighbours.graph is not None else neighbours.w
+            g = esda.G_Local(values, weights, transform="B", star=True, permutations=permutations,
                              keep_simulations=True, n_jobs=1, seed=seed)
         # A unit whose neighbourhood is every unit has no variance: z 0 (nothing to compare with).
         z = np.nan_to_num(np.asarray(g.Zs, dtype=np.float64), nan=0.0)

@@ -73,7 +73,13 @@ def study_area_cells(study_area: gpd.GeoDataFrame | gpd.GeoSeries | shapely.Geom
 
 def cell_polygons(cells: list[str] | pd.Index | np.ndarray) -> gpd.GeoSeries:
     """Hexagon outlines of ``cells`` in EPSG:4326."""
-    polys = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(str(c))]) for c in cells]
+    rings = [h3.cell_to_boundary(str(c)) for c in cells]
+    if not rings:
+        return gpd.GeoSeries([], crs=STORE_CRS)
+    sizes = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    latlng = np.array([pt for r in rings for pt in r], dtype=np.float64)
+    index = np.repeat(np.arange(len(rings)), sizes)
+    polys = shapely.polygons(shapely.linearrings(latlng[:, ::-1], indices=index))
     return gpd.GeoSeries(polys, crs=STORE_CRS)
 
 

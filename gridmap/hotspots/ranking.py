@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap.domain import HAZARD_LIFECYCLE, HazardStatus
-from gridmap.hotspots.analysis import count_per_unit
+from gridmap.hotspots.analysis import unit_positions
 from gridmap.stats.rates import PER_HOUSEHOLDS, eb_parameters, eb_rate, raw_rate
 from gridmap.workflow.clock import hazard_overdue, is_open
 
@@ -68,10 +68,9 @@ class Ranking:
     method: RankingMethod
 
 
-def _per_unit(units: gpd.GeoDataFrame, points: gpd.GeoDataFrame, mask: np.ndarray) -> np.ndarray:
-    if len(points) == 0 or not mask.any():
-        return np.zeros(len(units), dtype=np.int64)
-    return count_per_unit(units, points[mask])
+def _per_unit(positions: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    keep = (positions >= 0) & mask
+    return np.bincount(positions[keep], minlength=n).astype(np.int64)
 
 
 def rank_units(units: gpd.GeoDataFrame, inspections: gpd.GeoDataFrame, *, now: dt.datetime | None,
@@ -97,14 +96,16 @@ def rank_units(units: gpd.GeoDataFrame, inspections: gpd.GeoDataFrame, *, now: d
         raise ValueError("the inspections have no 'status' column")
     units = units.reset_index(drop=True)
     households = pd.to_numeric(units["households"], errors="coerce").fillna(0).clip(lower=0).to_numpy(np.float64)
+    n = len(units)
+    positions = unit_positions(units, inspections)
     everything = np.ones(len(inspections), dtype=bool)
     status = inspections["status"].astype(str) if len(inspections) else pd.Series([], dtype=str)
-    hazards = _per_unit(units, inspections, everything)
-    rectified = _per_unit(units, inspections, status.isin(_RECTIFIED).to_numpy())
-    open_ = _per_unit(units, inspections, is_open(inspections, HAZARD_LIFECYCLE).to_numpy()
-                      if len(inspections) else everything)
+    hazards = _per_unit(positions, everything, n)
+    rectified = _per_unit(positions, status.isin(_RECTIFIED).to_numpy(), n)
+    open_ = _per_unit(positions, is_open(inspections, HAZARD_LIFECYCLE).to_numpy() if len(inspections)
+                      else everything, n)
     late = hazard_overdue(inspections, now).to_numpy() if len(inspections) else everything
-    overdue = _per_unit(units, inspections, late)
+    overdue = _per_unit(positions, late, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         rect_rate = np.where(hazards > 0, 100.0 * rectified / np.maximum(hazards, 1), np.nan)
     frame = pd.DataFrame({

@@ -1,5 +1,8 @@
 """A walking route through a shortlist of places: nearest neighbour, then 2-opt.
 
+:func:`hotspot_shortlist` picks the places: the open (or overdue) hazards inside the
+significant hot spots of a result, or inside the units or cells the user picked.
+
 :func:`walking_route` orders points (the open or overdue places of a hot spot, or of the
 current filter) into an open path: from the start (a given position, or the first point)
 it always walks to the nearest place not yet visited, then improves the order with 2-opt
@@ -12,15 +15,22 @@ alone.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from gridmap.spatial.crs import STORE_CRS, metric_crs
 
-__all__ = ["MAX_STOPS", "Route", "route_length", "two_opt", "walking_route"]
+if TYPE_CHECKING:
+    from gridmap.hotspots.analysis import HotspotResult
+
+__all__ = ["MAX_STOPS", "Route", "hotspot_shortlist", "route_length", "two_opt", "walking_route"]
 
 MAX_STOPS = 2000  # a day's round has tens of stops; the distance matrix grows with the square
 
@@ -155,3 +165,45 @@ def walking_route(points: gpd.GeoDataFrame, *, start: shapely.Point | None = Non
     frame["leg_m"] = legs
     frame["walked_m"] = np.cumsum(legs)
     return Route(frame=frame, order=order, length_m=length, nearest_neighbour_m=nn_len, start=start, crs=crs)
+
+
+def hotspot_shortlist(result: HotspotResult, points: gpd.GeoDataFrame, *, now: dt.datetime | None,
+                      min_bin: int = 2, codes: Sequence[str] | None = None, overdue_only: bool = False,
+                      ) -> gpd.GeoDataFrame:
+    """The open (or only the overdue) hazards inside the hot spots of ``result``: the places to visit.
+
+    Args:
+        result: From :func:`~gridmap.hotspots.hotspots_by_unit` or ``hotspots_by_h3``.
+        points: Inspections (``status``, ``deadline``; the unit code columns or points).
+        now: When to judge "overdue" (:func:`gridmap.workflow.clock.hazard_overdue`).
+        min_bin: The weakest confidence bin that counts as hot (2: 95 %).
+        codes: Only these units or cells of the result (e.g. the hot spot the user picked);
+            default every significant hot spot with ``bin >= min_bin``.
+        overdue_only: Keep only the overdue hazards (else every open one).
+    """
+    from gridmap.domain import HAZARD_LIFECYCLE
+    from gridmap.hotspots.analysis import unit_positions
+    from gridmap.hotspots.hexagons import h3_cells
+    from gridmap.workflow.clock import hazard_overdue, is_open
+
+    frame = result.frame
+    hot = frame["significant"].to_numpy() & (frame["bin"].to_numpy() >= min_bin)
+    if codes is not None:
+        hot = frame["code"].isin([str(c) for c in codes]).to_numpy()
+    chosen = set(frame.loc[hot, "code"].astype(str))
+    if not chosen or len(points) == 0:
+        return points.iloc[0:0]
+    if result.method.level == "h3":
+        where = h3_cells(points, result.method.resolution).astype(object)
+    else:
+        units = frame[["code", "geometry"]].copy()
+        if result.method.level:
+            units["level"] = result.method.level
+        pos = unit_positions(units, points)
+        code_arr = frame["code"].astype(str).to_numpy(dtype=object)
+        named = code_arr[np.maximum(pos, 0)]
+        named[pos < 0] = None
+        where = pd.Series(named, index=points.index, dtype=object)
+    keep = where.isin(chosen).to_numpy()
+    wanted = hazard_overdue(points, now).to_numpy() if overdue_only else is_open(points, HAZARD_LIFECYCLE).to_numpy()
+    return points[keep & wanted]

@@ -31,6 +31,7 @@ import h3
 import libpysal
 import numpy as np
 import shapely
+from libpysal.graph import Graph
 
 from gridmap.spatial.crs import to_metric
 
@@ -76,6 +77,9 @@ class Neighbours:
             nearest unit as a neighbour.
         key: A hash of what the weights were built from (codes and geometries, or cells
             and ``k``); equal keys mean equal weights.
+        graph: The same weights as an immutable libpysal ``Graph`` (what esda is given:
+            a ``W`` rebuilds its sparse matrix twice per call when esda sets its
+            transform; the Graph does not, which makes analytic Gi* several times faster).
     """
 
     w: libpysal.weights.W
@@ -83,6 +87,7 @@ class Neighbours:
     k: int = 0
     islands: tuple[int, ...] = ()
     key: str = ""
+    graph: Graph | None = None
 
     @property
     def n(self) -> int:
@@ -108,7 +113,7 @@ def neighbours_from_lists(lists: list[list[int]], kind: str, k: int = 0,
         warnings.simplefilter("ignore")
         w = libpysal.weights.W(neighbors, weights, id_order=list(range(len(lists))), silence_warnings=True)
     w.transform = "B"
-    return Neighbours(w=w, kind=kind, k=k, islands=islands, key=key)
+    return Neighbours(w=w, kind=kind, k=k, islands=islands, key=key, graph=Graph.from_W(w))
 
 
 def unit_neighbours(units: gpd.GeoDataFrame) -> Neighbours:

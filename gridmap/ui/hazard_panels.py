@@ -47,6 +47,7 @@ from gridmap.ui.text import fmt_datetime
 from gridmap.workflow.clock import hazard_overdue
 
 ROUTE_MAX_STOPS = 200
+ROUTE_PROBLEM_KEY = "hz_route_problem"
 
 
 def cycles(lang: str) -> dict[str, int]:
@@ -155,14 +156,13 @@ def route_panel(rows: gpd.GeoDataFrame, data: HazardData, now: dt.datetime, lang
     else:
         picked = shortlist(rows, now)
     st.caption(t("hazards.route.shortlist", lang, n=len(picked), limit=limit))
-    if st.button(t("hazards.route.make", lang), key="hz_route_make", icon=":material/route:",
-                 disabled=len(picked) < 2):
-        try:
-            st.session_state[ROUTE_KEY] = walking_route(_stops(picked, limit))
-        except ValueError as exc:
-            st.error(t("hazards.stats_refused", lang, detail=escape_markdown(str(exc))), icon=":material/error:")
-            return
-        st.rerun()
+    # A callback: the route exists before the map is drawn in the same run (no second rerun,
+    # which would also put the tabs back on the first one).
+    st.button(t("hazards.route.make", lang), key="hz_route_make", icon=":material/route:",
+              disabled=len(picked) < 2, on_click=_make_route, args=(picked, limit))
+    problem = st.session_state.pop(ROUTE_PROBLEM_KEY, None)
+    if problem:
+        st.error(t("hazards.stats_refused", lang, detail=escape_markdown(problem)), icon=":material/error:")
     plan = st.session_state.get(ROUTE_KEY)
     if plan is None:
         return
@@ -186,9 +186,15 @@ def route_panel(rows: gpd.GeoDataFrame, data: HazardData, now: dt.datetime, lang
                                              stop_name=lambda r: _stop_name(r, lang)), ".gpx")
     c2.download_button(t("hazards.route.gpx", lang), gpx, file_name="route.gpx", mime="application/gpx+xml",
                        key="hz_route_gpx", icon=":material/download:")
-    if st.button(t("hazards.route.clear", lang), key="hz_route_clear"):
-        st.session_state.pop(ROUTE_KEY, None)
-        st.rerun()
+    st.button(t("hazards.route.clear", lang), key="hz_route_clear",
+              on_click=lambda: st.session_state.pop(ROUTE_KEY, None))
+
+
+def _make_route(picked: gpd.GeoDataFrame, limit: int) -> None:
+    try:
+        st.session_state[ROUTE_KEY] = walking_route(_stops(picked, limit))
+    except ValueError as exc:
+        st.session_state[ROUTE_PROBLEM_KEY] = str(exc)
 
 
 def _stop_name(row: pd.Series, lang: str) -> str:

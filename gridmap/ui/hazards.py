@@ -32,7 +32,16 @@ from streamlit_folium import st_folium
 
 from gridmap.access import Op, Session, level_of_code
 from gridmap.command.view import fit_zoom
-from gridmap.domain import HAZARD_LIFECYCLE, HazardStatus, HazardType, Level, PlaceType, Severity, code_prefix
+from gridmap.domain import (
+    CODE_PREFIX,
+    HAZARD_LIFECYCLE,
+    HazardStatus,
+    HazardType,
+    Level,
+    PlaceType,
+    Severity,
+    code_prefix,
+)
 from gridmap.hazards import PAGE_ROLES, HazardFilters, parse_query, select, to_query
 from gridmap.hazards.filters import BASES, MEASURES, VIEWS
 from gridmap.hazards.layers import LocateButton, pick_layer
@@ -389,14 +398,15 @@ def unit_measure_layer(session: Session, data: HazardData, rows: gpd.GeoDataFram
 
 
 def _households_by(data: HazardData, units: pd.DataFrame, level: Level) -> pd.Series:
-    """Households per unit of ``level`` (summed from the micro-grids)."""
+    """Households per unit of ``level`` (summed from the micro-grids by code prefix)."""
     assert data.households is not None
     micro = data.households
-    out = {}
-    for code in units["code"].astype(str):
-        prefix = code_prefix(code, level)
-        out[code] = float(micro[micro.index.str.startswith(prefix)].sum())
-    return pd.Series(out, dtype=float)
+    codes = units["code"].astype(str)
+    if level == Level.MICRO:
+        return pd.Series(micro.reindex(codes).fillna(0).to_numpy(dtype=float), index=codes.to_numpy())
+    width = CODE_PREFIX[level]
+    sums = micro.groupby(micro.index.str[:width]).sum()
+    return pd.Series([float(sums.get(code_prefix(c, level), 0.0)) for c in codes], index=codes.to_numpy())
 
 
 def hazard_map(data: HazardData, layers: list[folium.FeatureGroup], filters: HazardFilters, tiles: TileSource,

@@ -75,6 +75,15 @@ def _run(store: Store) -> None:
     log.info("gridmap warm-up: %d snapshot(s) loaded in %.1f s", n, time.monotonic() - started)
 
 
+def _warm_hotspots() -> None:
+    try:
+        from gridmap.hotspots import start_background
+
+        start_background()
+    except Exception:  # never shown: the hot-spot views stay analytic-only
+        log.warning("gridmap hot-spot warm-up could not start", exc_info=True)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def start_warm_up(url: str, _store: Store) -> threading.Thread:
     """Start the warm-up thread for the store at ``url``, once per process.
@@ -86,9 +95,9 @@ def start_warm_up(url: str, _store: Store) -> threading.Thread:
     Returns:
         The started (daemon) thread; join it to wait for the warm-up.
     """
-    from gridmap.hotspots import start_background
-
-    start_background()  # hot spots: esda's permutation code, once per process
+    # Hot spots: esda's permutation code, once per process. Even the import (esda, libpysal:
+    # seconds) happens in that thread, so the first page does not wait for it.
+    threading.Thread(target=_warm_hotspots, name="gridmap-hotspots-import", daemon=True).start()
     thread = threading.Thread(target=_run, args=(_store,), name="gridmap-warm-up", daemon=True)
     thread.start()
     return thread

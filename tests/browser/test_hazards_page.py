@@ -32,6 +32,11 @@ HOT_AT_JS = """([points, colours]) => { try {
     if (!colours.includes(String(l.options.fillColor).toUpperCase())) return;
     const b = l.getBounds(); if (points.some(p => b.contains(p))) hit = true; });
   return hit } catch (e) { return false } }"""
+# True once the map draws the route (a polyline and numbered stops).
+ROUTE_JS = """() => { try { let line = false, stops = 0;
+  window.map.eachLayer(l => { if (l instanceof L.Polyline && !(l instanceof L.Polygon) && !l.feature) line = true;
+    if (l.options && l.options.icon && String(l.options.icon.options.html || '').includes('font-weight:700')) stops++; });
+  return line && stops >= 2 } catch (e) { return false } }"""
 CONTAINER_POINT_JS = """([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);
   return {x: p.x, y: p.y} }"""
 
@@ -65,7 +70,12 @@ def test_inspector_shares_a_view_finds_the_hot_spot_records_a_hazard_and_leaves_
     session = _session(demo_copy_url, "inspector")
     now = data_now(session)
     inspections = session.read("inspections")
-    query = "type=flying_wire,ebike_indoor&severity=high,medium&period=last30"
+    # the demo's strongest planted hot spot: its hazard type (and another) over its period
+    planted = session.read("planted_hotspots").sort_values("extra_points", ascending=False)
+    spot = planted.iloc[0]
+    first, last = spot["start"], min(spot["end"], now.date())
+    period = f"{first:%Y-%m-%d}..{last:%Y-%m-%d}"
+    query = f"type={spot['hazard_type']},gas&severity=high,medium,low&period={period}"
     expected = int(select(inspections, parse_query(parse_qs(query), today=now.date()).filters, now).sum())
 
     # a colleague's link, opened signed out: the sign-in form, then the page with its filters
@@ -77,21 +87,23 @@ def test_inspector_shares_a_view_finds_the_hot_spot_records_a_hazard_and_leaves_
     page.get_by_role("heading", name="隐患排查一张图").wait_for()
     wait_for_app(page)
     # the address's filters are the page's filters
-    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("飞线充电")
-    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("电动车室内停放")
+    expect(page.get_by_test_id("stMultiSelect").first).to_contain_text("燃气")
+    expect(page.get_by_label("开始日期（年-月-日）")).to_have_value(f"{first:%Y-%m-%d}")
+    expect(page.get_by_label("结束日期（年-月-日）")).to_have_value(f"{last:%Y-%m-%d}")
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{expected:,}")
     # the address keeps the filters (codes sorted, the default period left out)
-    assert parse_qs(urlparse(page.url).query) == {"type": ["ebike_indoor,flying_wire"], "severity": ["high,medium"]}
+    types = ",".join(sorted([str(spot["hazard_type"]), "gas"]))
+    assert parse_qs(urlparse(page.url).query) == {"type": [types], "severity": ["high,low,medium"],
+                                                  "period": [period]}
     share = page.get_by_test_id("stCode").first.inner_text()
-    assert "/hazards?type=ebike_indoor%2Cflying_wire&severity=high%2Cmedium" in share
+    assert "/hazards?" in share and f"period={period.replace('..', '..')}" in share.replace("%2E", ".")
 
     # the hot spot view: Gi* bins, and a planted hot spot lies in a hot unit
     page.get_by_test_id("stRadio").locator("label").filter(has_text="热点分析").click()
     page.wait_for_function("() => location.search.includes('view=hotspots')", timeout=TIMEOUT_S * 1000)
     expect(page.get_by_text("Getis-Ord Gi*").first).to_be_visible(timeout=TIMEOUT_S * 1000)
-    planted = session.read("planted_hotspots")
-    points = [[float(g.y), float(g.x)] for g in planted.geometry]
-    _poll(page, HOT_AT_JS, [points, HOT_COLOURS], "a planted hot spot inside a hot unit")
+    points = [[float(spot.geometry.y), float(spot.geometry.x)]]
+    _poll(page, HOT_AT_JS, [points, HOT_COLOURS], "the planted hot spot inside a hot unit")
     assert parse_qs(urlparse(page.url).query)["view"] == ["hotspots"]
 
     # record a hazard by clicking the map inside a micro-grid
@@ -126,7 +138,11 @@ def test_inspector_shares_a_view_finds_the_hot_spot_records_a_hazard_and_leaves_
     # a route of the open hazards of the filter, exported as GPX and CSV
     page.get_by_role("tab", name="巡查路线").click()
     page.get_by_role("button", name="生成巡查路线").click()
-    expect(page.get_by_text("路线共").first).to_be_visible(timeout=TIMEOUT_S * 1000)
+    expect(page.get_by_text("路线共").first).to_be_attached(timeout=TIMEOUT_S * 1000)
+    wait_for_app(page)
+    page.get_by_role("tab", name="巡查路线").click()  # still the open tab, or open it again
+    expect(page.get_by_text("路线共").first).to_be_visible()
+    _poll(page, ROUTE_JS, None, "the route's numbered stops")
     with page.expect_download() as gpx_download:
         page.get_by_role("button", name="下载路线 GPX").click()
     gpx = Path(gpx_download.value.path()).read_text(encoding="utf-8")
