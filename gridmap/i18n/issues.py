@@ -84,6 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "附近近期已有 {n} 件同类事件未办结：是不是同一件事？",
         "{n} open report(s) of this category nearby, recently: is it the same thing?",
     ),
+    "report.nearby_pin": ("附近同类未办结事件（相距 {metres} 米）", "Open report of this category, {metres} m away"),
     "report.same_as": ("与哪一件相同", "The same as"),
     "report.not_a_duplicate": ("都不是，这是新情况", "None of them: this is new"),
     "report.candidate": ("相距 {metres} 米 · {at} · {status} · {text}", "{metres} m away · {at} · {status} · {text}"),

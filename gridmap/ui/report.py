@@ -81,9 +81,10 @@ def report_page(session: Session, tiles: TileSource, lang: str) -> None:
         typed = st.text_input(t("report.typed_position", lang), key=f"report_typed_{round_}",
                               placeholder="120.4105, 27.5123", help=t("report.typed_help", lang)).strip()
     position, problem = _position(typed, uploads)
+    near = _candidates(session, category, position)
     with left:
         st.caption(t("report.map_hint", lang))
-        _map(session, tiles, position, lang)
+        _map(session, tiles, position, near, lang)
         if problem:
             st.error(problem if problem != "typed" else t("report.typed_bad", lang, text=escape_markdown(typed)),
                      icon=":material/wrong_location:")
@@ -94,7 +95,7 @@ def report_page(session: Session, tiles: TileSource, lang: str) -> None:
             st.success(t(f"report.position.{source}", lang, lon=f"{lon:.6f}", lat=f"{lat:.6f}"),
                        icon=":material/location_on:")
     with right:
-        duplicate_of = _duplicates(session, category, position, lang)
+        duplicate_of = _duplicates(near, position, lang)
         if st.button(t("report.submit", lang), type="primary", key=f"report_submit_{round_}",
                      icon=":material/send:", disabled=bool(refused)):
             _submit(session, lang, category=category, channel=channel, reporter=reporter, description=description,
@@ -117,8 +118,10 @@ def _position(typed: str, uploads: list[Any]) -> tuple[tuple[float, float, str] 
     return None, None
 
 
-def _map(session: Session, tiles: TileSource, position: tuple[float, float, str] | None, lang: str) -> None:
-    """The user's units; a click sets the position, shown as a pin."""
+def _map(session: Session, tiles: TileSource, position: tuple[float, float, str] | None, near: pd.DataFrame,
+         lang: str) -> None:
+    """The user's units; a click sets the position, shown as a pin; the open reports
+    offered as duplicates as orange circles."""
     level = Level.VILLAGE if session.scope.whole_county or session.scope.level == Level.TOWN else Level.MICRO
     units = units_at_level(session, level, columns=["code", "name", "level"])
     if units.empty:
@@ -134,6 +137,10 @@ def _map(session: Session, tiles: TileSource, position: tuple[float, float, str]
         lat, lon = point_to_display(position[1], position[0], tiles)
         folium.Marker((lat, lon), tooltip=t("report.pin", lang),
                       icon=folium.Icon(color="red", icon="info-sign")).add_to(pin)
+    for r in near.to_dict("records"):
+        lat, lon = point_to_display(float(r["lat"]), float(r["lon"]), tiles)
+        folium.CircleMarker((lat, lon), radius=8, color="#e8710a", fill=True, fill_opacity=0.6,
+                            tooltip=t("report.nearby_pin", lang, metres=f"{r['distance_m']:.0f}")).add_to(pin)
     layers.append(pin)
     result = st_folium(fmap, key=MAP_KEY, height=480, use_container_width=True, feature_group_to_add=layers,
                        returned_objects=["last_clicked"])
@@ -146,14 +153,19 @@ def _map(session: Session, tiles: TileSource, position: tuple[float, float, str]
             st.rerun()
 
 
-def _duplicates(session: Session, category: str, position: tuple[float, float, str] | None,
-                lang: str) -> str | None:
+def _candidates(session: Session, category: str, position: tuple[float, float, str] | None) -> pd.DataFrame:
+    """The open reports of the category near the position (none without a position)."""
+    if position is None:
+        return pd.DataFrame(columns=["id", "lon", "lat", "distance_m"])
+    try:
+        return duplicate_candidates(session, category, position[0], position[1])
+    except (WorkflowError, StoreError, ValueError):  # a position outside China: no metric CRS
+        return pd.DataFrame(columns=["id", "lon", "lat", "distance_m"])
+
+
+def _duplicates(near: pd.DataFrame, position: tuple[float, float, str] | None, lang: str) -> str | None:
     """The open reports nearby offered as "the same thing"; the one picked, if any."""
     if position is None:
-        return None
-    try:
-        near = duplicate_candidates(session, category, position[0], position[1])
-    except (WorkflowError, StoreError, ValueError):
         return None
     if near.empty:
         st.caption(t("report.no_duplicates", lang))
