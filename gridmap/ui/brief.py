@@ -32,6 +32,10 @@ def download_button(session: Session, snapshot: Snapshot, code: str, lang: str) 
     """The button (nothing for other roles or at county view)."""
     if not session.can(Op.VIEW_BRIEFING):
         return
+    # The slot is there on every run of this role, button or not: an element that came and
+    # went above the map would shift the map's place on the page, and Streamlit would then
+    # remount the map's iframe (zoom lost, a click during it lost).
+    slot = st.container()
     town = brief_town(snapshot, code)
     if town is None:
         return
@@ -40,7 +44,7 @@ def download_button(session: Session, snapshot: Snapshot, code: str, lang: str) 
     def make() -> bytes:
         return brief_pdf(brief_data(session, town), lang)
 
-    st.download_button(escape_markdown(t("brief.download", lang, name=name)), make,
+    slot.download_button(escape_markdown(t("brief.download", lang, name=name)), make,
                        file_name=f"brief_{town}_{snapshot.day:%Y%m%d}.pdf", mime="application/pdf",
                        key="cmd_brief", icon=":material/picture_as_pdf:", on_click="ignore",
                        help=t("brief.download_help", lang))

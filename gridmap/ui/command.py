@@ -295,9 +295,9 @@ def _tick(args: PanelArgs) -> None:
         t("command.sent", lang, **{k: fmt_count(v) for k, v in view.sent.items() if k != "new"}),
     ]))
     st.caption(t("command.click_hint", lang))
+    ranking_panel(snapshot, view, code, args)
     if found is not None:
         since.since_list(found, snapshot, lang)
-    ranking_panel(snapshot, view, code, args)
 
 
 def refreshed_at() -> str:
