@@ -619,6 +619,12 @@ class GuardedTransaction:
         if len(stale):
             self._tx.update_many(lifecycle.history, pd.DataFrame({"id": stale["id"], lifecycle.routing: value}),
                                  [lifecycle.routing])
+        # The row's photos follow too: the new department sees the photos taken before.
+        photos = self._tx.read("photos", where={"owner_layer": lifecycle.layer, "owner_id": row_id},
+                               columns=["id", "department"])
+        moved = photos[photos["department"].astype(object).where(photos["department"].notna(), None) != value]
+        if len(moved):
+            self._tx.update_many("photos", pd.DataFrame({"id": moved["id"], "department": value}), ["department"])
 
     # -- checks -----------------------------------------------------------------------
 

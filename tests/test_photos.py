@@ -182,3 +182,16 @@ def test_two_handlers_resolving_at_once_keep_one_step_and_its_photo(tiny_store: 
     events = tiny_store.read("issue_events", SCOPE, where={"issue_id": issue["id"]})
     assert (events["to_status"] == "resolved").sum() == 1
     assert len(_photo_rows(tiny_store)) == 1
+
+
+def test_photos_follow_their_issue_when_it_is_dispatched_to_another_department(tiny_store: Store) -> None:
+    """Re-dispatching an issue moved its history to the new department but left its photos
+    behind: the new department could not see the photos taken before (found in review)."""
+    issue = report_issue(_worker(tiny_store), category="fire_safety", lon=120.405, lat=27.515, photos=[_photo()])
+    commander = _commander(tiny_store)
+    transition_issue(commander, issue["id"], "accepted")
+    other = next(d for d in sorted({c.department for c in CATEGORIES.values()}) if d != DEPARTMENT)
+    transition_issue(commander, issue["id"], "dispatched", department=other)
+    assert len(photos_of(_department(tiny_store, other), "issues", issue["id"])) == 1
+    assert photos_of(_department(tiny_store), "issues", issue["id"]) == []
+    assert set(_photo_rows(tiny_store)["department"]) == {other}
