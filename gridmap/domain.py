@@ -625,7 +625,7 @@ _PLAN_SAVES = LayerSpec(
 
 # The layers a photo may belong to (gridmap.photos): an issue or a hazard, and the step
 # of its history it came with. Other layers add themselves here when they take photos.
-PHOTO_OWNERS: tuple[str, ...] = ("issues", "inspections")
+PHOTO_OWNERS: tuple[str, ...] = ("issues", "inspections", "station_visits")
 
 # One row per photo (schema version 6): the re-encoded picture without metadata
 # (gridmap.uploads), base64 text so both backends keep it in an ordinary column; the row

@@ -61,6 +61,7 @@ from gridmap.stations import (
 )
 from gridmap.store.base import StoreError, now
 from gridmap.ui.text import escape_markdown, fmt_count
+from gridmap.uploads import UploadRejected, accept_upload
 from gridmap.workflow.errors import WorkflowError
 
 PICK_KEY = "st_pick"
@@ -439,17 +440,35 @@ def visit_form(data: Stations, lang: str) -> None:
         follow = st.text_area(t("stations.visit.follow_up", lang), placeholder=t("stations.visit.follow_hint", lang),
                               key="st_follow", max_chars=2000)
         note = st.text_input(t("stations.visit.note", lang), key="st_note", max_chars=1000)
-        submitted = st.form_submit_button(t("stations.visit.record", lang), disabled=point is None, type="primary")
-    if submitted and point is not None:
-        try:
-            row = record_visit(session, str(station.name), lon=point[0], lat=point[1], checklist=checks,
-                               follow_up=follow.splitlines(), note=note)
-        except (WorkflowError, StoreError) as exc:
-            st.error(_refusal(exc, lang))
+        files = st.file_uploader(t("stations.visit.photos", lang), type=["jpg", "jpeg", "png", "webp"],
+                                 accept_multiple_files=True, key="st_photos")
+        submitted = st.form_submit_button(t("stations.visit.record", lang), type="primary")
+    if not submitted:
+        return
+    try:
+        photos = [accept_upload(f.getvalue(), f.name, "image") for f in files or []]
+    except UploadRejected as exc:
+        st.error(exc.text(lang))
+        return
+    if point is None:  # no click: the position a photo carries (EXIF GPS, read before it was stripped)
+        located = next((p.gps for p in photos if p.gps is not None), None)
+        if located is None:
+            st.error(t("stations.visit.no_position", lang))
             return
-        key = "stations.visit.saved_far" if row["far"] else "stations.visit.saved"
-        _say("ok", t(key, lang, name=str(station["name"]), m=f"{row['distance_m']:,.0f}", limit=far_m))
-        st.rerun()
+        point = (located.lon, located.lat)
+        st.info(t("stations.visit.photo_gps", lang, lon=f"{point[0]:.6f}", lat=f"{point[1]:.6f}"))
+    try:
+        row = record_visit(session, str(station.name), lon=point[0], lat=point[1], checklist=checks,
+                           follow_up=follow.splitlines(), note=note, photos=photos)
+    except (WorkflowError, StoreError) as exc:
+        st.error(_refusal(exc, lang))
+        return
+    key = "stations.visit.saved_far" if row["far"] else "stations.visit.saved"
+    text = t(key, lang, name=str(station["name"]), m=f"{row['distance_m']:,.0f}", limit=far_m)
+    if row["photos"]:
+        text += " " + t("stations.visit.photo_count", lang, n=len(row["photos"]))
+    _say("ok", text)
+    st.rerun()
 
 
 def visit_history(data: Stations, lang: str) -> None:
