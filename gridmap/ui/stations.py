@@ -28,7 +28,8 @@ from gridmap.domain import STATION_LEVELS, TEMPORARY_STATIONS, VISIT_CHECKLIST, 
 from gridmap.i18n import label, t
 from gridmap.io import ImportRejected, export_layer, import_layer, table_csv
 from gridmap.maps.display import from_display
-from gridmap.maps.layers import base_map
+from gridmap.maps.layers import base_map, unit_layer
+from gridmap.maps.lod import units_at_level
 from gridmap.maps.stations import (
     NEWLY_COVERED_COLOUR,
     UNCOVERED_COLOUR,
@@ -140,11 +141,23 @@ def station_map(data: Stations, tiles: TileSource, lang: str) -> None:
     center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
     fmap = base_map(center, zoom=_zoom(bounds), tiles=tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=[visit_age_layer(shown, tiles=tiles, lang=lang),
+                       feature_group_to_add=[*_outlines(data.session, tiles, lang),
+                                             visit_age_layer(shown, tiles=tiles, lang=lang),
                                              pick_layer(pick, tiles=tiles, lang=lang)],
                        returned_objects=RETURNED)
     _handle_click(result, data, tiles)
     st.caption(t("stations.map.hint", lang, n=fmt_count(len(shown))))
+
+
+def _outlines(session: Session, tiles: TileSource, lang: str) -> list[folium.FeatureGroup]:
+    """The villages (or the grids of a village jurisdiction) as plain outlines with names."""
+    level = Level.VILLAGE if session.scope.level in (Level.COUNTY, Level.TOWN) else Level.GRID
+    units = units_at_level(session, level, columns=["name", "level"])
+    if units.empty:
+        return []
+    names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
+    return [unit_layer(units, colour_by="none", tiles=tiles, lang=lang, key="stunits", show_legend=False,
+                       labels=names, label_min_zoom=13)]
 
 
 def _handle_click(result: dict[str, Any] | None, data: Stations, tiles: TileSource) -> None:
