@@ -195,7 +195,7 @@ WRITES: dict[Op, dict[str, WriteRule]] = {
     # Stations are closed (``closes``, ``closed_note``), never deleted: their visits keep history.
     Op.EDIT_STATIONS: {"stations": WriteRule(insert=True, columns=ALL)},
     # A visit is a record: written once, never changed (gridmap.stations.visits).
-    Op.RECORD_VISIT: {"station_visits": WriteRule(insert=True)},
+    Op.RECORD_VISIT: {"station_visits": WriteRule(insert=True), "photos": WriteRule(insert=True)},
     Op.MANAGE_USERS: {"users": WriteRule(insert=True, columns=ALL)},
     # A new version of the routing table is a new row; no row is ever changed (issue 12).
     Op.EDIT_ROUTING: {"routing_tables": WriteRule(insert=True)},

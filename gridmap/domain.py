@@ -428,7 +428,7 @@ _STATIONS = LayerSpec(
         Field("closes", "date"),  # temporary stations end
         Field("services", "json"),  # list of service names
         Field("funding_yuan", "int"),
-        # The station registry (schema version 11): its level, opening hours, staff
+        # The station registry (schema version 9): its level, opening hours, staff
         # (a list of names) and why it closed (``closes`` is its last open day).
         Field("level", "text", False, STATION_LEVELS),
         Field("hours", "text"),
@@ -439,7 +439,7 @@ _STATIONS = LayerSpec(
     assigned=True,
     importable=True,
 )
-# One row per supervision visit to a station (schema version 11): where the visitor stood
+# One row per supervision visit to a station (schema version 9): where the visitor stood
 # (the point), how far that is from the station, the checklist and the follow-up items.
 # The station's town and micro-grid are copied onto the visit, so jurisdiction scope
 # filters visits like their stations and a town's results are one filter.
@@ -636,7 +636,7 @@ _PLAN_SAVES = LayerSpec(
 
 # The layers a photo may belong to (gridmap.photos): an issue or a hazard, and the step
 # of its history it came with. Other layers add themselves here when they take photos.
-PHOTO_OWNERS: tuple[str, ...] = ("issues", "inspections")
+PHOTO_OWNERS: tuple[str, ...] = ("issues", "inspections", "station_visits")
 
 # One row per photo (schema version 6): the re-encoded picture without metadata
 # (gridmap.uploads), base64 text so both backends keep it in an ordinary column; the row

@@ -86,3 +86,29 @@ def test_cli_writes_the_pdf(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "330327999000" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run_cli("brief", "--db", url, "--unit", TOWN, "-o", str(tmp_path / "x.doc"))
     assert wrong.returncode == 2 and ".pdf" in wrong.stderr
+
+
+def test_the_brief_names_the_open_stations_not_visited_in_30_days(store: Store) -> None:
+    """Written against the stations' visits layer once both branches met: a station visited
+    40 days ago or never is named, one visited last week is not, a closed one is left out."""
+    import datetime as dt
+
+    from gridmap.stations.registry import add_station, close_station
+    from gridmap.stations.visits import record_visit
+    from tests.brief_fixtures import AS_OF, CENTRES
+    from tests.store_fixtures import M1, M2, M3, M4
+
+    seed_ranked(store)
+    admin = Session(store, User("admin", Role.ADMIN, "330327000000"))
+    ids = {}
+    for name, micro in (("近期站", M1), ("久未站", M2), ("从未站", M3), ("已关站", M4)):
+        lon, lat = CENTRES[micro]
+        ids[name] = add_station(admin, lon=lon, lat=lat, name=name, station_type="happiness",
+                                opened=dt.date(2026, 1, 1))["id"]
+    for name, days in (("近期站", 5), ("久未站", 40)):
+        lon, lat = CENTRES[{"近期站": M1, "久未站": M2}[name]]
+        record_visit(admin, ids[name], lon=lon, lat=lat, checklist={"open_on_time": True},
+                     at=AS_OF - dt.timedelta(days=days))
+    close_station(admin, ids["已关站"], last_day=(AS_OF - dt.timedelta(days=3)).date())
+    data = brief_data(Session(store, User("boss", Role.COMMANDER, "330327000000")), TOWN)
+    assert sorted(data.stations_not_visited or []) == sorted(["久未站", "从未站"])

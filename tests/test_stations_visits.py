@@ -140,3 +140,32 @@ def test_two_commanders_record_visits_at_once(store: Store) -> None:
         thread.join()
     assert errors == []
     assert store.count("station_visits", SCOPE) == 12
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_photos_are_kept_with_the_visit_in_its_transaction(store: Store) -> None:
+    from gridmap.photos import photo_bytes, photos_of
+    from gridmap.uploads import accept_upload
+
+    seed_stations(store)
+    commander = _commander(store)
+    upload = accept_upload(_png(), "现场.png", "image")
+    row = record_visit(commander, "A", lon=lonlat(5, 5)[0], lat=lonlat(5, 5)[1], checklist={}, photos=[upload])
+    assert len(row["photos"]) == 1
+    refs = photos_of(commander, "station_visits", row["id"])
+    assert [r.id for r in refs] == row["photos"]
+    data, media = photo_bytes(commander, refs[0].id)
+    assert media == "image/png" and data[:4] == b"\x89PNG"
+    stored = store.read("photos", SCOPE).iloc[0]
+    assert stored["micro_code"] == M1 and stored["owner_layer"] == "station_visits"
+    with pytest.raises(BadInput):  # not checked by accept_upload: refused before anything is written
+        record_visit(commander, "A", lon=lonlat(5, 5)[0], lat=lonlat(5, 5)[1], checklist={},
+                     photos=[_png()])  # type: ignore[list-item]
+    assert store.count("station_visits", SCOPE) == 1

@@ -26,12 +26,12 @@ from gridmap.command.kpis import Kpis, kpis
 from gridmap.command.load import data_now, load_snapshot
 from gridmap.command.snapshot import Snapshot
 from gridmap.command.view import child_level
-from gridmap.domain import LAYERS, Level
+from gridmap.domain import Level
 from gridmap.maps import units_at_level
 
 WEEKS = 8
 TOP_OVERDUE = 8
-VISITS_LAYER = "station_visits"  # added by the stations work; until then: "no visits recorded"
+VISITS_LAYER = "station_visits"  # gridmap.stations.visits
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,8 +50,8 @@ class BriefData:
         rankings: Its children ranked by the default weights (None: nothing to rank).
         units: The children's outlines (``code``, ``name``, ``geometry``), for the map.
         outline: The unit's own outline (empty if not stored).
-        stations_not_visited: Station names without a visit in the last 30 days; None when
-            no visits layer exists yet.
+        stations_not_visited: Names of open stations without a visit in the last 30 days;
+            None when no visit was ever recorded.
         stations: Stations of the unit (``name``, ``lon``, ``lat``).
     """
 
@@ -157,18 +157,17 @@ def _stations(snapshot: Snapshot) -> pd.DataFrame:
 
 
 def _not_visited(view: Session, now: dt.datetime) -> list[str] | None:
-    """Stations without a visit in the last 30 days; None while no visits layer exists."""
-    if VISITS_LAYER not in LAYERS:
+    """Names of the stations open now without a supervision visit in the last 30 days
+    (:mod:`gridmap.stations`); None when no visit was ever recorded in the view."""
+    visits = view.read(VISITS_LAYER, columns=["station_id", "visited_at"])
+    if visits.empty:
         return None
-    try:
-        visits = view.read(VISITS_LAYER)
-    except Exception:  # the visits layer's shape is the stations work's: read it loosely
-        return None
-    stations = view.read("stations", columns=["id", "name"])
-    time_column = next((c for c in ("visited_at", "at") if c in visits.columns), None)
-    station_column = next((c for c in ("station_id", "station") if c in visits.columns), None)
-    if time_column is None or station_column is None:
-        return None
-    recent = pd.to_datetime(visits[time_column], errors="coerce") >= pd.Timestamp(now - dt.timedelta(days=30))
-    seen = set(visits.loc[recent.to_numpy(), station_column].astype(str))
-    return [str(n) for i, n in zip(stations["id"].astype(str), stations["name"], strict=True) if i not in seen]
+    stations = view.read("stations", columns=["id", "name", "opened", "closes"])
+    today = pd.Timestamp(now).normalize()
+    opened = pd.to_datetime(stations["opened"], errors="coerce")
+    closes = pd.to_datetime(stations["closes"], errors="coerce")
+    open_now = ((opened.isna() | (opened <= today)) & (closes.isna() | (closes >= today))).to_numpy()
+    recent = pd.to_datetime(visits["visited_at"]) >= pd.Timestamp(now - dt.timedelta(days=30))
+    seen = set(visits.loc[recent.to_numpy(), "station_id"].astype(str))
+    names = zip(stations["id"].astype(str)[open_now], stations["name"][open_now], strict=True)
+    return [str(n) for i, n in names if i not in seen]

@@ -54,7 +54,7 @@ def stations_frame(ctx: Context) -> gpd.GeoDataFrame:
     return assign(points, ctx.units[["code", "level", "parent_code", "geometry"]])[[*LAYERS["stations"].columns, "geometry"]]
 
 
-# The registry's level and opening hours per type (schema version 11), and its staff (one
+# The registry's level and opening hours per type (schema version 9), and its staff (one
 # or two invented names, from a random stream of its own so the other layers stay the same).
 _LEVEL = {StationType.PARTY_L2: "grid", StationType.PARTY_L3: "grid", StationType.HAPPINESS: "village",
           StationType.EXAM_HELP: "village", StationType.POLICE_POST: "village", StationType.GOVERNANCE_CENTRE: "town",
@@ -203,7 +203,7 @@ def _services(rng: np.random.Generator, kind: str) -> list[str]:
     return [str(s) for s in rng.choice(np.array(pool, dtype=object), size=k, replace=False)]
 
 
-# Supervision visits (schema version 11): about 70% of the stations open today were visited
+# Supervision visits (schema version 9): about 70% of the stations open today were visited
 # at least once in the last ten months, most from a few metres away, some (5%) from far.
 _VISITED_SHARE = 0.7
 _FAR_SHARE = 0.05

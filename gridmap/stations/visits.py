@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,10 +27,12 @@ import pandas as pd
 
 from gridmap.access import Op, Session
 from gridmap.domain import VISIT_CHECKLIST
+from gridmap.photos import attach, check_photos
 from gridmap.settings import get_settings
 from gridmap.spatial.crs import metric_crs, metric_transformer
 from gridmap.stations.registry import _point, active_on
 from gridmap.store.base import new_id, now
+from gridmap.uploads import Upload
 from gridmap.workflow.errors import BadInput, RowNotFound, Words
 
 NOTE_LIMIT = 1000
@@ -50,7 +52,7 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 def record_visit(session: Session, station_id: str, *, lon: float, lat: float, checklist: Mapping[str, bool],
                  follow_up: Iterable[str] = (), note: str | None = None, at: dt.datetime | None = None,
-                 far_m: float | None = None) -> dict[str, Any]:
+                 far_m: float | None = None, photos: Sequence[Upload] | None = None) -> dict[str, Any]:
     """Record a supervision visit to a station, located where the visitor stood.
 
     Args:
@@ -63,15 +65,18 @@ def record_visit(session: Session, station_id: str, *, lon: float, lat: float, c
         note: A remark.
         at: The time of the visit (default now, Beijing time).
         far_m: The distance beyond which the visit is flagged (default the setting).
+        photos: Photos of the visit, each checked by :func:`gridmap.uploads.accept_upload`
+            (metadata stripped); stored in the same transaction (:func:`gridmap.photos.attach`).
 
     Returns:
-        The stored visit, with ``distance_m`` and ``far``.
+        The stored visit, with ``distance_m``, ``far`` and ``photos`` (their ids).
 
     Raises:
         RowNotFound: no such station in the user's view.
         BadInput: a closed station, a wrong position, an unknown checklist item, text too long.
     """
     point = _point(lon, lat)
+    pictures = check_photos(photos)
     unknown = sorted(set(checklist) - set(VISIT_CHECKLIST))
     if unknown:
         raise BadInput("stations.bad_checklist", item=unknown[0])
@@ -102,7 +107,8 @@ def record_visit(session: Session, station_id: str, *, lon: float, lat: float, c
                "town_code": station.get("town_code"), "micro_code": station.get("micro_code"),
                "geometry": point}
         tx.insert("station_visits", [row], note=f"visit to {station_id}")
-    return {k: v for k, v in row.items() if k != "geometry"}
+        photo_ids = attach(tx, "station_visits", str(row["id"]), pictures)
+    return {**{k: v for k, v in row.items() if k != "geometry"}, "photos": photo_ids}
 
 
 def last_visits(visits: pd.DataFrame) -> pd.DataFrame:

@@ -28,7 +28,8 @@ from gridmap.domain import STATION_LEVELS, TEMPORARY_STATIONS, VISIT_CHECKLIST, 
 from gridmap.i18n import label, t
 from gridmap.io import ImportRejected, export_layer, import_layer, table_csv
 from gridmap.maps.display import from_display
-from gridmap.maps.layers import base_map
+from gridmap.maps.layers import base_map, unit_layer
+from gridmap.maps.lod import units_at_level
 from gridmap.maps.stations import (
     NEWLY_COVERED_COLOUR,
     UNCOVERED_COLOUR,
@@ -61,6 +62,7 @@ from gridmap.stations import (
 )
 from gridmap.store.base import StoreError, now
 from gridmap.ui.text import escape_markdown, fmt_count
+from gridmap.uploads import UploadRejected, accept_upload
 from gridmap.workflow.errors import WorkflowError
 
 PICK_KEY = "st_pick"
@@ -139,11 +141,23 @@ def station_map(data: Stations, tiles: TileSource, lang: str) -> None:
     center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
     fmap = base_map(center, zoom=_zoom(bounds), tiles=tiles)
     result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=[visit_age_layer(shown, tiles=tiles, lang=lang),
+                       feature_group_to_add=[*_outlines(data.session, tiles, lang),
+                                             visit_age_layer(shown, tiles=tiles, lang=lang),
                                              pick_layer(pick, tiles=tiles, lang=lang)],
                        returned_objects=RETURNED)
     _handle_click(result, data, tiles)
     st.caption(t("stations.map.hint", lang, n=fmt_count(len(shown))))
+
+
+def _outlines(session: Session, tiles: TileSource, lang: str) -> list[folium.FeatureGroup]:
+    """The villages (or the grids of a village jurisdiction) as plain outlines with names."""
+    level = Level.VILLAGE if session.scope.level in (Level.COUNTY, Level.TOWN) else Level.GRID
+    units = units_at_level(session, level, columns=["name", "level"])
+    if units.empty:
+        return []
+    names = dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
+    return [unit_layer(units, colour_by="none", tiles=tiles, lang=lang, key="stunits", show_legend=False,
+                       labels=names, label_min_zoom=13)]
 
 
 def _handle_click(result: dict[str, Any] | None, data: Stations, tiles: TileSource) -> None:
@@ -439,17 +453,35 @@ def visit_form(data: Stations, lang: str) -> None:
         follow = st.text_area(t("stations.visit.follow_up", lang), placeholder=t("stations.visit.follow_hint", lang),
                               key="st_follow", max_chars=2000)
         note = st.text_input(t("stations.visit.note", lang), key="st_note", max_chars=1000)
-        submitted = st.form_submit_button(t("stations.visit.record", lang), disabled=point is None, type="primary")
-    if submitted and point is not None:
-        try:
-            row = record_visit(session, str(station.name), lon=point[0], lat=point[1], checklist=checks,
-                               follow_up=follow.splitlines(), note=note)
-        except (WorkflowError, StoreError) as exc:
-            st.error(_refusal(exc, lang))
+        files = st.file_uploader(t("stations.visit.photos", lang), type=["jpg", "jpeg", "png", "webp"],
+                                 accept_multiple_files=True, key="st_photos")
+        submitted = st.form_submit_button(t("stations.visit.record", lang), type="primary")
+    if not submitted:
+        return
+    try:
+        photos = [accept_upload(f.getvalue(), f.name, "image") for f in files or []]
+    except UploadRejected as exc:
+        st.error(exc.text(lang))
+        return
+    if point is None:  # no click: the position a photo carries (EXIF GPS, read before it was stripped)
+        located = next((p.gps for p in photos if p.gps is not None), None)
+        if located is None:
+            st.error(t("stations.visit.no_position", lang))
             return
-        key = "stations.visit.saved_far" if row["far"] else "stations.visit.saved"
-        _say("ok", t(key, lang, name=str(station["name"]), m=f"{row['distance_m']:,.0f}", limit=far_m))
-        st.rerun()
+        point = (located.lon, located.lat)
+        st.info(t("stations.visit.photo_gps", lang, lon=f"{point[0]:.6f}", lat=f"{point[1]:.6f}"))
+    try:
+        row = record_visit(session, str(station.name), lon=point[0], lat=point[1], checklist=checks,
+                           follow_up=follow.splitlines(), note=note, photos=photos)
+    except (WorkflowError, StoreError) as exc:
+        st.error(_refusal(exc, lang))
+        return
+    key = "stations.visit.saved_far" if row["far"] else "stations.visit.saved"
+    text = t(key, lang, name=str(station["name"]), m=f"{row['distance_m']:,.0f}", limit=far_m)
+    if row["photos"]:
+        text += " " + t("stations.visit.photo_count", lang, n=len(row["photos"]))
+    _say("ok", text)
+    st.rerun()
 
 
 def visit_history(data: Stations, lang: str) -> None:
