@@ -83,6 +83,24 @@ def _drill_to(page: Any, micro: str) -> None:
     frame.evaluate(SETTLED_JS)
 
 
+def _output(args: argparse.Namespace, name: str) -> str:
+    """``--output``, or ``docs/NAME`` when it was left at the command map's default."""
+    return args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" / name)
+
+
+def _small_demo(url: str) -> None:
+    """Load the small demo into the store at ``url`` (a scratch database)."""
+    subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", url],
+                   cwd=REPO, check=True, capture_output=True)
+
+
+def _reported(output: str, offsite: list[str]) -> int:
+    """Say where the picture went and what left localhost; non-zero if anything did."""
+    print(f"saved {output}")
+    print("requests off localhost:", offsite or "none")
+    return 1 if offsite else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default=None, help="store URL (default: the county demo in data/screenshot/)")
@@ -141,9 +159,7 @@ def main() -> int:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.output, full_page=True)
         browser.close()
-    print(f"saved {args.output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(args.output, offsite)
 
 
 def _planner_shot(args: argparse.Namespace) -> int:
@@ -162,8 +178,7 @@ def _planner_shot(args: argparse.Namespace) -> int:
             with sqlite3.connect(args.db.removeprefix("sqlite:///")) as src, sqlite3.connect(db) as dst:
                 src.backup(dst)
         else:
-            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", f"sqlite:///{db}"],
-                           cwd=REPO, check=True, capture_output=True)
+            _small_demo(f"sqlite:///{db}")
         grid = _fullest_grid(f"sqlite:///{db}")
         env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
         with StreamlitServer(f"sqlite:///{db}", Path(workdir), env) as server, sync_playwright() as pw:
@@ -187,9 +202,8 @@ def _planner_shot(args: argparse.Namespace) -> int:
             page.screenshot(path=args.output, full_page=True)
             browser.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"saved {args.output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(args.output, offsite)
+
 
 def _report_shot(args: argparse.Namespace) -> int:
     """The report page as a grid worker fills it in, on a scratch small demo (issue 12)."""
@@ -200,13 +214,12 @@ def _report_shot(args: argparse.Namespace) -> int:
 
     from tests.harness import unit_click_point, wait_for_app
 
-    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" / "report.png")
+    output = _output(args, "report.png")
     offsite: list[str] = []
     with tempfile.TemporaryDirectory() as workdir:
         db = Path(workdir) / "report.db"
         url = f"sqlite:///{db}"
-        subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", url],
-                       cwd=REPO, check=True, capture_output=True)
+        _small_demo(url)
         micro = _first_micro(url)
         picture = Path(workdir) / "现场照片.jpg"
         buffer = io.BytesIO()
@@ -238,9 +251,7 @@ def _report_shot(args: argparse.Namespace) -> int:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=output, full_page=True)
             browser.close()
-    print(f"saved {output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(output, offsite)
 
 
 
@@ -250,15 +261,13 @@ def _hazards_shot(args: argparse.Namespace) -> int:
 
     from tests.harness import wait_for_app
 
-    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" /
-                                                                                          "hazards.png")
+    output = _output(args, "hazards.png")
     offsite: list[str] = []
     with tempfile.TemporaryDirectory() as workdir:
         url = args.db
         if url is None:
             db = Path(workdir) / "hazards.db"
-            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", f"sqlite:///{db}"],
-                           cwd=REPO, check=True, capture_output=True)
+            _small_demo(f"sqlite:///{db}")
             url = f"sqlite:///{db}"
         env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
         with StreamlitServer(url, Path(workdir), env) as server, sync_playwright() as pw:
@@ -281,9 +290,7 @@ def _hazards_shot(args: argparse.Namespace) -> int:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=output, full_page=True)
             browser.close()
-    print(f"saved {output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(output, offsite)
 
 
 def _fullest_grid(url: str) -> str:
@@ -355,9 +362,7 @@ def _issue_stats_shot(args: argparse.Namespace) -> int:
             Path(args.output).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=args.output, full_page=True)
             browser.close()
-    print(f"saved {args.output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(args.output, offsite)
 
 
 def _stations_shot(args: argparse.Namespace) -> int:
@@ -366,14 +371,13 @@ def _stations_shot(args: argparse.Namespace) -> int:
 
     from tests.harness import find_map_frame, wait_for_app
 
-    output = args.output if args.output != str(REPO / "docs" / "command_map.png") else str(REPO / "docs" / "stations.png")
+    output = _output(args, "stations.png")
     offsite: list[str] = []
     with tempfile.TemporaryDirectory() as workdir:
         url = args.db
         if url is None:
             url = f"sqlite:///{Path(workdir) / 'stations.db'}"
-            subprocess.run([sys.executable, "-m", "gridmap", "demo", "--scale", "small", "--db", url],
-                           cwd=REPO, check=True, capture_output=True)
+            _small_demo(url)
         env = {"GRIDMAP_TILES": os.environ.get("GRIDMAP_TILES", "none")}
         with StreamlitServer(url, Path(workdir), env) as server, sync_playwright() as pw:
             browser = launch_chromium(pw)
@@ -395,9 +399,7 @@ def _stations_shot(args: argparse.Namespace) -> int:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=output, full_page=True)
             browser.close()
-    print(f"saved {output}")
-    print("requests off localhost:", offsite or "none")
-    return 1 if offsite else 0
+    return _reported(output, offsite)
 
 
 _STATION_DOTS_JS = """() => { try { let n = 0; window.map.eachLayer(l => {
