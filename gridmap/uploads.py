@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageFile, ImageOps
 
 from gridmap.i18n import DEFAULT_LANGUAGE
 from gridmap.io import jsontext
@@ -324,6 +324,9 @@ def _check_name(fmt: str, name: str, allow_misnamed: bool) -> list[Message]:
 
 
 def _accept_image(data: bytes, fmt: str, name: str, limits: UploadLimits, notes: list[Message]) -> Upload:
+    # A truncated picture must fail to load. Pillow's switch for that is process-wide, and
+    # libraries flip it on import (WeasyPrint does; gridmap.brief.render switches it back).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     size = image_size(data, fmt)
     if size is not None:
         _check_pixels(size, name, limits)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,9 +69,20 @@ def brief_html(data: BriefData, lang: str = "zh", *, with_map: bool = True) -> s
 
 def brief_pdf(data: BriefData, lang: str = "zh", *, html: str | None = None) -> bytes:
     """The brief as PDF bytes (one A4 page, CJK font embedded)."""
+    return bytes(_weasyprint_html()(string=html or brief_html(data, lang)).write_pdf())
+
+
+def _weasyprint_html() -> Any:
+    """WeasyPrint's ``HTML``, imported on first use. Its import switches on Pillow's
+    process-wide "load truncated images" (for its own images); switch it back, or every
+    upload check in this server would accept cut-off photos (:mod:`gridmap.uploads`)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
 
-    return bytes(HTML(string=html or brief_html(data, lang)).write_pdf())
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
 
 
 def brief_png(data: BriefData, lang: str = "zh", *, html: str | None = None,
