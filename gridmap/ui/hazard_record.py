@@ -77,7 +77,7 @@ def record_form(session: Session, lang: str, now: dt.datetime) -> None:
                                 key="hz_rec_severity", format_func=lambda s: label("severity", s, lang))
         types = st.multiselect(t("hazards.record.types", lang), [str(h) for h in HazardType], key="hz_rec_types",
                                format_func=lambda h: label("hazard", h, lang),
-                               placeholder=t("hazards.record.types_placeholder", lang))
+                               placeholder=t("hazards.record.types_placeholder", lang), select_all=False)
         address = st.text_input(t("hazards.record.address", lang), key="hz_rec_address", max_chars=200)
         inspector = st.text_input(t("hazards.record.inspector", lang), key="hz_rec_inspector",
                                   value=session.user.display_name or session.user.username, max_chars=64)

@@ -231,13 +231,13 @@ def _widgets(data: HazardData, lang: str, today: dt.date) -> HazardFilters:
     all_text = t("hazards.all", lang)
     c1, c2, c3, c4 = st.columns(4)
     types = c1.multiselect(t("hazards.f.types", lang), [str(h) for h in HazardType], key=_W["types"],
-                           format_func=lambda h: label("hazard", h, lang), placeholder=all_text)
+                           format_func=lambda h: label("hazard", h, lang), placeholder=all_text, select_all=False)
     statuses = c2.multiselect(t("hazards.f.statuses", lang), list(HAZARD_LIFECYCLE.statuses), key=_W["statuses"],
-                              format_func=lambda s: label("hazard_status", s, lang), placeholder=all_text)
+                              format_func=lambda s: label("hazard_status", s, lang), placeholder=all_text, select_all=False)
     severities = c3.multiselect(t("hazards.f.severities", lang), [str(s) for s in Severity], key=_W["severities"],
-                                format_func=lambda s: label("severity", s, lang), placeholder=all_text)
+                                format_func=lambda s: label("severity", s, lang), placeholder=all_text, select_all=False)
     places = c4.multiselect(t("hazards.f.places", lang), [str(p) for p in PlaceType], key=_W["places"],
-                            format_func=lambda p: label("place", p, lang), placeholder=all_text)
+                            format_func=lambda p: label("place", p, lang), placeholder=all_text, select_all=False)
     c5, c6, c7, c8 = st.columns(4)
     period, start, end = _period(c5, lang, today)
     unit = _unit_picker(c6, data, lang)
