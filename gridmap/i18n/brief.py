@@ -114,7 +114,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.stations": ("未走访的服务站点", "Stations not visited"),
     "brief.no_visits": ("尚无走访记录（在用站点 {n} 个）。", "No visits recorded ({n} stations open)."),
     "brief.all_visited": ("近 30 天所有站点都已走访。", "Every station was visited in the last 30 days."),
-    "brief.not_visited": ("近 30 天未走访 {n} 个：{names}", "{n} not visited in the last 30 days: {names}"),
+    "brief.not_visited": ("近 30 天未走访 {n} 个：{names}。", "{n} not visited in the last 30 days: {names}. "),
     "brief.footer": ("由网格一张图在服务器上离线生成。", "Made offline on the server by gridmap."),
     "brief.cli_not_unit": ("{code} 不是当前方案中的单位。", "{code} is not a unit of the current plan."),
     "brief.cli_written": ("已写出 {path}", "Written {path}"),
