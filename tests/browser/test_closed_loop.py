@@ -86,7 +86,7 @@ def step(page: Page, button: str, reached: str, photo_path: Path | None = None) 
         page.locator("input[type=file]").last.set_input_files(str(photo_path))
         expect(page.get_by_text(photo_path.name)).to_be_visible()
     page.get_by_role("button", name=button, exact=True).click()
-    expect(page.get_by_text(f"已变为“{reached}”")).to_be_visible()
+    expect(page.get_by_text(f"已变为“{reached}”")).to_be_visible(timeout=20_000)  # a step with a photo: upload, re-encode, write
 
 
 def test_a_report_by_map_click_with_a_photo_is_ringed_on_the_commanders_live_map(
