@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gridmap.access import Session
 from gridmap.domain import LAYERS, Role, Scope
@@ -345,34 +346,25 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
     return parse
 
 
-def _h3_resolution(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 5 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"H3 resolution {value} is outside 5-12 (10 is about 76 m per edge)")
-    return value
+def _ranged(kind: type[int] | type[float], low: float, high: float, why: str) -> Callable[[str], Any]:
+    """An argparse type: ``kind`` parsed from the text and kept inside ``low..high``
+    (an open interval for floats); ``why`` says what is wrong ({value}, {text})."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a whole number: {text!r}" if kind is int else f"not a number: {text!r}") from None
+        inside = low <= value <= high if kind is int else low < value < high
+        if not inside:
+            raise argparse.ArgumentTypeError(why.format(value=value, text=repr(text)))
+        return value
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value <= 99_999:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 99999: {text!r}")
-    return value
-
-
-def _alpha(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 < value < 0.5:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 0.5 (e.g. 0.05): {text!r}")
-    return value
+_h3_resolution = _ranged(int, 5, 12, "H3 resolution {value} is outside 5-12 (10 is about 76 m per edge)")
+_count = _ranged(int, 0, 99_999, "must be from 0 to 99999: {text}")
+_alpha = _ranged(float, 0.0, 0.5, "must be between 0 and 0.5 (e.g. 0.05): {text}")
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
