@@ -9,6 +9,11 @@ from gridmap import ui
 from gridmap.access import Op
 from gridmap.i18n import t
 from gridmap.ui import stations
+from gridmap.ui.stations_coverage import coverage_panel
+from gridmap.ui.stations_registry import registry
+from gridmap.ui.stations_results import results_panel
+from gridmap.ui.stations_siting import siting_panel
+from gridmap.ui.stations_visits import visit_form, visit_history
 
 lang = ui.current_language()
 store = ui.store_or_stop(lang)
@@ -24,13 +29,13 @@ stations.station_map(data, tiles, lang)
 registry_tab, visits_tab, coverage_tab, siting_tab, results_tab = st.tabs(
     [t(f"stations.tab.{k}", lang) for k in ("registry", "visits", "coverage", "siting", "results")])
 with registry_tab:
-    stations.registry(data, lang)
+    registry(data, lang)
 with visits_tab:
-    stations.visit_form(data, lang)
-    stations.visit_history(data, lang)
+    visit_form(data, lang)
+    visit_history(data, lang)
 with coverage_tab:
-    stations.coverage_panel(data, tiles, lang)
+    coverage_panel(data, tiles, lang)
 with siting_tab:
-    stations.siting_panel(data, tiles, lang)
+    siting_panel(data, tiles, lang)
 with results_tab:
-    stations.results_panel(data, lang)
+    results_panel(data, lang)
