@@ -10,7 +10,7 @@ so a refused step keeps no photo and a kept photo always has its history row.
   open :class:`~gridmap.access.GuardedTransaction`.
 - :func:`check_photos` -- refuse a wrong list before any transaction starts.
 - :func:`photos_of` -- the photos of a row, without their bytes (for a gallery or a
-  timeline), oldest first.
+  timeline), oldest first; :func:`photos_by_owner` -- those of every row of a layer at once.
 - :func:`photo_bytes` -- one photo's picture and media type.
 - :data:`MAX_PHOTOS` -- how many photos one report or step may carry.
 
@@ -136,8 +136,20 @@ def attach(tx: GuardedTransaction, owner_layer: str, owner_id: str, photos: Sequ
 
 def photos_of(session: Session, owner_layer: str, owner_id: str) -> list[PhotoRef]:
     """The photos of one row that ``session`` may see, oldest first (no bytes read)."""
-    found = session.read("photos", where={"owner_layer": owner_layer, "owner_id": str(owner_id)},
-                         columns=_LIST_COLUMNS)
+    return _refs(session.read("photos", where={"owner_layer": owner_layer, "owner_id": str(owner_id)},
+                              columns=_LIST_COLUMNS))
+
+
+def photos_by_owner(session: Session, owner_layer: str) -> dict[str, list[PhotoRef]]:
+    """The photos of every ``owner_layer`` row that ``session`` may see, by owner id, each
+    list oldest first: one read for a whole list of rows (no bytes read)."""
+    found: dict[str, list[PhotoRef]] = {}
+    for ref in _refs(session.read("photos", where={"owner_layer": owner_layer}, columns=_LIST_COLUMNS)):
+        found.setdefault(ref.owner_id, []).append(ref)
+    return found
+
+
+def _refs(found: pd.DataFrame) -> list[PhotoRef]:
     if found.empty:
         return []
     found = found.sort_values(["uploaded_at", "id"], kind="stable")
@@ -176,4 +188,4 @@ def _ref(row: dict[str, Any]) -> PhotoRef:
                     uploaded_by=str(row["uploaded_by"]), uploaded_at=row.get("uploaded_at"))
 
 
-__all__ = ["MAX_PHOTOS", "PhotoRef", "attach", "check_photos", "photo_bytes", "photos_of"]
+__all__ = ["MAX_PHOTOS", "PhotoRef", "attach", "check_photos", "photo_bytes", "photos_by_owner", "photos_of"]

@@ -4,18 +4,25 @@ the history of the visits in view, with their photos."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from gridmap.access import Op
 from gridmap.domain import VISIT_CHECKLIST
 from gridmap.i18n import t
+from gridmap.photos import PhotoRef, photos_by_owner
 from gridmap.settings import get_settings
 from gridmap.stations import distance_m, record_visit
 from gridmap.store.base import StoreError
+from gridmap.ui.issue import show_photos
 from gridmap.ui.stations import Stations, joined, picked, refusal, say, station_picker
+from gridmap.ui.text import escape_markdown, fmt_datetime
 from gridmap.uploads import UploadRejected, accept_upload
 from gridmap.workflow.errors import WorkflowError
+
+PHOTO_VISITS = 5  # visits whose photos are shown at once (older ones: pick one)
 
 
 def visit_form(data: Stations, lang: str) -> None:
@@ -75,13 +82,14 @@ def visit_form(data: Stations, lang: str) -> None:
 
 
 def visit_history(data: Stations, lang: str) -> None:
-    """The visits in scope, newest first."""
+    """The visits in scope, newest first, and the photos of the latest visits that have some."""
     visits = data.visits
     if visits.empty:
         st.caption(t("stations.visit.none", lang))
         return
     names = dict(zip(data.stations["id"].astype(str), data.stations["name"].astype(str), strict=True))
     ordered = visits.sort_values("visited_at", ascending=False)
+    photos = photos_by_owner(data.session, "station_visits")
     st.dataframe(pd.DataFrame({
         t("stations.col.visited_at", lang): pd.to_datetime(ordered["visited_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         t("stations.col.name", lang): ordered["station_id"].astype(str).map(names),
@@ -91,7 +99,35 @@ def visit_history(data: Stations, lang: str) -> None:
         t("stations.col.passed", lang): [f"{int(p)}/{int(n)}" if n == n and n else "—"
                                          for p, n in zip(ordered["passed"], ordered["items"], strict=True)],
         t("stations.col.follow_up", lang): [joined(f) for f in ordered["follow_up"]],
+        t("stations.col.photos", lang): [len(photos.get(str(i), [])) for i in ordered["id"]],
     }), hide_index=True, width="stretch")
+    with_photos = [row for row in ordered.to_dict("records") if photos.get(str(row["id"]))]
+    if with_photos:
+        _visit_photos(data, with_photos, photos, names, lang)
 
 
-__all__ = ["visit_form", "visit_history"]
+def _visit_photos(data: Stations, visits: list[dict[str, Any]], photos: dict[str, list[PhotoRef]],
+                  names: dict[str, str], lang: str) -> None:
+    """The newest visits with photos, one box each as the issue page's timeline shows a step;
+    an older one is picked from a list."""
+    st.markdown(f"**{t('stations.visit.photos_title', lang)}**")
+    shown, older = visits[:PHOTO_VISITS], visits[PHOTO_VISITS:]
+    if older:
+        heads = {str(v["id"]): _visit_head(v, names, lang) for v in older}
+        pick = st.selectbox(t("stations.visit.photos_older", lang, n=len(older)), [None, *heads], key="st_photo_pick",
+                            format_func=lambda i: "—" if i is None else heads[i])
+        if pick is not None:
+            shown = [next(v for v in older if str(v["id"]) == pick), *shown]
+    for visit in shown:
+        box = st.container(border=True)
+        box.markdown(escape_markdown(_visit_head(visit, names, lang)))
+        show_photos(data.session, photos[str(visit["id"])], box)
+
+
+def _visit_head(visit: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    station = names.get(str(visit["station_id"]), str(visit["station_id"]))
+    return t("stations.visit.photos_head", lang, name=station, at=fmt_datetime(visit["visited_at"]),
+             visitor=str(visit["visitor"]))
+
+
+__all__ = ["PHOTO_VISITS", "visit_form", "visit_history"]
