@@ -1,5 +1,6 @@
 """Screenshot of the command map for the README: ``python tools/screenshot.py [--db URL] [-o PNG]``
-(``--planner``: the planner's workbench; ``--hazards``: the inspector's hazard page).
+(``--planner``: the planner's workbench; ``--hazards``: the inspector's hazard page;
+``--rankings``: the commander's rankings, 量化比评; and others, see ``--help``).
 
 Starts ``streamlit run app.py`` on a free port against a store (default: the county demo
 in ``data/screenshot/county.db``, generated on first use, a few minutes), signs in as the
@@ -126,7 +127,12 @@ def main() -> int:
     parser.add_argument("--stations", action="store_true",
                         help="the service stations page instead (docs/stations.png): the demo commander on the "
                              "small demo (or --db), stations coloured by the time since their last visit")
+    parser.add_argument("--rankings", action="store_true",
+                        help="the rankings page (量化比评) instead (docs/rankings.png): the demo commander on the "
+                             "small demo (or --db), the villages of its town ranked with the default weights")
     args = parser.parse_args()
+    if args.rankings:
+        return _rankings_shot(args)
     if args.planner:
         return _planner_shot(args)
     if args.hazards:
@@ -400,6 +406,55 @@ def _stations_shot(args: argparse.Namespace) -> int:
             page.screenshot(path=output, full_page=True)
             browser.close()
     return _reported(output, offsite)
+
+
+def _rankings_shot(args: argparse.Namespace) -> int:
+    """量化比评: the villages of the small demo's town, ranked with the default weights."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.harness import wait_for_app
+
+    output = _output(args, "rankings.png")
+    offsite: list[str] = []
+    with tempfile.TemporaryDirectory() as workdir:
+        url = args.db
+        if url is None:
+            url = f"sqlite:///{Path(workdir) / 'rankings.db'}"
+            _small_demo(url)
+        town = _first_town(url)
+        with StreamlitServer(url, Path(workdir), {"GRIDMAP_TILES": "none"}) as server, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            # wide and tall enough for every column (raw and smoothed) and the first villages
+            viewport = {"width": max(args.width, 1800), "height": max(args.height, 1450)}
+            context = new_context(browser, TIMEOUT_MS, viewport=viewport)
+            page = context.new_page()
+            page.on("request", lambda r: offsite.append(r.url)
+                    if urlparse(r.url).hostname not in (None, *LOCAL_HOSTS) else None)
+            fill_sign_in(page, server.base_url, args.user, args.password, TIMEOUT_MS).click()
+            page.get_by_role("heading", name="指挥一张图").wait_for()
+            page.goto(f"{server.base_url}/rankings")
+            page.get_by_role("heading", name="量化比评").wait_for()
+            wait_for_app(page)
+            page.get_by_label("比评范围").click()  # compare the villages of the town
+            page.keyboard.type(town)
+            page.keyboard.press("Enter")
+            wait_for_app(page, quiet_ms=1500)
+            page.get_by_text("计算方法").first.wait_for()
+            page.wait_for_timeout(1000)
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=output, full_page=True)
+            browser.close()
+    return _reported(output, offsite)
+
+
+def _first_town(url: str) -> str:
+    """The name of the store's first town (by code)."""
+    from gridmap.domain import Scope
+    from gridmap.store import open_store
+
+    with open_store(url) as store:
+        towns = store.read("units", Scope.county("330327"), where={"level": "town"}, columns=["code", "name"])
+    return str(towns.sort_values("code")["name"].iloc[0])
 
 
 _STATION_DOTS_JS = """() => { try { let n = 0; window.map.eachLayer(l => {

@@ -3,7 +3,7 @@
 Public names:
 
 - :func:`rank_units`, :class:`Rankings`, :data:`CRITERIA`, :data:`DEFAULT_WEIGHTS`,
-  :func:`criterion_points`, :func:`session_rankings` -- units of one level ranked by a
+  :func:`criterion_points`, :func:`level_criteria`, :func:`session_rankings` -- units of one level ranked by a
   weighted score of raw and empirical-Bayes smoothed rates (:mod:`gridmap.brief.rankings`).
 - :func:`table_bytes` -- a table as CSV or XLSX with formula cells neutralised
   (:mod:`gridmap.brief.export`).
@@ -22,6 +22,7 @@ from gridmap.brief.rankings import (
     Rankings,
     available_criteria,
     criterion_points,
+    level_criteria,
     rank_units,
     session_rankings,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Rankings",
     "available_criteria",
     "criterion_points",
+    "level_criteria",
     "rank_units",
     "session_rankings",
     "table_bytes",

@@ -170,12 +170,39 @@ def criterion_points(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     if not has.any():
         return out
     lo, hi = float(values[has].min()), float(values[has].max())
-    if hi - lo <= 1e-12 * max(1.0, abs(hi)):
+    if _level(lo, hi):
         out[has] = 100.0
         return out
     scaled = (values[has] - lo) / (hi - lo)
     out[has] = 100.0 * (scaled if higher_is_better else 1.0 - scaled)
     return out
+
+
+def level_criteria(ranked: Rankings) -> dict[str, float]:
+    """The weighted criteria whose raw rates differ but whose smoothed rates are all the same
+    (so each unit gets 100 points and the criterion does not separate them), with that value.
+
+    This is what empirical Bayes does when the units differ no more than chance would make
+    them (the between-unit variance is estimated as 0: every rate is pulled all the way to the
+    overall rate); the page says so rather than leave a column of equal numbers next to
+    unequal raw ones unexplained. Nothing is listed when fewer than two units have data.
+    """
+    out: dict[str, float] = {}
+    for name in ranked.weights:
+        if f"{name}_smoothed" not in ranked.table:
+            continue
+        smoothed = ranked.table[f"{name}_smoothed"].to_numpy(dtype=np.float64)
+        has = np.isfinite(smoothed)
+        raw = ranked.table[f"{name}_raw"].to_numpy(dtype=np.float64)[has]
+        smoothed = smoothed[has]
+        if len(smoothed) > 1 and _level(float(smoothed.min()), float(smoothed.max())) \
+                and not _level(float(raw.min()), float(raw.max())):
+            out[name] = float(smoothed.mean())
+    return out
+
+
+def _level(lo: float, hi: float) -> bool:
+    return hi - lo <= 1e-12 * max(1.0, abs(hi))
 
 
 def _score_measure(code: str, level: Level, table: pd.DataFrame) -> UnitMeasure:

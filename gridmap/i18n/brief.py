@@ -33,6 +33,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "score is rank 1: it needs attention most. Weights used: {weights}."),
     "rank.period": ("统计期间 {date_from} 至 {date_to}（零报告为今日）", "Period {date_from} to {date_to} "
                     "(zero-reports: today)"),
+    "rank.level_note": ("{names}：各单位之间的差别在正常波动范围内，平滑后都等于全体平均值（{values}），"
+                        "这些项各单位都得 100 分，不影响排名。",
+                        "{names}: the units differ no more than chance makes them differ, so smoothing gives "
+                        "every one the overall rate ({values}); each unit gets 100 points there and the ranking "
+                        "does not change."),
     "rank.show_raw": ("显示原始值", "Show raw figures"),
     "rank.download_csv": ("下载 CSV", "Download CSV"),
     "rank.download_xlsx": ("下载 Excel", "Download Excel"),
@@ -41,6 +46,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rank.crit.overdue_rate": ("超期率（每百户）", "Overdue per 100 households"),
     "rank.crit.zero_report": ("今日零报告率", "Zero-report rate today"),
     "rank.crit.on_time": ("按期办结率", "Closed on time"),
+    "rank.short.issue_rate": ("事件率", "Issues"),
+    "rank.short.hazard_rate": ("隐患率", "Hazards"),
+    "rank.short.overdue_rate": ("超期率", "Overdue"),
+    "rank.short.zero_report": ("零报告率%", "Zero-report %"),
+    "rank.short.on_time": ("按期办结率%", "On time %"),
+    "rank.table_units": ("事件率、隐患率、超期率为每百户的件数；带 % 的列为百分比。",
+                         "Issues, hazards and overdue are per 100 households; columns marked % are percentages."),
     "rank.col.rank": ("排名", "Rank"),
     "rank.col.unit": ("单位", "Unit"),
     "rank.col.score": ("得分", "Score"),

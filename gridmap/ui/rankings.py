@@ -13,7 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from gridmap.access import Session
-from gridmap.brief import CRITERIA, DEFAULT_WEIGHTS, Rankings, available_criteria, rank_units, table_bytes
+from gridmap.brief import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    Rankings,
+    available_criteria,
+    level_criteria,
+    rank_units,
+    table_bytes,
+)
 from gridmap.brief.export import MEDIA_TYPES
 from gridmap.command import Filters, Snapshot
 from gridmap.domain import Level
@@ -24,6 +32,7 @@ from gridmap.ui.period import period_picker
 
 WEIGHT_MAX = 5.0
 UNIT_KEY = "rank_unit"
+UNIT_WIDTH = 120  # pixels: a village name of five or six characters, not cut
 
 
 def unit_and_level(snapshot: Snapshot, lang: str) -> tuple[str, Level]:
@@ -66,7 +75,7 @@ def shown_table(ranked: Rankings, lang: str, *, raw: bool) -> pd.DataFrame:
     for name in CRITERIA:
         if f"{name}_smoothed" not in table:
             continue
-        crit = t(f"rank.crit.{name}", lang)
+        crit = t(f"rank.short.{name}", lang)
         scale = 1.0 if CRITERIA[name].per == 100 else 100.0  # shares shown as percentages
         if raw:
             out[t("rank.col.raw", lang, name=crit)] = (table[f"{name}_raw"] * scale).round(2).to_numpy()
@@ -79,6 +88,19 @@ def formula_words(weights: Mapping[str, float], lang: str) -> str:
     used = "、".join(f"{t(f'rank.crit.{n}', lang)} {w:g}" for n, w in weights.items()) if lang == "zh" else \
         ", ".join(f"{t(f'rank.crit.{n}', lang)} {w:g}" for n, w in weights.items())
     return t("rank.formula", lang, weights=used)
+
+
+def level_notes(ranked: Rankings, lang: str) -> list[str]:
+    """A line naming the weighted criteria on which smoothing left every unit equal
+    (:func:`gridmap.brief.level_criteria`), with their values: why those columns hold one
+    number each. Empty when there are none."""
+    level = level_criteria(ranked)
+    if not level:
+        return []
+    sep = "、" if lang == "zh" else ", "
+    values = [f"{v * 100:.2f}%" if CRITERIA[n].per != 100 else f"{v:.2f}" for n, v in level.items()]
+    return [t("rank.level_note", lang, names=sep.join(t(f"rank.crit.{n}", lang) for n in level),
+              values=sep.join(values))]
 
 
 def rankings_page(session: Session, lang: str, interval: int, now: dt.datetime) -> None:
@@ -97,10 +119,16 @@ def rankings_page(session: Session, lang: str, interval: int, now: dt.datetime) 
         return
     with st.expander(t("rank.formula_title", lang), expanded=True, icon=":material/function:"):
         st.markdown(escape_markdown(formula_words(ranked.weights, lang)))
+        for line in level_notes(ranked, lang):
+            st.caption(line)
         st.caption(t("rank.period", lang, date_from=date_from.isoformat(), date_to=date_to.isoformat()))
     raw = st.toggle(t("rank.show_raw", lang), value=True, key="rank_raw")
+    st.caption(t("rank.table_units", lang))
     table = shown_table(ranked, lang, raw=raw)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)))
+    pinned = {t("rank.col.rank", lang): st.column_config.Column(pinned=True, width="small"),  # names stay in view
+              t("rank.col.unit", lang): st.column_config.Column(pinned=True, width=UNIT_WIDTH)}
+    st.dataframe(table, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(table)),
+                 column_config=pinned)
     stem = f"ranking_{code}_{level.value}_{now:%Y%m%d}"
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(t("rank.download_csv", lang), table_bytes(table, "csv"), f"{stem}.csv", MEDIA_TYPES["csv"],
