@@ -161,8 +161,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stations.coverage.sampled": ("地图显示 {total} 户未覆盖房屋中的 {n} 户（抽样）。",
                                   "The map shows {n} of {total} uncovered households (a sample)."),
     # siting
-    "stations.siting.caption": ("在未覆盖房屋密集处生成候选点，选出覆盖未覆盖户数最多的 k 个新站址（最大覆盖模型），距离为直线距离。",
-                                "Candidate sites come from the clusters of uncovered households; the k sites that cover the most of them are chosen (maximal covering), by straight-line distance."),
+    "stations.siting.caption": ("在您给出的候选点位中（未给出时在未覆盖房屋密集处生成候选点），选出覆盖未覆盖户数最多的 k 个新站址（最大覆盖模型），距离为直线距离。",
+                                "Among the candidate sites you give (or, if you give none, sites generated where uncovered households cluster), the k sites that cover the most uncovered households are chosen (maximal covering), by straight-line distance."),
+    "stations.siting.given": ("候选点位（可选）", "Candidate sites (optional)"),
+    "stations.siting.given_hint": ("每行一个“经度,纬度”，如 120.41,27.51；留空则在未覆盖房屋密集处自动生成",
+                                   "one “longitude, latitude” per line, e.g. 120.41, 27.51; leave empty to generate "
+                                   "them where uncovered households cluster"),
+    "stations.siting.from_given": ("候选点为您给出的 {n} 个点位。", "The candidates are the {n} sites you gave."),
+    "stations.bad_candidate": ("候选点位第 {line} 行“{text}”无效：应写成“经度,纬度”两个数，例如 120.41,27.51。",
+                               "Candidate line {line} “{text}” is not valid: write two numbers, “longitude, "
+                               "latitude”, e.g. 120.41, 27.51."),
+    "stations.too_many_candidates": ("候选点位最多 {limit} 个，您给了 {n} 个。",
+                                     "At most {limit} candidate sites; you gave {n}."),
     "stations.siting.k": ("新增站点数 k", "New sites k"),
     "stations.siting.method": ("求解方法", "Method"),
     "stations.siting.method.mclp": ("最大覆盖模型（精确求解）", "Maximal covering (exact, CBC)"),

@@ -7,9 +7,9 @@
 - :mod:`gridmap.stations.coverage` -- :func:`household_coverage` within walking distance
   (straight line, metric CRS), :func:`unit_coverage`, :func:`walk_distance`.
 - :mod:`gridmap.stations.siting` -- :func:`suggest_sites` (maximal covering: spopt MCLP
-  with CBC, greedy fallback), :func:`candidate_sites`.
+  with CBC, greedy fallback), :func:`candidate_sites`, :func:`parse_candidates` (given ones).
 
-No Streamlit here: the page is :mod:`gridmap.ui.stations`.
+No Streamlit here: the page is :mod:`gridmap.ui.stations` (and ``gridmap.ui.stations_*``).
 """
 
 from gridmap.stations.coverage import (
@@ -29,7 +29,14 @@ from gridmap.stations.registry import (
     edit_station,
     move_station,
 )
-from gridmap.stations.siting import Siting, candidate_sites, cbc_available, greedy_cover, suggest_sites
+from gridmap.stations.siting import (
+    Siting,
+    candidate_sites,
+    cbc_available,
+    greedy_cover,
+    parse_candidates,
+    suggest_sites,
+)
 from gridmap.stations.visits import (
     AGE_CLASSES,
     NEVER,
@@ -61,6 +68,7 @@ __all__ = [
     "last_visits",
     "metric_xy",
     "move_station",
+    "parse_candidates",
     "record_visit",
     "suggest_sites",
     "town_results",

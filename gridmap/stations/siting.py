@@ -7,6 +7,8 @@ walking distance (the maximal covering location problem, MCLP).
 - :func:`candidate_sites` -- candidates from the clusters of uncovered households: the
   households binned into squares of half the walking distance, each busy square's
   household nearest its weighted centre (a real address, not a point in a field).
+- :func:`parse_candidates` -- candidates given by the user instead (a vacant building, a
+  village hall), one "longitude, latitude" per line, refused in words naming the line.
 - :func:`suggest_sites` -- the ``k`` sites: spopt's ``MCLP`` solved exactly with CBC (PuLP's
   bundled solver), or :func:`greedy_cover` when CBC is missing or ``method="greedy"``.
 - :func:`greedy_cover` -- the documented fallback: repeatedly take the site that covers
@@ -24,6 +26,7 @@ themselves.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -31,10 +34,45 @@ from typing import Literal
 import numpy as np
 from scipy.spatial import cKDTree
 
+from gridmap.workflow.errors import BadInput
+
 DEMAND_CELL_M = 25.0
 MAX_CANDIDATES = 200
 MCLP_TIME_LIMIT_S = 30.0
 Method = Literal["mclp", "greedy"]
+
+
+_SEPARATOR = re.compile(r"[\s,，;；]+")
+
+
+def parse_candidates(text: str, *, limit: int = MAX_CANDIDATES) -> np.ndarray:
+    """Candidate sites typed one per line as ``longitude, latitude`` (WGS84 degrees).
+
+    Comma, Chinese comma, semicolon, space or tab separate the two numbers; blank lines
+    and lines starting with ``#`` are skipped.
+
+    Returns:
+        ``(n, 2)`` longitudes and latitudes (``n`` may be 0: nothing given).
+
+    Raises:
+        BadInput: a line that is not two numbers, a position off the globe (which is also
+            what latitude and longitude swapped give in China), more than ``limit`` lines.
+    """
+    found: list[tuple[float, float]] = []
+    for number, line in enumerate(str(text or "").splitlines(), 1):
+        words = [w for w in _SEPARATOR.split(line.strip()) if w]
+        if not words or words[0].startswith("#"):
+            continue
+        try:
+            lon, lat = (float(w) for w in words) if len(words) == 2 else (np.nan, np.nan)
+        except ValueError:
+            lon, lat = np.nan, np.nan
+        if not (np.isfinite(lon) and np.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+            raise BadInput("stations.bad_candidate", line=number, text=line.strip()[:60])
+        found.append((lon, lat))
+    if len(found) > limit:
+        raise BadInput("stations.too_many_candidates", n=len(found), limit=limit)
+    return np.array(found, dtype=float).reshape(-1, 2)
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,24 @@ from gridmap.maps.stations import (
 )
 from gridmap.maps.tiles import TileSource
 from gridmap.spatial.crs import metric_transformer
-from gridmap.stations import candidate_sites, household_coverage, metric_xy, suggest_sites, walk_distance
+from gridmap.stations import (
+    candidate_sites,
+    household_coverage,
+    metric_xy,
+    parse_candidates,
+    suggest_sites,
+    walk_distance,
+)
 from gridmap.ui.stations import MAX_DOTS, Stations, households_in_view, small_map
 from gridmap.ui.text import fmt_count
+from gridmap.workflow.errors import BadInput
 
 SITING_KEY = "st_siting"
 
 
 def siting_panel(data: Stations, tiles: TileSource, lang: str) -> None:
-    """Suggest k new sites for one station type among candidates from the uncovered clusters."""
+    """Suggest k new sites for one station type among candidates given by the user or, by
+    default, generated from the clusters of uncovered households."""
     households = households_in_view(data.session)
     if households is None or households.empty:
         st.caption(t("stations.coverage.no_households", lang))
@@ -40,21 +49,32 @@ def siting_panel(data: Stations, tiles: TileSource, lang: str) -> None:
         k = int(c2.number_input(t("stations.siting.k", lang), 1, 50, 5, key="st_site_k"))
         method = c3.selectbox(t("stations.siting.method", lang), ["mclp", "greedy"],
                               format_func=lambda m: t(f"stations.siting.method.{m}", lang), key="st_site_method")
+        typed = st.text_area(t("stations.siting.given", lang), key="st_site_given", height=90,
+                             placeholder=t("stations.siting.given_hint", lang))
         go = st.form_submit_button(t("stations.siting.run", lang), type="primary")
     if go:
+        try:
+            given = parse_candidates(typed)
+        except BadInput as exc:
+            st.error(exc.text(lang))
+            return
         cover = household_coverage(households, data.open_stations)
         reach = walk_distance(kind)
         crs = cover.crs
         xy = metric_xy(households, crs)
         uncovered = xy[~cover.covered]
-        sites = candidate_sites(uncovered, reach)
+        if len(given):
+            gx, gy = metric_transformer("EPSG:4326", crs).transform(given[:, 0], given[:, 1])
+            sites = np.column_stack([np.asarray(gx, dtype=float), np.asarray(gy, dtype=float)])
+        else:
+            sites = candidate_sites(uncovered, reach)
         result = suggest_sites(uncovered, sites, reach, k, method=method)  # type: ignore[arg-type]
         lon, lat = metric_transformer(crs, "EPSG:4326").transform(sites[result.chosen, 0], sites[result.chosen, 1]) \
             if result.chosen else (np.empty(0), np.empty(0))
         st.session_state[SITING_KEY] = {
             "key": data.session.scope.prefix, "kind": kind, "k": k, "households": len(households),
             "before": int(cover.covered.sum()), "gained": result.total_gained, "method": result.method,
-            "optimal": result.optimal, "seconds": result.seconds, "candidates": len(sites),
+            "optimal": result.optimal, "seconds": result.seconds, "candidates": len(sites), "given": len(given),
             "sites": np.column_stack([np.asarray(lon), np.asarray(lat)]), "ranked_gain": result.gained,
             "uncovered_ids": households["id"].to_numpy()[~cover.covered],
             "newly": result.covered_after,
@@ -71,6 +91,8 @@ def siting_panel(data: Stations, tiles: TileSource, lang: str) -> None:
     st.caption(t("stations.siting.how", lang, method=t(f"stations.siting.method.{found['method']}", lang),
                  n=fmt_count(found["candidates"]), s=f"{found['seconds']:.1f}",
                  optimal=t("stations.yes" if found["optimal"] else "stations.no", lang)))
+    if found["given"]:
+        st.caption(t("stations.siting.from_given", lang, n=fmt_count(found["given"])))
     sites = frame_of(found["sites"], rank=np.arange(1, len(found["sites"]) + 1), gained=found["ranked_gain"])
     uncovered = households.set_index("id").loc[found["uncovered_ids"]].reset_index()
     newly = uncovered[found["newly"]]
