@@ -3,7 +3,8 @@ screenshot of the small demo: every village's smoothed issue rate 4.84 next to r
 from 3.15 to 5.88). That is empirical Bayes at work, not a fault: when the units differ no
 more than chance would make them, the between-unit variance is estimated as 0 and every
 rate is pulled to the overall rate. The page now says so, per criterion
-(``gridmap.brief.level_criteria``, ``gridmap.ui.rankings.level_notes``).
+(``gridmap.brief.level_criteria``, ``gridmap.ui.rankings.level_notes``), and so does the
+town brief under its ranking.
 
 By hand, issues x = [1, 11, 5, 4] over households n = [10, 100, 50, 40]:
 raw per 100 = [10, 11, 10, 10]; m = 21 / 200 = 0.105;
@@ -15,14 +16,18 @@ either: there the column is not surprising.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from gridmap.access import Session
+from gridmap.access import Session, User
 from gridmap.brief import Rankings, level_criteria, rank_units
+from gridmap.brief.render import brief_html
+from gridmap.brief.town import brief_data
 from gridmap.command import Filters, load_snapshot
-from gridmap.domain import Level, Scope
+from gridmap.domain import Level, Role, Scope
 from gridmap.stats import eb_rate, raw_rate
 from gridmap.store import Store
 from gridmap.ui.rankings import level_notes
@@ -33,7 +38,8 @@ HOUSEHOLDS = [10, 100, 50, 40]
 
 
 def _ranked(issues: list[int], hazards: list[int], weights: dict[str, float] | None = None) -> Rankings:
-    table = pd.DataFrame({"name": ["M1", "M2", "M3", "M4"], "households": HOUSEHOLDS,
+    table = pd.DataFrame({"rank": [1, 2, 3, 4], "name": ["M1", "M2", "M3", "M4"], "score": [0.0, 10.0, 20.0, 30.0],
+                          "households": HOUSEHOLDS,
                           "issue_rate_raw": raw_rate(issues, HOUSEHOLDS),
                           "issue_rate_smoothed": eb_rate(issues, HOUSEHOLDS),
                           "hazard_rate_raw": raw_rate(hazards, HOUSEHOLDS),
@@ -70,3 +76,13 @@ def test_the_real_ranking_names_no_criterion_that_differs(store: Store) -> None:
     smoothed = ranked.table["issue_rate_smoothed"].to_numpy()
     assert np.ptp(smoothed) > 1
     assert level_criteria(ranked) == {}  # on time: nothing closed, raw and smoothed all 0 -- not surprising
+
+
+def test_the_town_brief_says_it_too(store: Store) -> None:
+    """The brief's ranking shows the issue rate raw / smoothed: a level one is explained there."""
+    seed_ranked(store)
+    data = brief_data(Session(store, User("boss", Role.COMMANDER, "330327000000")), "330327100000")
+    level = brief_html(dataclasses.replace(data, rankings=_ranked([1, 11, 5, 4], [2, 12, 0, 4])), "zh")
+    spread = brief_html(dataclasses.replace(data, rankings=_ranked([2, 12, 0, 4], [0, 0, 0, 0])), "zh")
+    assert "事件率（每百户）：各单位差别在正常波动范围内" in level
+    assert "正常波动" not in spread

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.brief.rankings import level_criteria
 from gridmap.brief.town import BriefData
 from gridmap.i18n import label, t
 from gridmap.maps.style import BOUNDARY_COLOUR, NO_DATA_COLOUR, SEQUENTIAL
@@ -295,8 +296,12 @@ def _ranking_table(data: BriefData, lang: str) -> str:
                     f"<td class='n'>{rate_text}</td></tr>")
     more = len(table) - len(shown)
     tail = f"<p class='note'>{t('brief.ranking_more', lang, n=more)}</p>" if more > 0 else ""
+    level = level_criteria(data.rankings)
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(t(f"rank.crit.{n}", lang) for n in level)
+    level_text = f"<p class='note'>{t('brief.ranking_level', lang, names=names)}</p>" if level else ""
     return (f"<table class='list'><tr>{head}</tr>{''.join(body)}</table>{tail}"
-            f"<p class='note'>{t('brief.ranking_note', lang)}</p>")
+            f"<p class='note'>{t('brief.ranking_note', lang)}</p>{level_text}")
 
 
 def _stations_text(data: BriefData, lang: str) -> str:

@@ -117,6 +117,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "brief.ranking_more": ("另有 {n} 个未列出。", "{n} more not listed."),
     "brief.ranking_note": ("得分 0–100，用平滑后的比率；事件率为每百户。", "Score 0-100 on smoothed rates; "
                            "issue rate per 100 households."),
+    "brief.ranking_level": ("{names}：各单位差别在正常波动范围内，平滑后都取全体平均值，不影响排名。",
+                            "{names}: the units differ no more than chance makes them differ; smoothed, each "
+                            "takes the overall rate, so the ranking does not change."),
     "brief.col.category": ("类别", "Category"),
     "brief.col.unit": ("单位", "Unit"),
     "brief.col.days": ("超期天数", "Days overdue"),
