@@ -21,7 +21,7 @@ import pandas as pd
 from gridmap.access import Op, Session
 from gridmap.brief.rankings import Rankings, available_criteria, rank_units
 from gridmap.command.filters import Filters
-from gridmap.command.flags import Clock, issue_flags
+from gridmap.command.flags import Clock, issue_flags, station_flags
 from gridmap.command.kpis import Kpis, kpis
 from gridmap.command.load import data_now, load_snapshot
 from gridmap.command.snapshot import Snapshot
@@ -52,7 +52,7 @@ class BriefData:
         outline: The unit's own outline (empty if not stored).
         stations_not_visited: Names of open stations without a visit in the last 30 days;
             None when no visit was ever recorded.
-        stations: Stations of the unit (``name``, ``lon``, ``lat``).
+        stations: Stations of the unit open at ``now`` (``id``, ``lon``, ``lat``).
     """
 
     code: str
@@ -96,7 +96,7 @@ def brief_data(session: Session, code: str, *, now: dt.datetime | None = None) -
         code=code, name=str(snapshot.units.at[code, "name"]), level=sel.level, county_name=view.county_name(),
         now=now, kpis=kpis(snapshot, code, filters, now), weeks=weekly_counts(snapshot, code, now),
         overdue=_top_overdue(view, snapshot, code, now), rankings=rankings, units=units, outline=outline,
-        stations_not_visited=_not_visited(view, now), stations=_stations(snapshot),
+        stations_not_visited=_not_visited(view, now), stations=_stations(snapshot, filters, now),
     )
 
 
@@ -149,11 +149,15 @@ def _top_overdue(view: Session, snapshot: Snapshot, code: str, now: dt.datetime)
     })
 
 
-def _stations(snapshot: Snapshot) -> pd.DataFrame:
+def _stations(snapshot: Snapshot, filters: Filters, now: dt.datetime) -> pd.DataFrame:
+    """The stations open at ``now`` (a temporary 助考小站 only in its season, a closed one not
+    at all), as the command map draws them."""
     table = snapshot.stations
     if table.lonlat is None or not len(table):
         return pd.DataFrame({"id": [], "lon": [], "lat": []})
-    return pd.DataFrame({"id": table.ids, "lon": table.lonlat[:, 0], "lat": table.lonlat[:, 1]})
+    active = station_flags(table, slice(0, len(table)), filters, Clock.of(filters, now))["active"]
+    return pd.DataFrame({"id": np.asarray(table.ids)[active], "lon": table.lonlat[active, 0],
+                         "lat": table.lonlat[active, 1]})
 
 
 def _not_visited(view: Session, now: dt.datetime) -> list[str] | None:
