@@ -25,6 +25,7 @@ from gridmap.demo.context import Context, jitter
 from gridmap.demo.names import SERVICES, person_names
 from gridmap.demo.places import COUNTY_NAME
 from gridmap.domain import LAYERS, Level, StationType
+from gridmap.i18n import t
 from gridmap.spatial.assign import assign
 from gridmap.spatial.crs import STORE_CRS
 
@@ -232,7 +233,8 @@ def visits_frame(ctx: Context, stations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             lat = station.geometry.y + metres * np.sin(angle) / 111_000
             lon = station.geometry.x + metres * np.cos(angle) / (111_000 * np.cos(np.radians(station.geometry.y)))
             checks = {item: bool(rng.random() < 0.85) for item in VISIT_CHECKLIST}
-            follow = [] if all(checks.values()) else ["整改：" + "、".join(k for k, v in checks.items() if not v)]
+            failed = [t(f"stations.check.{k}", "zh") for k, v in checks.items() if not v]  # stored text: words
+            follow = ["整改：" + "、".join(failed)] if failed else []
             measured = distance_m(lon, lat, station.geometry.x, station.geometry.y)
             rows.append({"id": f"sv-{len(rows):05d}", "county_code": ctx.county_code, "station_id": station["id"],
                          "visited_at": at.replace(microsecond=0), "visitor": "督查组", "distance_m": round(measured, 1),

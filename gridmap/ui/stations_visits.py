@@ -23,6 +23,7 @@ from gridmap.uploads import UploadRejected, accept_upload
 from gridmap.workflow.errors import WorkflowError
 
 PHOTO_VISITS = 5  # visits whose photos are shown at once (older ones: pick one)
+THUMB_COLUMNS = 6  # a visit's photos as thumbnails: up to 4 side by side, each a sixth of the page
 
 
 def visit_form(data: Stations, lang: str) -> None:
@@ -121,7 +122,19 @@ def _visit_photos(data: Stations, visits: list[dict[str, Any]], photos: dict[str
     for visit in shown:
         box = st.container(border=True)
         box.markdown(escape_markdown(_visit_head(visit, names, lang)))
-        show_photos(data.session, photos[str(visit["id"])], box)
+        show_photos(data.session, photos[str(visit["id"])], _Thumbnails(box))
+
+
+class _Thumbnails:
+    """A container whose ``columns(n)`` are the first ``n`` of :data:`THUMB_COLUMNS` equal
+    columns: the issue timeline's photo grid (``show_photos``) drawn as thumbnails, one
+    sixth of the page wide, however few photos a visit has."""
+
+    def __init__(self, box: Any) -> None:
+        self._box = box
+
+    def columns(self, n: int) -> list[Any]:
+        return list(self._box.columns(THUMB_COLUMNS))[:max(1, min(n, THUMB_COLUMNS))]
 
 
 def _visit_head(visit: dict[str, Any], names: dict[str, str], lang: str) -> str:
