@@ -8,6 +8,9 @@ does, and what each action leaves in the store is checked.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from gridmap.i18n import label, t
@@ -80,6 +83,19 @@ def test_bad_positions_and_text_get_a_message_and_nothing_is_written(monkeypatch
     _report(at, lang, f"{lon}, {lat}", description="很长" * 50_000)
     assert any("100000" in e.value or "100,000" in e.value for e in at.error), [e.value for e in at.error]
     assert _issues(demo_copy_url) == before
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_map_has_the_locate_button(monkeypatch: pytest.MonkeyPatch, demo_copy_url: str,
+                                              lang: str) -> None:
+    """The browser's GPS fix as a position (the button is pressed in tests/browser/test_closed_loop.py)."""
+    at = run_page(monkeypatch, demo_copy_url, "report", "gridworker", lang)
+    scripts = [json.loads(e.proto.json_args)["script"] for e in at.get("component_instance")]
+    assert len(scripts) == 1, "one map on the report page"
+    assert "navigator.geolocation.getCurrentPosition" in scripts[0] and "gm-locate" in scripts[0]
+    title = re.search(r'a\.title = ("(?:[^"\\]|\\.)*");', scripts[0])
+    assert title is not None and json.loads(title.group(1)) == t("report.locate", lang)
+    assert t("report.locate", lang) != t("report.locate", "en" if lang == "zh" else "zh")
 
 
 def test_hotline_staff_enter_a_report_outside_every_unit_kept_and_flagged(monkeypatch: pytest.MonkeyPatch,
