@@ -37,6 +37,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -94,11 +95,11 @@ def measure(store: Store, backend: str, county: str, repeats: int) -> list[Row]:
     for department in DEPARTMENTS:
         session = Session(store, User(f"bench-{department}", Role.DEPARTMENT, f"{county}000000",
                                       department=department))
-        cold, first = _timed(lambda s=session: queue(s))
-        warm = [_timed(lambda s=session: queue(s))[0] for _ in range(repeats)]
-        base = [_timed(lambda s=session: naive(s))[0] for _ in range(max(3, repeats // 3))]
+        cold, first = _timed(partial(queue, session))
+        warm = [_timed(partial(queue, session))[0] for _ in range(repeats)]
+        base = [_timed(partial(naive, session))[0] for _ in range(max(3, repeats // 3))]
         page_rows = len(work_queue(session, "department", AS_OF))
-        page = [_timed(lambda s=session: work_queue(s, "department", AS_OF))[0] for _ in range(repeats)]
+        page = [_timed(partial(work_queue, session, "department", AS_OF))[0] for _ in range(repeats)]
         rows.append(Row(backend, department, session.count("issues"), len(first), cold, statistics.median(warm),
                         max(warm), statistics.median(base), page_rows, statistics.median(page)))
         log(f"{backend} {department}: {len(first)} open, warm {statistics.median(warm):.1f} ms, "
