@@ -5,7 +5,9 @@ Run::
     python -m gridmap bench issue_writes [--pg postgresql://postgres@127.0.0.1:5432/SCRATCH]
         [--writers 1,20] [--reports 200] [--backends sqlite,postgis] [--keep]
 
-The machinery is :mod:`benchmarks.bench_writes` (issue 8): a fresh small demo store per
+The machinery and the options are :mod:`benchmarks.bench_writes`'s (issue 8; its
+:func:`~benchmarks.bench_writes.add_arguments` and :func:`~benchmarks.bench_writes.run_all`;
+this file adds issue 12's header and verdicts): a fresh small demo store per
 backend and writer count; that many processes, each a grid worker of its own grid, file
 ``--reports`` reports one after another through :func:`gridmap.workflow.report_issue` --
 the whole write of a report: placed on its micro-grid and every ancestor on the server,
@@ -26,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_writes import ONE_WRITER_P95_MS, Result, fresh_store, measure, table
-from benchmarks.common import log, parser, run_dir
+from benchmarks.bench_writes import ONE_WRITER_P95_MS, Result, add_arguments, first_errors, run_all, table
+from benchmarks.common import parser
 
 
 def verdicts(results: list[Result]) -> list[str]:
@@ -48,26 +50,10 @@ def verdicts(results: list[Result]) -> list[str]:
 
 def main() -> int:
     args_parser = parser(__doc__)
-    args_parser.add_argument("--pg", default=os.environ.get("GRIDMAP_BENCH_PG") or os.environ.get("GRIDMAP_TEST_PG"),
-                             help="scratch PostgreSQL+PostGIS database (its gridmap tables are dropped)")
-    args_parser.add_argument("--writers", default="1,20", help="writer counts, comma-separated")
-    args_parser.add_argument("--reports", type=int, default=200, help="reports per writer")
-    args_parser.add_argument("--backends", default="sqlite,postgis")
+    add_arguments(args_parser)
     args = args_parser.parse_args()
-    backends = [b for b in args.backends.split(",") if b]
-    if "postgis" in backends and not args.pg:
-        log("no --pg (nor GRIDMAP_BENCH_PG / GRIDMAP_TEST_PG): PostGIS left out")
-        backends.remove("postgis")
-    results: list[Result] = []
     started = time.perf_counter()
-    with run_dir(args.keep) as workdir:
-        for backend in backends:
-            for writers in (int(w) for w in args.writers.split(",")):
-                label = f"{backend}-{writers}"
-                log(f"{label}: loading the small demo")
-                url = fresh_store(backend, workdir, args.pg, label)
-                log(f"{label}: {writers} writer(s) x {args.reports} reports")
-                results.append(measure(url, backend, writers, args.reports))
+    results = run_all(args)
     load = os.getloadavg()
     print(f"# bench_issue_writes: {args.reports} reports per writer through gridmap.workflow.report_issue "
           f"(placing, routing, deadline, history, audit), small demo county; {os.cpu_count()} CPUs, "
@@ -75,9 +61,8 @@ def main() -> int:
     print(table(results))
     print()
     print("\n".join(verdicts(results)))
-    errors = [e for r in results for e in r.errors]
-    if errors:
-        print(f"\nfirst errors: {errors[:3]}")
+    if first_errors(results):
+        print(first_errors(results))
     return 0
 
 

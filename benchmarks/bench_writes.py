@@ -27,6 +27,7 @@ max <= 2 s on both backends, with all reports kept and no error.
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing as mp
 import os
 import sys
@@ -206,21 +207,23 @@ def verdicts(results: list[Result]) -> list[str]:
     return out
 
 
-def main() -> int:
-    args_parser = parser(__doc__)
+def add_arguments(args_parser: argparse.ArgumentParser) -> None:
+    """The options of a writers run (this benchmark's and ``bench_issue_writes``'s)."""
     args_parser.add_argument("--pg", default=os.environ.get("GRIDMAP_BENCH_PG") or os.environ.get("GRIDMAP_TEST_PG"),
                              help="scratch PostgreSQL+PostGIS database (its gridmap tables are dropped)")
     args_parser.add_argument("--writers", default="1,20", help="writer counts, comma-separated")
     args_parser.add_argument("--reports", type=int, default=200, help="reports per writer")
     args_parser.add_argument("--backends", default="sqlite,postgis")
-    args = args_parser.parse_args()
+
+
+def run_all(args: argparse.Namespace) -> list[Result]:
+    """One run per backend and writer count of ``args`` (:func:`add_arguments`), each on a fresh store."""
     counts = [int(w) for w in args.writers.split(",")]
     backends = [b for b in args.backends.split(",") if b]
     if "postgis" in backends and not args.pg:
         log("no --pg (nor GRIDMAP_BENCH_PG / GRIDMAP_TEST_PG): PostGIS left out")
         backends.remove("postgis")
     results: list[Result] = []
-    started = time.perf_counter()
     with run_dir(args.keep) as workdir:
         for backend in backends:
             for writers in counts:
@@ -230,8 +233,23 @@ def main() -> int:
                 log(f"{label}: {writers} writer(s) x {args.reports} reports")
                 result = measure(url, backend, writers, args.reports)
                 log(f"{label}: kept {result.kept} of {result.reports}, {len(result.errors)} errors, "
-                    f"p95 {result.quantile(0.95):.1f} ms, max {max(result.latencies_ms):.1f} ms")
+                    f"p95 {result.quantile(0.95):.1f} ms, max {max(result.latencies_ms, default=float('nan')):.1f} ms")
                 results.append(result)
+    return results
+
+
+def first_errors(results: list[Result]) -> str:
+    """The first few errors of the runs, or nothing."""
+    errors = [e for r in results for e in r.errors]
+    return f"\nfirst errors: {errors[:3]}" if errors else ""
+
+
+def main() -> int:
+    args_parser = parser(__doc__)
+    add_arguments(args_parser)
+    args = args_parser.parse_args()
+    started = time.perf_counter()
+    results = run_all(args)
     load = os.getloadavg()
     print(f"# bench_writes: {args.reports} reports per writer through gridmap.workflow.report_issue, "
           f"small demo county; {os.cpu_count()} CPUs, load average {load[0]:.1f} at the end; "
@@ -239,9 +257,8 @@ def main() -> int:
     print(table(results))
     print()
     print("\n".join(verdicts(results)))
-    errors = [e for r in results for e in r.errors]
-    if errors:
-        print(f"\nfirst errors: {errors[:3]}")
+    if first_errors(results):
+        print(first_errors(results))
     return 0
 
 

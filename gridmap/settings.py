@@ -47,6 +47,7 @@ DEFAULT_LIVE_SECONDS = 30
 DEFAULT_DUPLICATE_METRES = 50  # issue 12: duplicate suggestions, how near
 DEFAULT_DUPLICATE_DAYS = 7  # ... and how recent
 DEFAULT_STATIC_URL = "/app/static"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"  # what `make run` serves
 # Service stations (gridmap.stations): a supervision visit recorded farther than this from
 # the station is flagged; households within the walking distance of a station are covered.
 DEFAULT_VISIT_FAR_M = 200
@@ -172,6 +173,10 @@ class Settings:
             ``/app/static/``; None means the repository's ``static/``.
         static_url: ``GRIDMAP_STATIC_URL`` (default ``/app/static``), without a
             trailing ``/``.
+        public_url: ``GRIDMAP_PUBLIC_URL`` (default ``http://localhost:8501``), without
+            a trailing ``/``: the app's address as its users reach it (behind a reverse
+            proxy, the proxy's); links the app hands out (an Open311 request's
+            ``media_url``) start with it.
         live_seconds: ``GRIDMAP_LIVE_SECONDS`` (default 30): the command map's refresh.
         duplicate_metres, duplicate_days: ``GRIDMAP_DUPLICATE_METRES`` (default 50) and
             ``GRIDMAP_DUPLICATE_DAYS`` (default 7): how near and how recent an open
@@ -212,6 +217,7 @@ class Settings:
     tile_max_zoom: str = field(default="", metadata=_env("GRIDMAP_TILE_MAX_ZOOM"))
     static_dir: Path | None = field(default=None, metadata=_env("GRIDMAP_STATIC_DIR"))
     static_url: str = field(default=DEFAULT_STATIC_URL, metadata=_env("GRIDMAP_STATIC_URL"))
+    public_url: str = field(default=DEFAULT_PUBLIC_URL, metadata=_env("GRIDMAP_PUBLIC_URL"))
     live_seconds: int = field(default=DEFAULT_LIVE_SECONDS, metadata=_env("GRIDMAP_LIVE_SECONDS"))
     live_trim: bool = field(default=True, metadata=_env("GRIDMAP_LIVE_TRIM"))
     inspection_cycles: str = field(default="", metadata=_env("GRIDMAP_INSPECTION_CYCLES"))
@@ -306,6 +312,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         tile_max_zoom=text("GRIDMAP_TILE_MAX_ZOOM"),
         static_dir=Path(static_dir) if static_dir else None,
         static_url=(text("GRIDMAP_STATIC_URL") or DEFAULT_STATIC_URL).rstrip("/"),
+        public_url=(text("GRIDMAP_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
         live_seconds=number("GRIDMAP_LIVE_SECONDS", DEFAULT_LIVE_SECONDS),
         live_trim=switch("GRIDMAP_LIVE_TRIM", True),
         inspection_cycles=text("GRIDMAP_INSPECTION_CYCLES"),

@@ -8,9 +8,12 @@ does, and what each action leaves in the store is checked.
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
-from gridmap.i18n import t
+from gridmap.i18n import label, t
 from gridmap.workflow import report_issue, transition_issue
 from tests.closed_loop_fixtures import run_page, session_of, whole_county, worker_spot
 
@@ -82,6 +85,19 @@ def test_bad_positions_and_text_get_a_message_and_nothing_is_written(monkeypatch
     assert _issues(demo_copy_url) == before
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_map_has_the_locate_button(monkeypatch: pytest.MonkeyPatch, demo_copy_url: str,
+                                              lang: str) -> None:
+    """The browser's GPS fix as a position (the button is pressed in tests/browser/test_closed_loop.py)."""
+    at = run_page(monkeypatch, demo_copy_url, "report", "gridworker", lang)
+    scripts = [json.loads(e.proto.json_args)["script"] for e in at.get("component_instance")]
+    assert len(scripts) == 1, "one map on the report page"
+    assert "navigator.geolocation.getCurrentPosition" in scripts[0] and "gm-locate" in scripts[0]
+    title = re.search(r'a\.title = ("(?:[^"\\]|\\.)*");', scripts[0])
+    assert title is not None and json.loads(title.group(1)) == t("report.locate", lang)
+    assert t("report.locate", lang) != t("report.locate", "en" if lang == "zh" else "zh")
+
+
 def test_hotline_staff_enter_a_report_outside_every_unit_kept_and_flagged(monkeypatch: pytest.MonkeyPatch,
                                                                          demo_copy_url: str) -> None:
     at = run_page(monkeypatch, demo_copy_url, "report", "commander", "zh")
@@ -133,8 +149,8 @@ def test_roles_that_may_not_report_are_told_so(monkeypatch: pytest.MonkeyPatch, 
 
 
 def _an_issue(db_url: str, status: str) -> str:
-    """A new sanitation report in the grid worker's unit, stepped to ``status`` (the demo's
-    issues have all moved on: none waits to be accepted or dispatched)."""
+    """A new sanitation report in the grid worker's unit, stepped to ``status`` (an issue of
+    this test's own, in the grid worker's unit, whatever the demo's in-tray holds)."""
     lon, lat, _ = worker_spot(db_url)
     worker, commander = session_of(db_url, "gridworker"), session_of(db_url, "commander")
     try:
@@ -218,6 +234,30 @@ def test_the_commander_accepts_several_at_once_from_the_queue(monkeypatch: pytes
     finally:
         session.store.close()
     assert statuses == {"accepted"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_commander_dispatches_the_demos_accepted_issues_from_the_queue(monkeypatch: pytest.MonkeyPatch,
+                                                                           demo_copy_url: str, lang: str) -> None:
+    """A fresh demo's in-tray: the last day's reports that were accepted and wait for dispatch."""
+    at = run_page(monkeypatch, demo_copy_url, "queue", "commander", lang)
+    picked = at.multiselect(key="queue_bulk_pick")
+    accepted = label("issue_status", "accepted", lang)
+    waiting = [str(o).rsplit(" · ", 1)[-1] for o in picked.options if f" · {accepted} · " in str(o)]
+    assert waiting, "the fresh demo has no accepted issue waiting for dispatch"
+    chosen = waiting[:2]
+    picked.set_value(chosen).run()
+    _click(at, t("queue.bulk_dispatch", lang))
+    assert at.success, [e.value for e in at.error]
+    session = session_of(demo_copy_url, "commander")
+    try:
+        rows = session.read("issues", where={"id": chosen})
+        history = session.read("issue_events", where={"issue_id": chosen})
+    finally:
+        session.store.close()
+    assert set(rows["status"]) == {"dispatched"}
+    assert sorted(history.sort_values("at", kind="stable").groupby("issue_id")["to_status"].agg(tuple)) == \
+        [("reported", "accepted", "dispatched")] * len(chosen)
 
 
 def test_each_role_lands_on_its_own_page() -> None:

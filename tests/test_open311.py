@@ -164,14 +164,71 @@ def test_round_trip_export_then_import_gives_the_same_issues(county: Store, tmp_
     assert [g.wkt for g in before.geometry] == [g.wkt for g in after.geometry]
 
 
+def _photo() -> Any:
+    import io
+
+    from PIL import Image
+
+    from gridmap.uploads import accept_upload
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 80, 40)).save(buffer, "PNG")
+    return accept_upload(buffer.getvalue(), "现场.png", "image")
+
+
+def test_an_exported_request_with_photos_links_its_issue_page_as_media_url(
+        county: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridmap.settings import reset_settings
+    from gridmap.workflow import report_issue
+
+    session = _system(county)
+    import_layer(session, "issues", _write(tmp_path, [_request(1)]))
+    shown = report_issue(session, category="sanitation", lon=120.405, lat=27.515, description="有照片",
+                         photos=[_photo()])
+    by_id = {r["service_request_id"]: r for r in export_requests(session, public_url="https://wg.example.cn/gm/")}
+    assert by_id["r1"]["media_url"] is None, "no photo, no media"
+    assert by_id[str(shown["id"])]["media_url"] == f"https://wg.example.cn/gm/issue?id={shown['id']}"
+    monkeypatch.setenv("GRIDMAP_PUBLIC_URL", "https://grid.county.gov.cn")
+    reset_settings()
+    again = {r["service_request_id"]: r for r in export_requests(session)}
+    assert again[str(shown["id"])]["media_url"] == f"https://grid.county.gov.cn/issue?id={shown['id']}"
+    monkeypatch.delenv("GRIDMAP_PUBLIC_URL")
+    reset_settings()
+    assert {r["media_url"] for r in export_requests(session)} == {None, f"http://localhost:8501/issue?id={shown['id']}"}
+
+
+def test_an_imported_media_url_is_kept_in_the_first_note_and_reported_never_fetched(
+        county: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    tried: list[Any] = []
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: Any) -> Any:  # the store's own connections pass
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "localhost", "::1"):
+            tried.append(address)
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    url = "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg"
+    report = import_layer(_system(county), "issues", _write(tmp_path, [_request(1, media_url=url), _request(2)]))
+    assert isinstance(report, Open311Report) and report.media_urls == 1
+    assert "1 条记录附有媒体链接（media_url）" in report.text("zh") and "not downloaded" in report.text("en")
+    events = county.read("issue_events", SCOPE).set_index("issue_id")
+    assert f"media_url={url}" in events.loc["r1", "note"] and "media_url" not in events.loc["r2", "note"]
+    assert tried == []
+    quiet = import_layer(_system(county), "issues", _write(tmp_path, [_request(3)], "other.json"))
+    assert isinstance(quiet, Open311Report) and quiet.media_urls == 0 and "media_url" not in quiet.text("en")
+
+
 def test_export_reads_history_whole_or_by_id_alike(county: Store, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from gridmap.io import open311
+    from gridmap.io.open311 import export as open311_export
 
     import_layer(_system(county), "issues", _write(tmp_path, [
         _request(1), _request(2, status="closed", status_notes="办结", updated_datetime="2026-11-21T00:00:00Z")]))
     by_id = export_requests(_system(county))
-    monkeypatch.setattr(open311, "BY_ID_LIMIT", 0)
+    monkeypatch.setattr(open311_export, "BY_ID_LIMIT", 0)
     assert export_requests(_system(county)) == by_id
     assert [r["status_notes"] for r in by_id][1] == "办结"
 

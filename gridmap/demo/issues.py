@@ -15,7 +15,13 @@ invalid      0.8%   reported, invalid / ... dispatched, returned, invalid
 Delays are drawn per step; the time to resolve depends on the category's deadline
 (most well inside it, about 6% late, a few stuck for weeks). The status now is the
 last step reached by ``as_of``, so recent issues are still open and some are overdue.
-The whole generation is vectorised by path.
+
+The command centre's in-tray (issue 12): of the reports of the last 24 hours before
+``as_of`` whose path goes through 受理, :data:`WAITING_ACCEPT` still wait to be accepted
+(their history is the 上报 row only) and :data:`WAITING_DISPATCH` were accepted and wait
+to be dispatched (上报 and 受理 rows), so a fresh demo gives the queues' bulk accept and
+dispatch something to act on. These draws use their own random stream, so the rest of
+the demo is the same as without them. The whole generation is vectorised by path.
 """
 
 from __future__ import annotations
@@ -60,6 +66,10 @@ _MEDIAN_HOURS = {S.ACCEPTED: 0.3, S.DISPATCHED: 0.5, S.IN_PROGRESS: 1.5, S.VERIF
                  S.RETURNED: 4.0, S.DUPLICATE: 1.0, S.INVALID: 2.0}
 _LATE = 0.06
 _STUCK = 0.004
+# Shares of the last 24 hours' reports still in the command centre's in-tray at ``as_of``.
+WAITING_ACCEPT = 0.25
+WAITING_DISPATCH = 0.20
+WAITING_HOURS = 24
 _NOTES = {S.ACCEPTED: "已受理", S.IN_PROGRESS: "已签收,正在处置", S.RESOLVED: "处置完成,待核查",
           S.VERIFIED: "现场核查通过", S.CLOSED: "办结归档", S.RETURNED: "非本部门职责,退回重新派遣",
           S.DUPLICATE: "重复上报,已合并", S.INVALID: "信息不实,作废"}
@@ -70,7 +80,7 @@ def issues_frames(ctx: Context) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     rng = ctx.rng("issues")
     issues = _issue_points(ctx, rng)
     path = rng.choice(list(PATHS), size=len(issues), p=np.array([p[1] for p in PATHS.values()]))
-    events = _events(ctx, rng, issues, path)
+    events = _waiting(ctx, issues, path, _events(ctx, rng, issues, path))
     last = events.groupby("issue", sort=False).tail(1).set_index("issue")
     status = last["to_status"].reindex(np.arange(len(issues))).to_numpy()
     terminal = np.isin(status, [str(s) for s in ISSUE_TERMINAL])
@@ -168,6 +178,22 @@ def _events(ctx: Context, rng: np.random.Generator, issues: pd.DataFrame, path: 
     events = events.sort_values(["issue", "at"], kind="stable").reset_index(drop=True)
     events["actor"], events["note"] = _actors_and_notes(ctx, rng, issues, events)
     return events
+
+
+def _waiting(ctx: Context, issues: pd.DataFrame, path: np.ndarray, events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with the in-tray's issues cut back to 上报 (awaiting acceptance) or to
+    上报, 受理 (awaiting dispatch): a prefix of their path, so the history stays legal."""
+    rng = ctx.rng("issues_waiting")
+    reported = issues["reported_at"].to_numpy().astype("datetime64[s]")
+    through_accept = np.isin(path, [name for name, (steps, _s) in PATHS.items() if steps[1] == S.ACCEPTED])
+    recent = through_accept & (reported > ctx.now64 - WAITING_HOURS * 3600 * SECOND)
+    draw = rng.random(len(issues))
+    keep_steps = np.full(len(issues), np.iinfo(np.int64).max)
+    keep_steps[recent & (draw < WAITING_ACCEPT)] = 1
+    keep_steps[recent & (draw >= WAITING_ACCEPT) & (draw < WAITING_ACCEPT + WAITING_DISPATCH)] = 2
+    step = events.groupby("issue", sort=False).cumcount().to_numpy()
+    kept = step < keep_steps[events["issue"].to_numpy()]
+    return events[kept].reset_index(drop=True)
 
 
 def _delay_hours(rng: np.random.Generator, status: IssueStatus, deadline_h: np.ndarray,

@@ -11,7 +11,9 @@
 - :func:`place_layer` -- places not inspected within their cycle.
 - :class:`LocateButton` -- a map button that asks the browser for its position
   (``navigator.geolocation``) and reports it as a click at that spot, so the page
-  receives it like any map click. Needs a secure context (HTTPS or localhost).
+  receives it like any map click. Needs a secure context (HTTPS or localhost). It
+  lives in :mod:`gridmap.maps.locate` (the report page uses it too) and is
+  importable from here as before.
 
 Every text reaching the map is escaped here (:func:`gridmap.text.escape_html`).
 """
@@ -25,12 +27,12 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from folium.template import Template
 
 from gridmap.maps import style
 from gridmap.maps.display import point_to_display, to_display
 from gridmap.maps.features import element_id, feature_collection, feature_group, geojson_tooltip, has_geometry
 from gridmap.maps.legend import LegendEntry, legend
+from gridmap.maps.locate import LocateButton
 from gridmap.maps.tiles import TileSource
 from gridmap.text import escape_html
 
@@ -198,54 +200,6 @@ def place_layer(places: gpd.GeoDataFrame, *, tiles: TileSource, name: str, toolt
         group.add_child(legend(name, [LegendEntry("point", PLACE_COLOUR, legend_text)], key=f"{key}_legend",
                                position="bottomleft"), name=f"{key}_legend")
     return group
-
-
-class LocateButton(folium.MacroElement):
-    """A button on the map: the browser's position, reported as a click at that spot.
-
-    streamlit-folium reports map clicks (``last_clicked``); firing Leaflet's ``click``
-    event at the position ``navigator.geolocation`` returns makes the page receive the
-    GPS fix exactly like a click, with no extra component. Browsers only give a
-    position on HTTPS or localhost, and after the user allows it; a refusal or a
-    timeout is shown as the button's tooltip.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var control = L.control({position: 'topleft'});
-            control.onAdd = function () {
-                var a = L.DomUtil.create('a', 'gm-locate leaflet-bar');
-                a.href = '#'; a.title = {{ this.title|tojson }};
-                a.innerHTML = '<i class="fa-solid fa-location-crosshairs"></i>';
-                a.style.cssText = 'display:block;width:30px;height:30px;line-height:30px;text-align:center;'
-                    + 'font-size:16px;background:#fff;color:#333;text-decoration:none';
-                L.DomEvent.disableClickPropagation(a);
-                L.DomEvent.on(a, 'click', function (e) {
-                    L.DomEvent.preventDefault(e);
-                    if (!navigator.geolocation) { a.title = {{ this.unavailable|tojson }}; return; }
-                    navigator.geolocation.getCurrentPosition(function (pos) {
-                        var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
-                        map.setView(ll, Math.max(map.getZoom(), 17));
-                        map.fire('click', {latlng: ll, layerPoint: map.latLngToLayerPoint(ll),
-                                           containerPoint: map.latLngToContainerPoint(ll)});
-                    }, function (err) { a.title = {{ this.unavailable|tojson }} + ' (' + err.message + ')'; },
-                    {enableHighAccuracy: true, timeout: 15000});
-                });
-                return a;
-            };
-            control.addTo(map);
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, title: str, unavailable: str) -> None:
-        super().__init__()
-        self._name = "LocateButton"
-        self._id = element_id("locate")
-        self.title = title
-        self.unavailable = unavailable
 
 
 __all__ = [

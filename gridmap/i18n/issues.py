@@ -67,12 +67,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The position “{text}” cannot be read: write “longitude, latitude”, e.g. 120.4105, 27.5123.",
     ),
     "report.map_hint": (
-        "在地图上点击事件发生的位置；也可以上传带定位的照片，或在右侧输入坐标。",
-        "Click where it is on the map; or attach a photo with its GPS position, or type the position on the right.",
+        "在地图上点击事件发生的位置，或点地图左上角的定位按钮用本机定位；也可以上传带定位的照片，或在右侧输入坐标。",
+        "Click where it is on the map, or press the locate button (top left) for this device's position; or attach "
+        "a photo with its GPS position, or type the position on the right.",
     ),
     "report.pin": ("上报位置", "Reported position"),
     "report.no_position": ("还没有位置：请在地图上点击。", "No position yet: click on the map."),
-    "report.position.map": ("位置：地图点选 {lon}, {lat}", "Position: clicked on the map, {lon}, {lat}"),
+    "report.position.map": ("位置：地图点选或本机定位 {lon}, {lat}",
+                            "Position: clicked on the map or this device's GPS, {lon}, {lat}"),
+    "report.locate": ("用本机定位（GPS）确定位置", "Use this device's position (GPS)"),
+    "report.locate_unavailable": ("浏览器未提供定位（需 HTTPS 或 localhost，并允许定位）",
+                                  "The browser gave no position (it needs HTTPS or localhost, and your permission)"),
     "report.position.photo": ("位置：取自照片定位 {lon}, {lat}", "Position: from the photo's GPS, {lon}, {lat}"),
     "report.position.typed": ("位置：输入的坐标 {lon}, {lat}", "Position: typed, {lon}, {lat}"),
     "report.needs_position": (

@@ -27,6 +27,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Points in no micro-grid: {n} (kept and flagged outside)",
     ),
     "open311.report.history": ("写入流转记录 {n} 条", "History rows written: {n}"),
+    "open311.report.media": (
+        "{n} 条记录附有媒体链接（media_url）：已记入各事件第一条处置记录的备注，未下载（离线运行）",
+        "{n} record(s) had a media_url: kept in each issue's first history note, not downloaded (the app "
+        "works offline)",
+    ),
     "open311.report.naive": (
         "{n} 个时间未注明时区，已按北京时间读取",
         "{n} time(s) had no time zone and were read as Beijing time",

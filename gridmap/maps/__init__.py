@@ -17,6 +17,8 @@ Layers (:mod:`gridmap.maps.layers`, :mod:`gridmap.maps.points`, :mod:`gridmap.ma
     :func:`inspection_layer`, :func:`issue_layer`, :func:`heat_layer`,
     :func:`points_per_unit`, :func:`new_items_layer`, :func:`issue_overdue`, :func:`hazard_overdue`,
     :func:`legend`, :class:`LegendEntry`
+The locate button (:mod:`gridmap.maps.locate`)
+    :class:`LocateButton` (the browser's GPS position, reported as a map click)
 Colours (:mod:`gridmap.maps.style`)
     imported as a module: ``from gridmap.maps import style``
 
@@ -43,6 +45,7 @@ from gridmap.maps.display import from_display, point_to_display, to_display
 from gridmap.maps.layers import FitOnce, UnitLabels, base_map, fit_once, station_layer, unit_layer
 from gridmap.maps.legend import Legend, LegendEntry, legend
 from gridmap.maps.live import bounded
+from gridmap.maps.locate import LocateButton
 from gridmap.maps.lod import TOLERANCE_M, GeometryCache, simplify_units, units_at_level
 from gridmap.maps.points import (
     MAX_MARKERS,
@@ -65,6 +68,7 @@ __all__ = [
     "GeometryCache",
     "Legend",
     "LegendEntry",
+    "LocateButton",
     "TileConfigError",
     "TileSource",
     "UnitLabels",

@@ -7,7 +7,8 @@
   note and a photo. One call to :func:`gridmap.workflow.record_inspection`.
 - :func:`detail_panel` -- one hazard: what, where, when due, its history (a
   timeline), and one button per step the user may take now
-  (:func:`gridmap.workflow.allowed_steps`), each with a note and optionally a photo;
+  (:func:`gridmap.workflow.allowed_steps`), each with a note and optionally a photo
+  (the step form the issue page uses too, :mod:`gridmap.ui.step_form`);
   :func:`gridmap.workflow.transition_hazard` refuses an illegal or stale step and the
   refusal is shown in words.
 """
@@ -24,13 +25,13 @@ import streamlit as st
 from gridmap.access import Op, Session
 from gridmap.domain import HAZARD_DEADLINE_DAYS, HazardType, PlaceType, Severity
 from gridmap.i18n import label, t
-from gridmap.io.problems import ImportRejected
 from gridmap.photos import PhotoRef, photo_bytes, photos_of
 from gridmap.store import StoreError
 from gridmap.text import escape_markdown
 from gridmap.ui.hazards import PICK_KEY, SELECTED_KEY, changed
+from gridmap.ui.step_form import PHOTO_TYPES, StepFields, accepted_photos, draw_fields, make_step, read_fields
 from gridmap.ui.text import fmt_datetime
-from gridmap.uploads import Upload, accept_upload
+from gridmap.uploads import Upload
 from gridmap.workflow import (
     WorkflowError,
     allowed_steps,
@@ -82,24 +83,25 @@ def record_form(session: Session, lang: str, now: dt.datetime) -> None:
         inspector = st.text_input(t("hazards.record.inspector", lang), key="hz_rec_inspector",
                                   value=session.user.display_name or session.user.username, max_chars=64)
         note = st.text_area(t("hazards.record.note", lang), key="hz_rec_note", max_chars=1000, height=80)
-        photo = st.file_uploader(t("hazards.record.photo", lang), type=["jpg", "jpeg", "png", "webp"],
-                                 key="hz_rec_photo")
+        photo = st.file_uploader(t("hazards.record.photo", lang), type=PHOTO_TYPES, key="hz_rec_photo")
         use_photo = st.checkbox(t("hazards.record.use_photo_position", lang), key="hz_rec_use_photo")
         submitted = st.form_submit_button(t("hazards.record.submit", lang), type="primary",
                                           icon=":material/add_location_alt:", key="hz_rec_submit")
     if not submitted:
         return
-    upload = _accept_photo(photo, lang)
-    if upload is False:
+    uploads, refused = accepted_photos([photo] if photo is not None else [], lang)
+    if refused:
+        st.error(escape_markdown(refused[0]), icon=":material/error:")
         return
-    position = _position(upload if isinstance(upload, Upload) else None, bool(use_photo), pick, lang)
+    upload = uploads[0] if uploads else None
+    position = _position(upload, bool(use_photo), pick, lang)
     if position is None:
         return
     try:
         row = record_inspection(session, place_type=str(place), hazard_types=list(types), severity=str(severity),
                                 lon=position[0], lat=position[1], inspector=(inspector or "").strip() or None,
                                 note=note or None, address=address or None,
-                                photos=[upload] if isinstance(upload, Upload) else None)
+                                photos=[upload] if upload is not None else None)
     except WorkflowError as exc:
         st.error(exc.text(lang), icon=":material/error:")
         return
@@ -113,17 +115,6 @@ def record_form(session: Session, lang: str, now: dt.datetime) -> None:
                                              deadline=fmt_datetime(str(row["deadline"])),
                                              expected=fmt_datetime(str(hazard_deadline(str(severity), now)))))
     st.rerun()
-
-
-def _accept_photo(photo: Any, lang: str) -> Upload | None | bool:
-    """The checked photo, None when there is none, False when it was refused (said why)."""
-    if photo is None:
-        return None
-    try:
-        return accept_upload(photo.getvalue(), photo.name, "image")
-    except ImportRejected as exc:
-        st.error(escape_markdown(exc.text(lang)), icon=":material/error:")
-        return False
 
 
 def _position(upload: Upload | None, use_photo: bool, pick: Any, lang: str) -> tuple[float, float] | None:
@@ -234,10 +225,10 @@ def steps_form(session: Session, row: dict[str, Any], lang: str) -> None:
     if not steps:
         st.caption(t("hazards.detail.no_steps", lang, role=label("role", session.user.role, lang)))
         return
+    fields = StepFields("hz_step_note", "hz_step_photo", t("hazards.detail.note", lang), t("hazards.detail.photo", lang),
+                        several_photos=False, note_height=None, note_max_chars=1000)
     with st.form("hz_step", border=True):
-        note = st.text_input(t("hazards.detail.note", lang), key="hz_step_note", max_chars=1000)
-        photo = st.file_uploader(t("hazards.detail.photo", lang), type=["jpg", "jpeg", "png", "webp"],
-                                 key="hz_step_photo")
+        draw_fields(fields)
         cols = st.columns(len(steps))
         pressed = None
         for col, step in zip(cols, steps, strict=True):
@@ -246,18 +237,13 @@ def steps_form(session: Session, row: dict[str, Any], lang: str) -> None:
                 pressed = step
     if pressed is None:
         return
-    upload = _accept_photo(photo, lang)
-    if upload is False:
-        return
-    try:
-        transition_hazard(session, str(row["id"]), pressed, note=note or None,
-                          photos=[upload] if isinstance(upload, Upload) else None)
-    except WorkflowError as exc:
-        st.error(exc.text(lang), icon=":material/block:")
-        changed()  # someone else moved it: show its status as it is now
-        return
-    except StoreError as exc:
-        st.error(t("hazards.store_failed", lang, detail=escape_markdown(str(exc))), icon=":material/error:")
+    outcome = make_step(lambda e: transition_hazard(session, str(row["id"]), pressed, note=e.note,
+                                                    photos=e.photos or None),
+                        read_fields(fields, lang), lang, store_key="hazards.store_failed")
+    if not outcome.ok:
+        st.error(outcome.message, icon=":material/block:" if outcome.kind == "workflow" else ":material/error:")
+        if outcome.kind == "workflow":
+            changed()  # someone else moved it: show its status as it is now
         return
     changed()
     st.session_state[MESSAGE_KEY] = ("ok", t("hazards.detail.stepped", lang, id=row["id"],

@@ -2,7 +2,8 @@
 step buttons the user may press (issue 12).
 
 Also the parts other closed-loop pages share: :func:`accepted_photos` (every uploaded
-picture through :func:`gridmap.uploads.accept_upload`, refusals in words),
+picture through :func:`gridmap.uploads.accept_upload`, refusals in words; it lives in
+:mod:`gridmap.ui.step_form` with the step form both this page and the hazard page use),
 :func:`open_issue` (go to an issue's page), :func:`status_text` and :func:`flash`.
 """
 
@@ -18,8 +19,9 @@ from gridmap.domain import DEPARTMENTS, ISSUE_LIFECYCLE, IssueStatus
 from gridmap.i18n import label, t
 from gridmap.photos import photo_bytes, photos_of
 from gridmap.store import StoreError
+from gridmap.ui.step_form import StepFields, accepted_photos, draw_fields, make_step, read_fields
 from gridmap.ui.text import escape_markdown, fmt_datetime
-from gridmap.uploads import Upload, UploadRejected, accept_upload
+from gridmap.uploads import UploadRejected
 from gridmap.workflow import WorkflowError, allowed_steps, issue_history, transition_issue
 from gridmap.workflow.duplicates import duplicate_candidates
 from gridmap.workflow.queues import ISSUE_COLUMNS
@@ -47,18 +49,6 @@ def step_label(current: str, target: str, lang: str) -> str:
         return t(special, lang)
     except KeyError:
         return t(f"issue.step.{target}", lang)
-
-
-def accepted_photos(files: list[Any] | None, lang: str) -> tuple[list[Upload], list[str]]:
-    """The uploaded files as checked photos, and a message for each one refused."""
-    uploads: list[Upload] = []
-    refused: list[str] = []
-    for f in files or []:
-        try:
-            uploads.append(accept_upload(f.getvalue(), f.name, "image"))
-        except UploadRejected as exc:
-            refused.append(exc.text(lang))
-    return uploads, refused
 
 
 def flash(message: str, kind: str = "success") -> None:
@@ -195,45 +185,45 @@ def step_panel(session: Session, row: pd.Series, lang: str) -> None:
     issue_id = str(row["id"])
     target = st.radio(t("issue.step_choice", lang), steps, key=f"step_{issue_id}_{current}", horizontal=True,
                       format_func=lambda s: step_label(current, s, lang))
-    keys = {"note": f"step_note_{issue_id}_{current}", "department": f"step_dept_{issue_id}",
-            "pick": f"dup_pick_{issue_id}", "typed": f"dup_id_{issue_id}", "photos": f"step_photos_{issue_id}_{current}"}
-    st.text_area(t("issue.step_note", lang), key=keys["note"], height=80)
-    if target == str(IssueStatus.DISPATCHED):
-        routed = str(row["department"]) if isinstance(row["department"], str) else DEPARTMENTS[0]
-        st.selectbox(t("issue.step_department", lang), DEPARTMENTS, key=keys["department"],
-                     index=DEPARTMENTS.index(routed) if routed in DEPARTMENTS else 0,
-                     format_func=lambda d: label("department", d, lang))
-    if target == str(IssueStatus.DUPLICATE):
-        duplicate_picker(session, row, lang, keys["pick"], keys["typed"])
-    st.file_uploader(t("issue.step_photos", lang), type=["jpg", "jpeg", "png", "webp"],
-                     accept_multiple_files=True, key=keys["photos"])
+    keys = {"department": f"step_dept_{issue_id}", "pick": f"dup_pick_{issue_id}", "typed": f"dup_id_{issue_id}"}
+    fields = StepFields(f"step_note_{issue_id}_{current}", f"step_photos_{issue_id}_{current}",
+                        t("issue.step_note", lang), t("issue.step_photos", lang))
+
+    def between() -> None:
+        if target == str(IssueStatus.DISPATCHED):
+            routed = str(row["department"]) if isinstance(row["department"], str) else DEPARTMENTS[0]
+            st.selectbox(t("issue.step_department", lang), DEPARTMENTS, key=keys["department"],
+                         index=DEPARTMENTS.index(routed) if routed in DEPARTMENTS else 0,
+                         format_func=lambda d: label("department", d, lang))
+        if target == str(IssueStatus.DUPLICATE):
+            duplicate_picker(session, row, lang, keys["pick"], keys["typed"])
+
+    draw_fields(fields, between)
     # The step is made in the button's callback with what this page showed (the status it
     # was in, the step picked): a page gone stale meanwhile gets the workflow's words.
     st.button(step_label(current, target, lang), key=f"step_go_{issue_id}", type="primary",
-              icon=_STEP_ICONS.get(target), on_click=_make_step, args=(session, issue_id, current, target, keys, lang))
+              icon=_STEP_ICONS.get(target), on_click=_make_step,
+              args=(session, issue_id, current, target, fields, keys, lang))
 
 
-def _make_step(session: Session, issue_id: str, current: str, target: str, keys: dict[str, str], lang: str) -> None:
+def _make_step(session: Session, issue_id: str, current: str, target: str, fields: StepFields,
+               keys: dict[str, str], lang: str) -> None:
     state = st.session_state
-    note = str(state.get(keys["note"]) or "")
     department = state.get(keys["department"]) if target == str(IssueStatus.DISPATCHED) else None
     link = None
     if target == str(IssueStatus.DUPLICATE):
         link = str(state.get(keys["pick"]) or "") or str(state.get(keys["typed"]) or "").strip() or None
-    uploads, refused = accepted_photos(state.get(keys["photos"]), lang)
-    if refused:
-        flash("\n\n".join(refused), "error")
-        return
-    now_status = session.read("issues", where={"id": issue_id}, columns=["id", "status"])
-    if len(now_status) and str(now_status["status"].iloc[0]) != current:
-        flash(t("issue.moved_on", lang, id=issue_id, shown=status_text(current, lang),
-                status=status_text(str(now_status["status"].iloc[0]), lang)), "error")
-        return
-    try:
-        transition_issue(session, issue_id, target, note=note or None, department=department,
-                         duplicate_of=link, photos=uploads or None)
-    except (WorkflowError, StoreError) as exc:
-        flash(refusal(exc, lang), "error")
+    entry = read_fields(fields, lang)
+    if not entry.refused:  # refused photos are named first, below; a stale page before the step
+        now_status = session.read("issues", where={"id": issue_id}, columns=["id", "status"])
+        if len(now_status) and str(now_status["status"].iloc[0]) != current:
+            flash(t("issue.moved_on", lang, id=issue_id, shown=status_text(current, lang),
+                    status=status_text(str(now_status["status"].iloc[0]), lang)), "error")
+            return
+    outcome = make_step(lambda e: transition_issue(session, issue_id, target, note=e.note, department=department,
+                                                   duplicate_of=link, photos=e.photos or None), entry, lang)
+    if not outcome.ok:
+        flash(outcome.message, "error")
         return
     flash(t("issue.stepped", lang, id=issue_id, to_status=status_text(target, lang)))
 

@@ -1,10 +1,10 @@
 """The report page (随手拍上报): a grid worker reports what they see; staff enter the
 12345-hotline, citizen and people's-deputy reports (issue 12).
 
-Position, in order of precedence: typed coordinates ("lon, lat"), a click on the map,
-the GPS position in a photo's EXIF (read by :func:`gridmap.uploads.accept_upload`).
-Browser GPS is not offered: Streamlit 1.67 has no way to hand the browser's position
-to the server and no installed component does it offline.
+Position, in order of precedence: typed coordinates ("lon, lat"), a click on the map
+or the map's locate button (the browser's GPS fix, reported as a click there:
+:class:`gridmap.maps.LocateButton`, as on the hazard page), the GPS position in a
+photo's EXIF (read by :func:`gridmap.uploads.accept_upload`).
 
 Before saving, the open reports of the same category nearby and recent are offered
 (:func:`gridmap.workflow.duplicates.duplicate_candidates`); picking one saves the
@@ -26,7 +26,7 @@ from streamlit_folium import st_folium
 from gridmap.access import Session
 from gridmap.domain import CATEGORIES, Channel, Level, Role
 from gridmap.i18n import label, t
-from gridmap.maps import TileSource, base_map, point_to_display, unit_layer, units_at_level
+from gridmap.maps import LocateButton, TileSource, base_map, point_to_display, unit_layer, units_at_level
 from gridmap.maps.features import feature_group
 from gridmap.store import StoreError
 from gridmap.ui.command import clicked_position
@@ -120,8 +120,8 @@ def _position(typed: str, uploads: list[Any]) -> tuple[tuple[float, float, str] 
 
 def _map(session: Session, tiles: TileSource, position: tuple[float, float, str] | None, near: pd.DataFrame,
          lang: str) -> None:
-    """The user's units; a click sets the position, shown as a pin; the open reports
-    offered as duplicates as orange circles."""
+    """The user's units; a click (or the locate button's GPS fix) sets the position, shown
+    as a pin; the open reports offered as duplicates as orange circles."""
     level = Level.VILLAGE if session.scope.whole_county or session.scope.level == Level.TOWN else Level.MICRO
     units = units_at_level(session, level, columns=["code", "name", "level"])
     if units.empty:
@@ -131,6 +131,8 @@ def _map(session: Session, tiles: TileSource, position: tuple[float, float, str]
 
     fmap = base_map(((miny + maxy) / 2, (minx + maxx) / 2), zoom=fit_zoom((minx, miny, maxx, maxy), 700, 480),
                     tiles=tiles)
+    fmap.add_child(LocateButton(t("report.locate", lang), t("report.locate_unavailable", lang), tiles,
+                                key="reportlocate"), name="locate")
     layers = [unit_layer(units, tiles=tiles, lang=lang, key="reportunits", show_legend=False)]
     pin = feature_group("reportpin", t("report.pin", lang))
     if position is not None:

@@ -2,7 +2,9 @@
 (no fixed as-of time: the wall clock, as in production).
 
 1. A grid worker reports by clicking the map and attaching a photo; the commander's
-   live map, open meanwhile, rings the new report within a refresh tick.
+   live map, open meanwhile, rings the new report within a refresh tick. Another
+   reports by the map's locate button (the browser's GPS fix, granted and set on the
+   browser context) and the report is saved at that fix.
 2. The commander accepts and dispatches it; the department takes it on and marks it
    resolved with a photo; the commander verifies and closes it; the reporter sees it
    closed in "my reports", and the timeline holds every step.
@@ -16,6 +18,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
@@ -27,6 +30,7 @@ from gridmap.store.base import now
 from gridmap.workflow import report_issue, transition_issue
 from tests.closed_loop_fixtures import session_of, whole_county, worker_spot
 from tests.harness import (
+    LOCAL_HOSTS,
     StreamlitServer,
     fill_sign_in,
     new_context,
@@ -118,6 +122,38 @@ def test_a_report_by_map_click_with_a_photo_is_ringed_on_the_commanders_live_map
     map_now = wait_map(commander, None, MAP_TIMEOUT_S)[0]
     map_now.wait_for_function(f"() => ({RINGS_JS})() > 0", timeout=20_000)
     assert offsite_requests == []
+
+
+def test_the_locate_button_places_the_report_at_the_browsers_gps_fix(
+        browser: Browser, live_url: str, demo_copy_url: str) -> None:
+    lon, lat, micro = worker_spot(demo_copy_url)
+    context = new_context(browser, geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
+                          permissions=["geolocation"])
+    offsite: list[str] = []
+    context.on("request", lambda r: offsite.append(r.url) if urlparse(r.url).hostname not in LOCAL_HOSTS else None)
+    worker = context.new_page()
+    sign_in(worker, live_url, "gridworker", PASSWORDS["gridworker"], expect_heading=HOME["gridworker"])
+    worker.get_by_label("情况描述").fill("路灯不亮（本机定位）")
+    frame, _ = wait_map(worker, None, MAP_TIMEOUT_S)
+    expect(worker.get_by_text("还没有位置")).to_be_visible()
+    frame.locator("a.gm-locate").click()
+    shown = worker.get_by_text(re.compile("位置：地图点选或本机定位"))
+    expect(shown).to_be_visible(timeout=20_000)
+    got = [float(v) for v in re.findall(r"\d+\.\d+", shown.inner_text())]
+    assert got == pytest.approx([lon, lat], abs=2e-6), shown.inner_text()
+    worker.get_by_role("button", name="上报", exact=True).click()
+    saved = worker.get_by_text(re.compile(r"已上报（编号 \w+）"))
+    expect(saved).to_be_visible()
+    issue_id = re.search(r"编号 (\w+)", saved.inner_text()).group(1)  # type: ignore[union-attr]
+    session = session_of(demo_copy_url, "gridworker")
+    try:
+        stored = session.read("issues", where={"id": issue_id})
+    finally:
+        session.store.close()
+    assert stored["micro_code"].iloc[0] == micro
+    assert (stored.geometry.iloc[0].x, stored.geometry.iloc[0].y) == pytest.approx((lon, lat), abs=2e-6)
+    context.close()
+    assert offsite == []
 
 
 def new_report(db_url: str, description: str) -> str:

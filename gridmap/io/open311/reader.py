@@ -1,41 +1,13 @@
-"""Open311 GeoReport v2 in and out: service lists and service requests as JSON.
+"""Open311 in: a GeoReport v2 requests JSON file imported as issues, all or nothing.
 
-The spec (``wiki.open311.org/GeoReport_v2``, kept in ``shared/data/open311_spec/``)
-has two resources this module speaks:
+- :func:`is_requests_file` -- whether a file holds Open311 requests (from its content).
+- :func:`import_requests` -- the import, one transaction; every problem names the record
+  (its number and ``service_request_id``) and the field.
+- :class:`Open311Report` -- what it did, in words (both languages).
 
-- **services** (GET Service List): our issue categories, :func:`export_services`.
-- **requests** (GET Service Requests): our issues, :func:`export_requests` out and
-  :func:`import_requests` in. ``python -m gridmap import issues FILE`` and the import
-  page recognise such a file from its content (:func:`is_requests_file`) and come here.
-
-The mapping (both ways):
-
-========================  ==============================================================
-Open311                   gridmap
-========================  ==============================================================
-``service_request_id``    ``id`` (kept as given; at most 64 characters)
-``status`` open/closed    the lifecycle's open/closed kind (:data:`ISSUE_LIFECYCLE`):
-                          in, ``open`` -> 已上报 reported, ``closed`` -> 结案 closed, unless
-                          ``extended_attributes.status`` names a status of the same kind
-``service_code``          ``category`` (our codes; ``service_name`` may name one in
-                          Chinese or English; others by a mapping or a fallback category)
-``requested_datetime``    ``reported_at`` (converted to Beijing time)
-``updated_datetime``      ``closed_at`` of a closed request; the time of its last step
-``expected_datetime``     ``deadline`` (in, when missing: the category's deadline)
-``agency_responsible``    ``department`` (in: a department code or name, else routed)
-``lat``/``long``          the point (WGS84); in no micro-grid: kept, ``outside`` flagged
-``address``, ``address_id``  out: the unit names, most specific first, and the micro-grid
-                          code; in: kept in the first history row's note
-========================  ==============================================================
-
-Out, ``extended_attributes`` (the spec's documented extension) carries what open/closed
-cannot say: the lifecycle status, the channel, the department code and ``outside``, so
-an export imports back exactly. The reporter's name is personal data and stays out.
-
-An import is all or nothing, in one transaction, with history rows as the lifecycle
-keeps them: 上报 at ``requested_datetime`` and, for a request past that, one row to its
-status at ``updated_datetime`` (the steps in between happened in the other system).
-Every problem names the record (its number and ``service_request_id``) and the field.
+The mapping is the package docstring's (:mod:`gridmap.io.open311`). A request's
+``media_url`` is never fetched (the app works offline): it is kept in the issue's
+first history row's note, and the report says how many requests had one.
 """
 
 from __future__ import annotations
@@ -63,134 +35,23 @@ from gridmap.domain import (
     IssueStatus,
     beijing_now,
 )
-from gridmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, label, normalise_language, t
+from gridmap.i18n import LANGUAGES, label, t
 from gridmap.io import jsontext
 from gridmap.io.archive import check_size
 from gridmap.io.geometry import CHINA_LAT, CHINA_LON
+from gridmap.io.open311.spec import (
+    DEFAULT_CHANNEL,
+    DEFAULT_MAX_BYTES,
+    ID_LIMIT,
+    KINDS,
+    SPEC_DESCRIPTION_LIMIT,
+    TEXT_LIMIT,
+)
 from gridmap.io.problems import ImportRejected, ImportReport, Message, Problem, bilingual, problem, reject
 from gridmap.store.base import StoreError
 from gridmap.workflow.clock import issue_deadline
 
-SPEC_DESCRIPTION_LIMIT = 4000  # "free form text limited to 4,000 characters"
-ID_LIMIT = 64
-TEXT_LIMIT = 1000  # address, status notes, names, URLs
-DEFAULT_MAX_BYTES = 200 * 2**20
-# A request arrives by the 12345 hotline's channel unless its extension says otherwise:
-# 12345 is China's 311.
-DEFAULT_CHANNEL = str(Channel.HOTLINE)
-# The fields of a request in the spec (GET Service Requests), and the extension.
-REQUEST_FIELDS: tuple[str, ...] = (
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    "address", "address_id", "zipcode", "lat", "long", "media_url", "extended_attributes",
-    # Accepted on input (POST Service Request, Spark's XML mapping) and kept in the note.
-    "address_string", "token", "account_id", "attributes",
-)
-# Up to this many exported issues, their history is read by id (in chunks) instead of whole.
-BY_ID_LIMIT = 20_000
-_ID_CHUNK = 500
 _NOTE_FIELDS = ("address", "address_string", "address_id", "zipcode", "media_url", "service_notice")
-_KINDS = ("open", "closed")
-
-
-# --------------------------------------------------------------------------- export
-
-
-def export_services(lang: str | None = DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
-    """GET Service List: one service per issue category, named in ``lang``.
-
-    ``group`` is the department the category is routed to; ``description`` says the
-    deadline. No category needs extra form fields (``metadata`` false); a report gets its
-    id at once (``type`` realtime).
-    """
-    lang = normalise_language(lang)
-    out = []
-    for code, category in CATEGORIES.items():
-        department = label("department", category.department, lang)
-        out.append({
-            "service_code": code,
-            "service_name": label("category", code, lang),
-            "description": t("open311.service_description", lang, department=department,
-                             hours=category.deadline_hours),
-            "metadata": False,
-            "type": "realtime",
-            "keywords": ", ".join(dict.fromkeys(label("category", code, other) for other in LANGUAGES)),
-            "group": department,
-        })
-    return out
-
-
-def export_requests(session: Session, *, lang: str | None = DEFAULT_LANGUAGE, status: str | None = None,
-                    since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """GET Service Requests: the issues the session may read, as Open311 requests.
-
-    Args:
-        session: Who exports (needs ``export``); its jurisdiction and department apply.
-        lang: The language of ``service_name``, ``agency_responsible`` and ``address``.
-        status: ``"open"`` or ``"closed"`` to export one kind only.
-        since, until: Only issues reported in ``[since, until)`` (Beijing time).
-
-    Returns:
-        One dict per issue in the spec's field order, oldest first.
-    """
-    session.require(Op.EXPORT)
-    lang = normalise_language(lang)
-    if status is not None and status not in _KINDS:
-        raise ValueError(f"status must be 'open' or 'closed', got {status!r}")
-    kinds = {"open": sorted(ISSUE_LIFECYCLE.open), "closed": sorted(ISSUE_LIFECYCLE.terminal)}
-    issues = session.read("issues", where={"status": kinds[status]} if status else None)
-    if since is not None:
-        issues = issues[pd.to_datetime(issues["reported_at"]) >= pd.Timestamp(since)]
-    if until is not None:
-        issues = issues[pd.to_datetime(issues["reported_at"]) < pd.Timestamp(until)]
-    open_kind = issues["status"].astype(str).isin(ISSUE_LIFECYCLE.open)
-    if status is not None:
-        issues = issues[open_kind == (status == "open")]
-    issues = issues.sort_values(["reported_at", "id"], kind="stable")
-    last = _last_steps(session, issues)
-    names = _unit_names(session)
-    out = []
-    for row in issues.itertuples(index=False):
-        state = str(row.status)
-        is_open = state in ISSUE_LIFECYCLE.open
-        step_at, step_note = last.get(str(row.id), (None, None))
-        updated = row.closed_at if not is_open and _present(row.closed_at) else (step_at or row.reported_at)
-        outside = bool(row.outside) if _present(row.outside) else row.micro_code is None
-        out.append({
-            "service_request_id": str(row.id),
-            "status": "open" if is_open else "closed",
-            "status_notes": step_note,
-            "service_name": label("category", str(row.category), lang),
-            "service_code": str(row.category),
-            "description": row.description if _present(row.description) else None,
-            "agency_responsible": label("department", str(row.department), lang) if _present(row.department)
-            else None,
-            "service_notice": None,
-            "requested_datetime": _w3(row.reported_at),
-            "updated_datetime": _w3(updated),
-            "expected_datetime": _w3(row.deadline) if _present(row.deadline) else None,
-            "address": _address(row, names, lang),
-            "address_id": row.micro_code if _present(row.micro_code) else None,
-            "zipcode": None,
-            "lat": round(float(row.geometry.y), 7),
-            "long": round(float(row.geometry.x), 7),
-            "media_url": None,
-            "extended_attributes": {
-                "status": state,
-                "channel": row.channel if _present(row.channel) else None,
-                "department": row.department if _present(row.department) else None,
-                "outside": outside,
-            },
-        })
-    return out
-
-
-def dumps(records: list[dict[str, Any]]) -> bytes:
-    """A JSON document (UTF-8, as the spec requires) of services or requests."""
-    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-# --------------------------------------------------------------------------- import
 
 
 @dataclass
@@ -204,6 +65,8 @@ class Open311Report(ImportReport):
         fallback: the category unknown service codes were filed under, if any.
         history: history rows written.
         naive_times: times without a zone, read as Beijing time.
+        media_urls: records with a ``media_url`` (kept in the first history row's
+            note, not downloaded).
     """
 
     kinds: dict[str, int] = field(default_factory=dict)
@@ -212,10 +75,11 @@ class Open311Report(ImportReport):
     fallback: str | None = None
     history: int = 0
     naive_times: int = 0
+    media_urls: int = 0
 
     def _lines(self, lang: str) -> list[tuple[int, str]]:
         lines = super()._lines(lang)
-        kinds = [t("open311.report.kind", lang, kind=k, n=self.kinds.get(k, 0)) for k in _KINDS]
+        kinds = [t("open311.report.kind", lang, kind=k, n=self.kinds.get(k, 0)) for k in KINDS]
         statuses = [t("open311.report.kind", lang, kind=label("issue_status", s, lang), n=n)
                     for s, n in self.statuses.items()]
         lines.append((1, t("open311.report.statuses", lang, kinds=_join_list(kinds, lang),
@@ -231,6 +95,8 @@ class Open311Report(ImportReport):
         lines.append((1, t("open311.report.history", lang, n=self.history)))
         if self.naive_times:
             lines.append((1, t("open311.report.naive", lang, n=self.naive_times)))
+        if self.media_urls:
+            lines.append((1, t("open311.report.media", lang, n=self.media_urls)))
         return lines
 
     def __str__(self) -> str:
@@ -312,7 +178,8 @@ def import_requests(session: Session, path: Path | str, *, service_map: Mapping[
                          notes=[Message("open311.note.format")], kinds=dict(parsed.kinds),
                          statuses=dict(Counter(frame["status"].astype(str))),
                          unknown_services=dict(parsed.unknown), fallback=unknown_category,
-                         history=len(events), naive_times=parsed.naive)
+                         history=len(events), naive_times=parsed.naive,
+                         media_urls=parsed.media)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -326,6 +193,7 @@ class _Parsed:
     kinds: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
     naive: int = 0
+    media: int = 0
     ids: dict[str, int] = field(default_factory=dict)  # id -> record number
 
 
@@ -418,6 +286,7 @@ def _parse_record(number: int, record: Any, mapping: Mapping[str, str], unknown:
         return
     out.ids[request_id] = number
     out.naive += int(naive1) + int(naive2) + int(naive3)
+    out.media += int(notes["media_url"] is not None)
     out.kinds[kind] += 1
     if code is not None:
         out.unknown[code] += 1
@@ -467,7 +336,7 @@ def _request_id(record: Mapping[str, Any]) -> str:
 
 def _kind(record: Mapping[str, Any]) -> str:
     value = _required(record, "status")
-    if not isinstance(value, str) or value.strip().lower() not in _KINDS:
+    if not isinstance(value, str) or value.strip().lower() not in KINDS:
         raise _Bad("status", "open311.bad_status", value=_show(value))
     return value.strip().lower()
 
@@ -616,62 +485,5 @@ def _join_list(items: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items) or "-"
 
 
-# --------------------------------------------------------------------------- export helpers
 
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NaT \
-        and not (isinstance(value, pd.Timestamp) and pd.isna(value))
-
-
-def _w3(value: Any) -> str | None:
-    """A stored Beijing time as W3C datetime with its zone (``+08:00``)."""
-    if not _present(value):
-        return None
-    return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S") + "+08:00"
-
-
-def _last_steps(session: Session, issues: pd.DataFrame) -> dict[str, tuple[Any, str | None]]:
-    """Issue id -> (time, note) of its last history row."""
-    if issues.empty:
-        return {}
-    columns = ["issue_id", "at", "note"]
-    ids = issues["id"].astype(str).tolist()
-    if len(ids) <= BY_ID_LIMIT:  # a few issues (the open ones): their history only, by id
-        parts = [session.read("issue_events", where={"issue_id": ids[i:i + _ID_CHUNK]}, columns=columns)
-                 for i in range(0, len(ids), _ID_CHUNK)]
-        events = pd.concat(parts, ignore_index=True)
-    else:
-        events = session.read("issue_events", columns=columns)
-    if events.empty:
-        return {}
-    events = events.sort_values(["issue_id", "at"], kind="stable").drop_duplicates("issue_id", keep="last")
-    return {str(i): (at, note if isinstance(note, str) and note else None)
-            for i, at, note in zip(events["issue_id"], events["at"], events["note"], strict=True)}
-
-
-def _unit_names(session: Session) -> dict[str, str]:
-    units = session.read("units", where={"plan_version": session.current_plan()}, columns=["code", "name"])
-    return dict(zip(units["code"].astype(str), units["name"].astype(str), strict=True))
-
-
-def _address(row: Any, names: Mapping[str, str], lang: str) -> str | None:
-    """The unit names of a point, most specific first (as the spec asks), and the county."""
-    codes = [getattr(row, c) for c in ("micro_code", "grid_code", "village_code", "town_code")]
-    parts = [names[c] for c in codes if isinstance(c, str) and c in names]
-    county = next((n for c, n in names.items() if c.endswith("000000") and c.startswith(str(row.county_code))), None)
-    if not parts:
-        return t("open311.address_outside", lang, county=county or str(row.county_code))
-    return ", ".join([*parts, *([county] if county else [])])
-
-
-__all__ = [
-    "DEFAULT_CHANNEL",
-    "SPEC_DESCRIPTION_LIMIT",
-    "Open311Report",
-    "dumps",
-    "export_requests",
-    "export_services",
-    "import_requests",
-    "is_requests_file",
-]
+__all__ = ["Open311Report", "import_requests", "is_requests_file"]
