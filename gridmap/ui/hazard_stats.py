@@ -39,7 +39,6 @@ from gridmap.ui.hazard_panels import cycle_layers, cycles, due_places
 from gridmap.ui.hazards import HazardData
 
 MAX_CELLS = 6000  # the finest H3 resolution whose study area has at most this many cells
-EMERGING_WEEKS = 12
 PATTERN_COLOURS: dict[str, str] = {
     "new": "#FDD0A2", "consecutive": "#FDAE6B", "intensifying": "#E6550D", "persistent": "#A63603",
     "diminishing": "#FD8D3C", "sporadic": "#F16913", "oscillating": "#D94801", "historical": "#8C6D31",
@@ -324,18 +323,21 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
     if area.empty:
         view.notes.append(t("hazards.hot.no_units", lang))
         return
-    rows = hazards.selected_rows(data, filters, now, period=False)
-    end = now.date() + dt.timedelta(days=1)
+    from gridmap.hotspots import weeks_of_period
+
+    rows = hazards.selected_rows(data, filters, now, period=False)  # the weeks pick the period's points
+    first, last = filters.window(now.date())
+    window = weeks_of_period(first, last)
     res = 0
     if filters.basis == "micro":
-        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), end, 0,
-                                  area, rows)
+        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), window.end,
+                                  window.weeks, 0, area, rows)
         frame = result.frame.assign(name=[data.unit_name(str(c)) for c in result.frame["code"]])
         tip = t("hazards.hot.unit", lang)
     else:
         _wanted, res = _resolution(area, hazards.current_zoom(data))
-        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), end, res,
-                                  area, rows)
+        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), window.end,
+                                  window.weeks, res, area, rows)
         frame = result.frame.assign(name=result.frame["code"].astype(str))
         tip = t("hazards.hot.cell", lang)
     patterns = [str(p) for p in frame["pattern"]]
@@ -359,15 +361,22 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
     view.layers = [area_layer(frame, classes, colours, entries, key="hzemerging",
                               name=t("hazards.view.emerging", lang),
                               tooltip=[("name", tip), ("pattern_text", t("hazards.pattern.col", lang))], tiles=tiles,
-                              legend_title=t("hazards.pattern.legend", lang, weeks=len(result.weeks)))]
+                              legend_title=t("hazards.pattern.legend", lang, weeks=len(result.weeks),
+                                             first=str(window.first), last=str(window.last)))]
     method = result.method
     neighbours = (t("hazards.hot.neighbours.h3", lang, k=1, res=res) if filters.basis == "h3"
                   else t("hazards.hot.neighbours.queen", lang))
     view.method = t("hazards.emerging.method", lang, weeks=method.weeks, neighbours=neighbours,
                     window=method.time_window, alpha=f"{method.alpha:g}",
-                    first=str(result.weeks[0]) if result.weeks else "—",
+                    first=str(window.first), last=str(window.last),
                     correction=t("hazards.hot.fdr" if method.correction == "fdr" else "hazards.hot.no_correction",
                                  lang, alpha=f"{method.alpha:g}"))
+    if window.extended:
+        view.notes.append(t("hazards.emerging.extended", lang, first=str(first), last=str(last),
+                            weeks=window.weeks, start=str(window.first)))
+    elif window.skipped_days:
+        view.notes.append(t("hazards.emerging.skipped", lang, first=str(first), days=window.skipped_days,
+                            start=str(window.first)))
     view.notes.append(t("hazards.emerging.defs", lang))
     counts = pd.Series(keys).value_counts()
     view.notes.append(" · ".join(f"{e.text}: {int(counts.get(k, 0))}" for k, e in zip(present, entries,
@@ -376,14 +385,14 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
 
 
 @st.cache_resource(max_entries=8, ttl=300, show_spinner=False)
-def _emerging_cached(cache_key: str, generation: int, filters_key: str, end: dt.date, res: int,
+def _emerging_cached(cache_key: str, generation: int, filters_key: str, end: dt.date, weeks: int, res: int,
                      _area: gpd.GeoDataFrame, _rows: gpd.GeoDataFrame) -> Any:
     from gridmap.hotspots import emerging_hotspots
 
     if res:
         return emerging_hotspots(_rows, time_column="found_at", resolution=res, study_area=_area,
-                                 weeks=EMERGING_WEEKS, end=end)
-    return emerging_hotspots(_rows, time_column="found_at", units=_area, weeks=EMERGING_WEEKS, end=end)
+                                 weeks=weeks, end=end)
+    return emerging_hotspots(_rows, time_column="found_at", units=_area, weeks=weeks, end=end)
 
 
 __all__ = ["View", "explain", "method_text", "view_layers"]
