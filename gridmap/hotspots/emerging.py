@@ -117,7 +117,7 @@ def weeks_of_period(first: dt.date, last: dt.date) -> WeekWindow:
     if first > last:
         raise ValueError(f"the period starts ({first}) after it ends ({last})")
     days = (last - first).days + 1
-    weeks, skipped = divmod(days, 7)
+    weeks = days // 7
     extended = weeks < MIN_WEEKS
     capped = weeks > MAX_WEEKS
     weeks = min(max(weeks, MIN_WEEKS), MAX_WEEKS)

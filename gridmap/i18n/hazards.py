@@ -50,6 +50,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.measure.overdue": ("超期数", "Overdue hazards"),
     "hazards.measure.per_100": ("每百户隐患数", "Hazards per 100 households"),
     "hazards.measure.rectified_share": ("整改率", "Rectified share"),
+    "hazards.f.statistic": ("热点方法", "Hot-spot method"),
+    "hazards.f.statistic_help": ("Gi* 找隐患扎堆的片区（热点、冷点）；局部莫兰指数还能找出“孤岛”："
+                                 "周边都少、唯独它多的单元（高值异常），或周边都多、唯独它少的单元（低值异常）。",
+                                 "Gi* finds areas where hazards cluster (hot and cold spots); Local Moran's I also "
+                                 "finds the odd ones out: a unit with many among neighbours with few (high among "
+                                 "low), or few among many (low among high)."),
+    "hazards.statistic.gi": ("Gi* 热点", "Gi* hot spots"),
+    "hazards.statistic.moran": ("局部莫兰（异常值）", "Local Moran (outliers)"),
     "hazards.basis.micro": ("微网格", "Micro-grids"),
     "hazards.basis.h3": ("H3 六边形", "H3 hexagons"),
     # -- the address ---------------------------------------------------------------
@@ -141,6 +149,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.hot.count_only": ("按隐患数分析（您的角色看不到户数，无法按每百户比率分析）。",
                                "Analysed on counts (your role does not see households, so rates per 100 households "
                                "cannot be used)."),
+    "hazards.moran.legend": ("局部莫兰指数（聚集与异常值）", "Local Moran's I (clusters and outliers)"),
+    "hazards.moran.cluster.HH": ("高-高：高值聚集（自身多、周边也多）", "High-high: a cluster of high values"),
+    "hazards.moran.cluster.LL": ("低-低：低值聚集（自身少、周边也少）", "Low-low: a cluster of low values"),
+    "hazards.moran.cluster.HL": ("高-低：高值异常（自身多、周边少）", "High-low: high among low (an outlier)"),
+    "hazards.moran.cluster.LH": ("低-高：低值异常（自身少、周边多）", "Low-high: low among high (an outlier)"),
+    "hazards.moran.cluster.none": ("不显著", "Not significant"),
+    "hazards.moran.col": ("类型", "Type"),
+    "hazards.moran.method": (
+        "计算方法：局部莫兰指数（Anselin 局部 Moran's I），变量为{variable}；邻域为相邻（共边或共点）的微网格，"
+        "不含自身，按行标准化；{inference}；{correction}。共 {n} 个微网格（没有隐患的也计入）。",
+        "Method: Local Moran's I (Anselin) of {variable}; neighbours: micro-grids sharing an edge or a corner, the "
+        "unit itself excluded, row-standardised; {inference}; {correction}. {n} micro-grids analysed (those "
+        "without hazards included).",
+    ),
+    "hazards.moran.found": ("显著的：高-高 {HH} 个，低-低 {LL} 个，高-低（高值异常）{HL} 个，低-高（低值异常）{LH} 个。",
+                            "Significant: high-high {HH}, low-low {LL}, high-low (outliers) {HL}, low-high "
+                            "(outliers) {LH}."),
+    "hazards.moran.micro_only": ("局部莫兰指数只在微网格上计算（已忽略“H3 六边形”）。",
+                                 "Local Moran's I is computed on micro-grids only (the H3 choice is ignored)."),
     "hazards.hot.found": ("{n} 个单元中：热点 {hot} 个，冷点 {cold} 个（FDR 校正后显著）。",
                           "Of {n} units: {hot} hot spots and {cold} cold spots (significant after FDR)."),
     # -- emerging ------------------------------------------------------------------

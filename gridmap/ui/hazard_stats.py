@@ -94,6 +94,8 @@ def view_layers(session: Session, data: HazardData, rows: gpd.GeoDataFrame, filt
                 view.notes.append(note)
         elif filters.view == "hex":
             _hexagons(session, data, rows, filters, tiles, lang, view)
+        elif filters.view == "hotspots" and filters.statistic == "moran":
+            _outliers(session, data, rows, filters, tiles, lang, view)
         elif filters.view == "hotspots":
             _hotspots(session, data, rows, filters, tiles, lang, view)
         elif filters.view == "emerging":
@@ -123,11 +125,24 @@ def explain(view: View, lang: str) -> None:
 
 
 def _focus_area(session: Session, data: HazardData, filters: HazardFilters) -> gpd.GeoDataFrame:
-    """The micro-grids of the selection (the study area of the H3 views and the unit hot spots)."""
+    """The micro-grids of the selection (the study area of the H3 views and the unit hot spots).
+
+    Read once per jurisdiction, data generation and selection, like :func:`hazards.load`
+    (a county's 7,500 micro-grids took a store read per filter change); callers must not
+    modify the frame.
+    """
     focus = filters.unit or data.home
+    return _cached_focus_area(session.cache_key(), hazards.generation(), session.current_plan(), focus,
+                              session.can(Op.VIEW_HOUSEHOLDS), session)
+
+
+@st.cache_resource(max_entries=16, ttl=120, show_spinner=False)
+def _cached_focus_area(cache_key: str, generation: int, plan: int, focus: str, households: bool,
+                       _session: Session) -> gpd.GeoDataFrame:
+    session = _session
     level = level_of_code(focus)
-    columns = ["code", "name", "level", *(["households"] if session.can(Op.VIEW_HOUSEHOLDS) else [])]
-    micro = units_at_level(session, Level.MICRO, columns=columns)
+    columns = ["code", "name", "level", *(["households"] if households else [])]
+    micro = units_at_level(session, Level.MICRO, columns=columns, plan_version=plan)
     if level != Level.COUNTY:
         micro = micro[micro["code"].astype(str).str.startswith(code_prefix(focus, level))]
     return micro.reset_index(drop=True)
@@ -312,6 +327,65 @@ def _h3_hotspots(cache_key: str, generation: int, filters: HazardFilters, variab
 
     return _h3_hotspots_cached(cache_key, generation, _filters_key(filters), variable, res, is_warm(), area, rows,
                                households)
+
+
+# --------------------------------------------------------------------------- outliers (Local Moran's I)
+
+MORAN_COLOURS: dict[int, str] = {0: "#F7F7F2", 1: "#D62F27", 2: "#4575B5", 3: "#F4A582", 4: "#92C5DE"}
+MORAN_CLASSES: dict[str, int] = {"": 0, "HH": 1, "LL": 2, "HL": 3, "LH": 4}
+
+
+def _outliers(session: Session, data: HazardData, rows: gpd.GeoDataFrame, filters: HazardFilters,
+              tiles: TileSource, lang: str, view: View) -> None:
+    """Local Moran's I on the selection's micro-grids: HH/LL clusters, HL/LH outliers."""
+    from gridmap.hotspots import is_warm
+
+    area = _focus_area(session, data, filters)
+    if area.empty:
+        view.notes.append(t("hazards.hot.no_units", lang))
+        return
+    if filters.basis == "h3":
+        view.notes.append(t("hazards.moran.micro_only", lang))
+    variable = "rate_eb" if "households" in area.columns else "count"
+    result = _moran_cached(session.cache_key(), hazards.generation(), _filters_key(filters), variable, is_warm(),
+                           area, rows)
+    words = {k: t(f"hazards.moran.cluster.{k or 'none'}", lang) for k in MORAN_CLASSES}
+    frame = result.frame.assign(
+        name=[data.unit_name(str(c)) for c in result.frame["code"]],
+        cluster_text=[words.get(str(c), words[""]) for c in result.frame["cluster"]],
+        n_text=[str(int(c)) for c in result.frame["count"]],
+        z_text=[f"{float(z):.2f}" for z in result.frame["z"]],
+        p_text=[f"{float(p):.4f}" for p in result.frame["p"]])
+    classes: list[int | None] = [MORAN_CLASSES.get(str(c), 0) for c in frame["cluster"]]
+    entries = [LegendEntry("fill", MORAN_COLOURS[MORAN_CLASSES[k]], words[k]) for k in ("HH", "HL", "LH", "LL", "")]
+    view.layers = [area_layer(frame, classes, MORAN_COLOURS, entries, key="hzmoran",
+                              name=t("hazards.statistic.moran", lang),
+                              tooltip=[("name", t("hazards.hot.unit", lang)), ("cluster_text", t("hazards.moran.col", lang)),
+                                       ("n_text", t("hazards.hot.col.count", lang)), ("z_text", "z"), ("p_text", "p")],
+                              tiles=tiles, legend_title=t("hazards.moran.legend", lang), opacity=0.75)]
+    if result.permutations:
+        inference = t("hazards.hot.permutations", lang, n=result.permutations)
+    else:
+        inference = t("hazards.hot.analytic", lang, n=999)
+    correction = t("hazards.hot.fdr" if result.correction == "fdr" else "hazards.hot.no_correction", lang,
+                   alpha=f"{result.alpha:g}")
+    view.method = t("hazards.moran.method", lang, variable=t(f"hazards.hot.variable.{result.variable}", lang),
+                    inference=inference, correction=correction, n=len(frame))
+    view.warming = not result.warm or not is_warm()
+    if variable == "count":
+        view.notes.append(t("hazards.hot.count_only", lang))
+    counts = frame["cluster"].astype(str).value_counts()
+    view.notes.append(t("hazards.moran.found", lang, **{k: int(counts.get(k, 0)) for k in ("HH", "LL", "HL", "LH")}))
+    high = frame[frame["cluster"].isin(["HH", "HL"])]
+    view.hot = {"codes": set(high["code"].astype(str))}  # the route's shortlist: the high clusters and outliers
+
+
+@st.cache_resource(max_entries=16, ttl=300, show_spinner=False)
+def _moran_cached(cache_key: str, generation: int, filters_key: str, variable: str, warm: bool,
+                  _area: gpd.GeoDataFrame, _rows: gpd.GeoDataFrame) -> Any:
+    from gridmap.hotspots import local_moran
+
+    return local_moran(_area, _rows, variable=variable, permutations=999, alpha=0.05, fdr=True, seed=0)
 
 
 # --------------------------------------------------------------------------- emerging
