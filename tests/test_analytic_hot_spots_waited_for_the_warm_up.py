@@ -2,7 +2,7 @@
 
 The page promises analytic z-scores until esda's permutation code is compiled. But the
 warm-up held the lock that serialises esda's permutation runs for the whole compilation
-(15-60 s with numba), and analytic runs took the same lock: the first hot-spot view of a
+(a minute or more with numba), and analytic runs took the same lock: the first hot-spot view of a
 new server process hung until the compilation was done (measured: 60 s for a 400-unit
 lattice). Analytic runs draw no random numbers and now take no lock.
 

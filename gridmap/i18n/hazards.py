@@ -141,11 +141,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.hot.fdr": ("按错误发现率（FDR，Benjamini-Hochberg）校正，α = {alpha}",
                         "corrected for the false discovery rate (FDR, Benjamini-Hochberg), α = {alpha}"),
     "hazards.hot.no_correction": ("未做多重检验校正，α = {alpha}", "no multiple-testing correction, α = {alpha}"),
-    "hazards.hot.warming": ("置换检验引擎正在后台编译（每个服务进程一次，视机器忙闲约 15–60 秒）：当前结果为正态近似，"
+    "hazards.hot.warming": ("置换检验引擎正在后台编译（每个服务进程一次，约一分钟，机器繁忙时可达数分钟）：当前结果为正态近似，"
                             "编译完成后刷新页面即为 999 次置换结果。",
-                            "The permutation engine is compiling in the background (once per server process, "
-                            "15–60 s depending on the machine's load): these results use analytic z-scores; once it "
-                            "is ready, a refresh gives the 999-permutation results."),
+                            "The permutation engine is compiling in the background (once per server process: about a "
+                            "minute, several on a busy machine): these results use analytic z-scores; once it is "
+                            "ready, a refresh gives the 999-permutation results."),
     "hazards.hot.count_only": ("按隐患数分析（您的角色看不到户数，无法按每百户比率分析）。",
                                "Analysed on counts (your role does not see households, so rates per 100 households "
                                "cannot be used)."),
