@@ -2,7 +2,7 @@
 
 esda runs its conditional permutations through numba (pinned in ``requirements.txt``);
 the first such call in a process compiles them. Measured on the 2-CPU development
-machine: 35-70 s with other work running, up to 230 s while four test suites shared it
+machine: 25 s idle, 35-70 s with other work running, up to 230 s while four test suites shared it
 (``benchmarks/bench_hotspots.py`` prints it), and paid again by every new process -- esda's functions are not compiled with numba's
 ``cache=True``, so nothing is kept on disk. :func:`warm_up` pays it once per process (a
 small Gi* and Local Moran with permutations), guarded by a lock so concurrent callers wait
