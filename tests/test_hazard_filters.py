@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gridmap.domain import HazardStatus, HazardType, PlaceType, Severity
 from gridmap.hazards import BASES, MEASURES, VIEWS, HazardFilters, parse_query, select, to_query
+from gridmap.hazards.filters import STATISTICS
 from gridmap.period import PRESETS
 
 TODAY = dt.date(2026, 12, 4)
@@ -40,7 +41,7 @@ def filters(draw: st.DrawFn) -> HazardFilters:
         unit=draw(st.one_of(st.none(), st.sampled_from(UNITS))),
         inspector=inspector, overdue_only=draw(st.booleans()),
         view=draw(st.sampled_from(VIEWS)), measure=draw(st.sampled_from(MEASURES)),
-        basis=draw(st.sampled_from(BASES)))
+        basis=draw(st.sampled_from(BASES)), statistic=draw(st.sampled_from(STATISTICS)))
 
 
 @settings(max_examples=300, deadline=None)
@@ -93,6 +94,7 @@ def test_codes_are_order_insensitive_and_written_sorted() -> None:
     ({"view": "satellite"}, "view", "hazards.url.bad_choice"),
     ({"measure": "households"}, "measure", "hazards.url.bad_choice"),
     ({"basis": "hexagon"}, "basis", "hazards.url.bad_choice"),
+    ({"stat": "lisa"}, "stat", "hazards.url.bad_choice"),
     ({"colour": "red"}, "colour", "hazards.url.unknown_parameter"),
 ])
 def test_a_malformed_parameter_is_named_and_falls_back(params: dict[str, str], parameter: str, key: str) -> None:
@@ -102,7 +104,7 @@ def test_a_malformed_parameter_is_named_and_falls_back(params: dict[str, str], p
     assert parsed.problems[0].value == params[parameter].strip()[:64]
     default = HazardFilters()
     field = {"type": "hazard_types", "status": "statuses", "place": "place_types", "period": "period",
-             "overdue": "overdue_only", "view": "view", "measure": "measure", "basis": "basis",
+             "overdue": "overdue_only", "view": "view", "measure": "measure", "basis": "basis", "stat": "statistic",
              "unit": "unit", "inspector": "inspector", "severity": "severities"}.get(parameter)
     if field is not None:
         assert getattr(parsed.filters, field) == getattr(default, field)

@@ -239,3 +239,24 @@ def test_units_per_100_households_for_a_role_that_sees_households(monkeypatch: p
     grids = ui_hazards._households_by(data, pd.DataFrame({"code": ["33032710000101", "33032710000102"]}),
                                       ui_hazards.Level.GRID)
     assert grids.to_dict() == {"33032710000101": 60.0, "33032710000102": 45.0}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", ["局部莫兰指数", "不含自身，按行标准化", "错误发现率", "每百户隐患数", "共 4 个微网格", "高-高",
+            "低-高（低值异常）"]),
+    ("en", ["Local Moran's I", "the unit itself excluded, row-standardised", "false discovery rate",
+            "hazards per 100 households", "4 micro-grids analysed", "high-high", "low-high (outliers)"]),
+])
+def test_local_moran_outliers_in_the_hot_spot_view(monkeypatch: pytest.MonkeyPatch, hazard_db_url: str, lang: str,
+                                                   words: list[str]) -> None:
+    at = page(monkeypatch, hazard_db_url, "commander", lang, params={"view": "hotspots", "stat": "moran",
+                                                                      "period": "2026-08-01..2026-11-20"})
+    assert not at.error and not at.warning, [e.value for e in [*at.error, *at.warning]]
+    assert at.selectbox(key="hz_stat").value == "moran" and not at.selectbox(key="hz_stat").disabled
+    captions = " ".join(c.value for c in at.caption)
+    assert all(w in captions for w in words), captions
+    assert "Getis-Ord" not in captions  # the Moran method, not Gi*'s
+    # back to Gi*: the widget writes the address, and the method changes with it
+    at.selectbox(key="hz_stat").set_value("gi").run()
+    assert "stat" not in dict(at.query_params)
+    assert "Getis-Ord Gi*" in " ".join(c.value for c in at.caption)

@@ -1,4 +1,4 @@
-"""Hot spots by unit and by H3 cell: counting, zero cells, the method in words, the warm-up."""
+"""Hot spots by unit and by H3 cell: counting, zero cells, the method in words, the warm-up started."""
 
 from __future__ import annotations
 
@@ -147,34 +147,6 @@ def test_labels_in_both_languages() -> None:
     assert pattern_label("new", "hot", "en") == "New hot spot" and pattern_label("none", "", "zh") == "无明显模式"
 
 
-def test_cold_process_is_analytic_until_warm_and_warm_up_runs_once_under_concurrency() -> None:
-    script = textwrap.dedent("""
-        import threading
-        import gridmap.hotspots as hs
-        from gridmap.hotspots import warm
-        from tests.hotspots_fixtures import lattice, points_for_counts
-        units = lattice(4, 4)
-        pts = points_for_counts(units, range(16))
-        before = hs.hotspots_by_unit(units, pts, variable="count")
-        assert not hs.is_warm() and before.method.permutations == 0 and not before.method.warm
-        assert before.frame["p_sim"].isna().all()
-        calls = []
-        real = warm.warm_up
-        threads = [threading.Thread(target=hs.warm_up) for _ in range(6)] + [threading.Thread(target=hs.start_background)]
-        for t in threads: t.start()
-        for t in threads: t.join()
-        warm.start_background().join()
-        assert hs.is_warm() and warm.warm_up_seconds() is not None
-        after = hs.hotspots_by_unit(units, pts, variable="count")
-        assert after.method.permutations == 999 and after.method.warm
-        print("ok", round(warm.warm_up_seconds(), 3))
-    """)
-    proc = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert proc.stdout.startswith("ok")
-
-
 def test_app_warm_up_starts_the_hotspot_warm_up(demo_db_url: str) -> None:
     # The app's start-up warm-up (gridmap.ui.warm.start_warm_up, run by the first page)
     # starts the hot-spot warm-up too, in the background.
@@ -184,15 +156,22 @@ def test_app_warm_up_starts_the_hotspot_warm_up(demo_db_url: str) -> None:
         from gridmap.ui.warm import start_warm_up
         store = open_store({demo_db_url!r})
         start_warm_up(store.url, store).join(120)
-        names = {{t.name for t in threading.enumerate()}}
+        # The hot-spot warm-up runs (or ran) in its own thread: seen, not waited for (the
+        # compilation is tests/test_analytic_hot_spots_waited_for_the_warm_up.py's business).
         deadline = time.monotonic() + 120
-        import gridmap.hotspots as hs  # waits for the background import, if it is under way
-        while time.monotonic() < deadline and not hs.is_warm():
-            time.sleep(0.2)
-        assert hs.is_warm(), names
-        print("warm")
+        seen = False
+        while time.monotonic() < deadline and not seen:
+            names = {{t.name for t in threading.enumerate()}}
+            hs = sys.modules.get("gridmap.hotspots.warm")
+            seen = "gridmap-hotspots-warm-up" in names or bool(hs and hs.is_warm())
+            time.sleep(0.1)
+        assert seen, names
+        print("started")
+        sys.stdout.flush()
+        import os
+        os._exit(0)  # do not wait for the compilation
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
                           check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "warm" in proc.stdout
+    assert "started" in proc.stdout

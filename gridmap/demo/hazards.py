@@ -8,9 +8,14 @@ rectified in time and verified; some are late; a few are never rectified and sho
 overdue once their deadline passes.
 
 Planted hotspots (recorded in ``planted_hotspots``) add extra hazards of one type
-inside ``radius_m`` of a centre in a dense, rental-heavy place. Their patterns:
-``persistent`` (all year), ``new`` (only the last weeks), ``intensifying`` (rate grows
-through the year) and ``diminishing`` (rate falls and stops some weeks ago).
+inside ``radius_m`` of a centre in a dense, rental-heavy place: an inspection round finds
+the same hazard (e-bikes charged indoors, flying wires, ...) at household after household
+of one neighbourhood. The extra hazards are found *at the households* inside the disc
+(each household equally likely, a rental twice as likely), :data:`HOTSPOT_RATE` per
+household on average -- about ten times the background rate of one hazard type -- so every
+micro-grid with households inside the disc shares in it, whatever its area. Their
+patterns: ``persistent`` (all year), ``new`` (only the last weeks), ``intensifying``
+(rate grows through the year) and ``diminishing`` (rate falls and stops some weeks ago).
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from gridmap.spatial.assign import assign
 from gridmap.spatial.crs import STORE_CRS
 
 RATE_PER_HOUSEHOLD = 0.27
+HOTSPOT_RATE = (0.6, 0.9)  # extra hazards per household inside a planted disc (uniform range)
+HOTSPOT_MIN = 60
+DOOR_M = 3.0  # how far from its household's point a planted hazard may lie
 HAZARDS = tuple(HazardType)
 PLACES = tuple(PlaceType)
 _PLACE_SHARE = {"residential": 0.52, "shop": 0.15, "small_venue": 0.10, "workshop": 0.08,
@@ -100,8 +108,8 @@ def _hotspots(ctx: Context, rng: np.random.Generator) -> tuple[gpd.GeoDataFrame,
         radius = float(rng.choice([150.0, 200.0, 250.0, 300.0, 400.0]))
         hazard = str(_HOTSPOT_TYPES[k % len(_HOTSPOT_TYPES)])
         start, end = _hotspot_span(ctx, rng, pattern)
-        n_extra = _extra_count(ctx, centre, radius, rng)
-        xy = _points_in_disc(ctx, rng, centre, radius, n_extra)
+        xy = _points_at_households(ctx, rng, centre, radius)
+        n_extra = len(xy)
         times = _hotspot_times(rng, pattern, start, end, n_extra, ctx.now64)
         extras.append(pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "place_type": _hotspot_place(hazard, rng, n_extra),
                                     "found_at": times, "town": town, "first_type": hazard}))
@@ -146,11 +154,19 @@ def _hotspot_span(ctx: Context, rng: np.random.Generator, pattern: str) -> tuple
     return ctx.start64, now
 
 
-def _extra_count(ctx: Context, centre: np.ndarray, radius: float, rng: np.random.Generator) -> int:
-    """About as many extra hazards as background ones in the disc, at least 60."""
+def _points_at_households(ctx: Context, rng: np.random.Generator, centre: np.ndarray, radius: float) -> np.ndarray:
+    """Extra hazards at the households within ``radius`` of ``centre`` (up to
+    :data:`DOOR_M` off the door, never outside the disc): :data:`HOTSPOT_RATE` per
+    household, a rental twice as likely, at least :data:`HOTSPOT_MIN`; uniform points in
+    the disc when it holds no household."""
     xy = ctx.household_xy()
-    inside = int((((xy - centre) ** 2).sum(axis=1) <= radius * radius).sum())
-    return int(max(60, round(inside * RATE_PER_HOUSEHOLD * rng.uniform(0.8, 1.3))))
+    inside = np.flatnonzero(((xy - centre) ** 2).sum(axis=1) <= (radius - DOOR_M) ** 2)
+    n = int(max(HOTSPOT_MIN, round(len(inside) * rng.uniform(*HOTSPOT_RATE))))
+    if len(inside) == 0:
+        return _points_in_disc(ctx, rng, centre, radius, n)
+    weight = np.where(ctx.pop.households["rental"].to_numpy()[inside], 2.0, 1.0)
+    pick = rng.choice(inside, size=n, p=weight / weight.sum())
+    return jitter(rng, xy[pick], DOOR_M, ctx.places.area)
 
 
 def _points_in_disc(ctx: Context, rng: np.random.Generator, centre: np.ndarray, radius: float, n: int) -> np.ndarray:

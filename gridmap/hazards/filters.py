@@ -25,6 +25,7 @@ The parameters (lists are comma-separated codes)::
     view=points | heat | hex | units | hotspots | emerging | cycle default: points
     measure=count | open | overdue | per_100 | rectified_share     default: count
     basis=micro | h3                hot spots on micro-grids or H3 default: micro
+    stat=gi | moran                 hot spots: Gi* or Local Moran  default: gi
 
 Example::
 
@@ -52,7 +53,8 @@ from gridmap.workflow.clock import hazard_overdue
 VIEWS: tuple[str, ...] = ("points", "heat", "hex", "units", "hotspots", "emerging", "cycle")
 MEASURES: tuple[str, ...] = ("count", "open", "overdue", "per_100", "rectified_share")
 BASES: tuple[str, ...] = ("micro", "h3")
-DEFAULT_VIEW, DEFAULT_MEASURE, DEFAULT_BASIS = "points", "count", "micro"
+STATISTICS: tuple[str, ...] = ("gi", "moran")  # the hot-spot view: Getis-Ord Gi* or Local Moran's I
+DEFAULT_VIEW, DEFAULT_MEASURE, DEFAULT_BASIS, DEFAULT_STATISTIC = "points", "count", "micro", "gi"
 PERIOD_SEPARATOR = ".."
 INSPECTOR_LIMIT = 64  # characters of an inspector's name in the address
 
@@ -67,6 +69,7 @@ _CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "view": ("view", VIEWS),
     "measure": ("measure", MEASURES),
     "basis": ("basis", BASES),
+    "stat": ("statistic", STATISTICS),
 }
 PARAMETERS: tuple[str, ...] = (*_LISTS, "period", "unit", "inspector", "overdue", *_CHOICES)
 
@@ -90,6 +93,8 @@ class HazardFilters:
         view: How the map shows them (:data:`VIEWS`).
         measure: What the units view colours by (:data:`MEASURES`).
         basis: The hot-spot units: micro-grids or H3 cells (:data:`BASES`).
+        statistic: The hot-spot view's statistic: ``gi`` (Getis-Ord Gi*, hot and cold
+            spots) or ``moran`` (Local Moran's I, clusters and outliers; micro-grids only).
     """
 
     hazard_types: Codes = None
@@ -105,6 +110,7 @@ class HazardFilters:
     view: str = DEFAULT_VIEW
     measure: str = DEFAULT_MEASURE
     basis: str = DEFAULT_BASIS
+    statistic: str = DEFAULT_STATISTIC
 
     def __post_init__(self) -> None:
         for name, (attr, choices) in _LISTS.items():
@@ -243,7 +249,8 @@ def to_query(filters: HazardFilters) -> dict[str, str]:
         out["inspector"] = filters.inspector
     if filters.overdue_only:
         out["overdue"] = "1"
-    for name, default in (("view", DEFAULT_VIEW), ("measure", DEFAULT_MEASURE), ("basis", DEFAULT_BASIS)):
+    for name, default in (("view", DEFAULT_VIEW), ("measure", DEFAULT_MEASURE), ("basis", DEFAULT_BASIS),
+                          ("stat", DEFAULT_STATISTIC)):
         value = getattr(filters, _CHOICES[name][0])
         if value != default:
             out[name] = value

@@ -20,6 +20,9 @@ Every text reaching the map is escaped here (:func:`gridmap.text.escape_html`).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,10 +33,18 @@ import shapely
 
 from gridmap.maps import style
 from gridmap.maps.display import point_to_display, to_display
-from gridmap.maps.features import element_id, feature_collection, feature_group, geojson_tooltip, has_geometry
+from gridmap.maps.features import (
+    element_id,
+    feature_collection,
+    feature_group,
+    geojson_tooltip,
+    geometry_json,
+    has_geometry,
+)
 from gridmap.maps.legend import LegendEntry, legend
 from gridmap.maps.locate import LocateButton
 from gridmap.maps.tiles import TileSource
+from gridmap.spatial.crs import STORE_CRS
 from gridmap.text import escape_html
 
 # ArcGIS Pro's Hot Spot Analysis colours: cold 99/95/90, not significant, hot 90/95/99.
@@ -80,13 +91,15 @@ def area_layer(frame: gpd.GeoDataFrame, classes: Sequence[int | None], colours: 
         for f, (col, _label) in zip(fields, tooltip, strict=True):
             p[f] = escape_html("" if columns[col][i] is None else str(columns[col][i]))
         props.append(p)
-    geoms = np.asarray(to_display(rows.geometry, tiles).values, dtype=object)
+    features = [{"type": "Feature", "properties": p, "geometry": g}
+                for g, p in zip(_geometry_json(rows.geometry.to_numpy(), tiles), props, strict=True)]
 
     def style_function(feature: dict[str, Any]) -> dict[str, Any]:
         return {"fillColor": feature["properties"]["c"], "color": style.BOUNDARY_COLOUR, "weight": 0.6,
                 "opacity": 0.7, "fillOpacity": opacity}
 
-    layer = folium.GeoJson(feature_collection(geoms, props), style_function=style_function, control=False,
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=style_function,
+                           control=False,
                            tooltip=geojson_tooltip(fields, [label for _c, label in tooltip], f"{key}tooltip"))
     layer._id = element_id(f"{key}geojson")
     group.add_child(layer, name=layer._id)
@@ -94,6 +107,35 @@ def area_layer(frame: gpd.GeoDataFrame, classes: Sequence[int | None], colours: 
         group.add_child(legend(legend_title, entries, key=f"{key}_legend", position="bottomright"),
                         name=f"{key}_legend")
     return group
+
+
+GEOMETRY_CACHE_SIZE = 8
+_geometry_cache: OrderedDict[tuple[str, str], tuple[np.ndarray, list[dict[str, Any]]]] = OrderedDict()
+_geometry_lock = threading.Lock()
+
+
+def _geometry_json(geoms: np.ndarray, tiles: TileSource) -> list[dict[str, Any]]:
+    """The features' GeoJSON geometries (shifted for ``tiles``, rounded), kept for the last
+    :data:`GEOMETRY_CACHE_SIZE` sets of geometries.
+
+    A filter change recolours the same units or cells: their geometry is converted once.
+    The key is the identity of the (immutable) shapely objects; the cache holds the objects
+    themselves, so an identity cannot be reused by another geometry while its entry lives.
+    """
+    ids = np.fromiter((id(g) for g in geoms), dtype=np.int64, count=len(geoms))
+    key = (tiles.crs_kind, hashlib.sha1(ids.tobytes()).hexdigest())
+    with _geometry_lock:
+        hit = _geometry_cache.get(key)
+        if hit is not None and len(hit[0]) == len(geoms) and all(a is b for a, b in zip(hit[0], geoms, strict=True)):
+            _geometry_cache.move_to_end(key)
+            return hit[1]
+    shifted = np.asarray(to_display(gpd.GeoSeries(geoms, crs=STORE_CRS), tiles).values, dtype=object)
+    out = [geometry_json(g) for g in shifted]
+    with _geometry_lock:
+        _geometry_cache[key] = (np.asarray(geoms, dtype=object).copy(), out)
+        while len(_geometry_cache) > GEOMETRY_CACHE_SIZE:
+            _geometry_cache.popitem(last=False)
+    return out
 
 
 def hotspot_classes(bins: Sequence[int], labels: Mapping[int, str]) -> tuple[list[int | None], list[LegendEntry]]:

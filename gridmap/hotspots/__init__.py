@@ -7,7 +7,8 @@ Public names:
 - :class:`HotspotResult`, :class:`Method` -- one row per unit or cell, and what was
   computed (variable, neighbours, permutations, correction) for the page to say.
 - :func:`emerging_hotspots`, :class:`EmergingResult`, :data:`PATTERNS` -- the space-time
-  cube, Mann-Kendall trends and ArcGIS's eight patterns (:mod:`gridmap.hotspots.emerging`).
+  cube, Mann-Kendall trends and ArcGIS's eight patterns (:mod:`gridmap.hotspots.emerging`);
+  :func:`weeks_of_period`, :class:`WeekWindow` -- the whole weeks of a filter's period.
 - :func:`warm_up`, :func:`is_warm`, :func:`start_background` -- esda's permutation code
   compiled once per process, in the background (:mod:`gridmap.hotspots.warm`).
 - :func:`h3_cells`, :func:`h3_resolution_for_zoom`, :func:`study_area_cells`,
@@ -42,7 +43,15 @@ from gridmap.hotspots.analysis import (
     hotspots_by_h3,
     hotspots_by_unit,
 )
-from gridmap.hotspots.emerging import PATTERNS, EmergingMethod, EmergingResult, classify, emerging_hotspots
+from gridmap.hotspots.emerging import (
+    PATTERNS,
+    EmergingMethod,
+    EmergingResult,
+    WeekWindow,
+    classify,
+    emerging_hotspots,
+    weeks_of_period,
+)
 from gridmap.hotspots.export import write_csv, write_gpx, write_xlsx
 from gridmap.hotspots.gistar import CONFIDENCE_LEVELS, GiStar, clear_results, confidence_bins, gi_star
 from gridmap.hotspots.hexagons import cell_polygons, h3_cells, h3_resolution_for_zoom, study_area_cells
@@ -83,6 +92,7 @@ __all__ = [
     "Ranking",
     "RankingMethod",
     "Route",
+    "WeekWindow",
     "bin_label",
     "cell_polygons",
     "classify",
@@ -111,6 +121,7 @@ __all__ = [
     "unit_neighbours",
     "walking_route",
     "warm_up",
+    "weeks_of_period",
     "write_csv",
     "write_gpx",
     "write_xlsx",

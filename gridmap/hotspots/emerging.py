@@ -67,12 +67,63 @@ from gridmap.hotspots.hexagons import cell_polygons, h3_cells, study_area_cells
 from gridmap.hotspots.weights import Neighbours, h3_neighbours, unit_neighbours
 from gridmap.spatial.crs import STORE_CRS
 
-__all__ = ["PATTERNS", "EmergingMethod", "EmergingResult", "classify", "emerging_hotspots", "mann_kendall",
-           "mann_kendall_rows", "space_time_gi_star"]
+__all__ = ["MIN_WEEKS", "PATTERNS", "EmergingMethod", "EmergingResult", "WeekWindow", "classify", "emerging_hotspots",
+           "mann_kendall", "mann_kendall_rows", "space_time_gi_star", "weeks_of_period"]
 
 PATTERNS: tuple[str, ...] = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic",
                              "oscillating", "historical")
 NONE = "none"
+MIN_WEEKS = 4  # a trend needs some weeks
+MAX_WEEKS = 260
+
+
+@dataclass(frozen=True)
+class WeekWindow:
+    """The weekly slices that fit a period: :func:`weeks_of_period`.
+
+    Attributes:
+        weeks: How many 7-day slices.
+        first: The first day of the first slice; ``last`` the last day of the last one
+            (inclusive; the cube's ``end`` is ``last + 1 day``).
+        skipped_days: Days at the start of the period that make no whole week (left out).
+        extended: The period was shorter than :data:`MIN_WEEKS` weeks, so the slices reach
+            back before it (``first`` lies before the period's first day).
+        capped: The period was longer than :data:`MAX_WEEKS` weeks; the latest are kept.
+    """
+
+    weeks: int
+    first: dt.date
+    last: dt.date
+    skipped_days: int = 0
+    extended: bool = False
+    capped: bool = False
+
+    @property
+    def end(self) -> dt.date:
+        """The cube's end (exclusive): the day after :attr:`last`."""
+        return self.last + dt.timedelta(days=1)
+
+
+def weeks_of_period(first: dt.date, last: dt.date) -> WeekWindow:
+    """The whole weeks inside ``first``..``last`` (both included), counted back from ``last``.
+
+    Days at the start that make no whole week are left out (``skipped_days``); a period of
+    fewer than :data:`MIN_WEEKS` weeks gets the :data:`MIN_WEEKS` weeks ending on ``last``
+    (``extended``), and one of more than :data:`MAX_WEEKS` its latest :data:`MAX_WEEKS`.
+
+    Raises:
+        ValueError: when ``first`` is after ``last``.
+    """
+    if first > last:
+        raise ValueError(f"the period starts ({first}) after it ends ({last})")
+    days = (last - first).days + 1
+    weeks = days // 7
+    extended = weeks < MIN_WEEKS
+    capped = weeks > MAX_WEEKS
+    weeks = min(max(weeks, MIN_WEEKS), MAX_WEEKS)
+    start = last - dt.timedelta(days=7 * weeks - 1)
+    return WeekWindow(weeks=weeks, first=start, last=last, skipped_days=0 if extended else (start - first).days,
+                      extended=extended, capped=capped)
 
 
 @dataclass(frozen=True)

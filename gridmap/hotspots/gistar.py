@@ -33,9 +33,11 @@ Inference:
   at 95 %, +1/-1 at 90 %, 0 not significant; with FDR each level uses its own FDR
   cutoff, as ArcGIS does. The sign is the sign of ``z``.
 
-esda seeds NumPy's global random state for its permutations, so permutation runs are
-serialised by a lock (two users' analyses in one server process cannot disturb each
-other's draws), and the last :data:`RESULT_CACHE_SIZE` results are kept, keyed by the
+esda seeds the random state for its permutations (NumPy's global one without numba), so
+permutation runs are serialised by a lock (two users' analyses in one server process
+cannot disturb each other's draws); analytic runs draw nothing and take no lock, so they
+never wait for a permutation run or for the warm-up's compilation
+(:mod:`gridmap.hotspots.warm`). The last :data:`RESULT_CACHE_SIZE` results are kept, keyed by the
 values, the weights' key and the parameters: going back to a filter costs nothing.
 
 Constant values (every unit the same, e.g. no hazards at all) have no spread: every z
@@ -44,6 +46,7 @@ is 0 and every p is 1. So is a unit whose neighbourhood is every unit (a tiny st
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import warnings
@@ -58,7 +61,7 @@ from scipy import stats
 from gridmap.hotspots.weights import Neighbours
 
 __all__ = ["CONFIDENCE_LEVELS", "ESDA_LOCK", "GiStar", "clear_results", "confidence_bins", "fdr_cutoff", "gi_star",
-           "significant"]
+           "permutation_lock", "significant"]
 
 CONFIDENCE_LEVELS: tuple[float, float, float] = (0.90, 0.95, 0.99)
 RESULT_CACHE_SIZE = 32
@@ -84,6 +87,12 @@ class GiStar:
     def p_used(self) -> np.ndarray:
         """The p-values the decision is based on (``p_sim`` when permutations ran)."""
         return self.p_sim if self.permutations else self.p
+
+
+def permutation_lock(permutations: int) -> contextlib.AbstractContextManager[object]:
+    """:data:`ESDA_LOCK` for a run with permutations; nothing for an analytic one (it draws no
+    random numbers, and must not wait while another thread compiles or permutes)."""
+    return ESDA_LOCK if permutations else contextlib.nullcontext()
 
 
 def clear_results() -> None:
@@ -172,7 +181,7 @@ def _compute(values: np.ndarray, neighbours: Neighbours, *, permutations: int, a
         p_sim = np.ones(n) if permutations else np.full(n, np.nan)
         p_rank = p_sim.copy()
     else:
-        with ESDA_LOCK, warnings.catch_warnings():
+        with permutation_lock(permutations), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             weights = neighbours.graph if neighbours.graph is not None else neighbours.w
             g = esda.G_Local(values, weights, transform="B", star=True, permutations=permutations,

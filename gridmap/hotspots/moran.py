@@ -32,7 +32,7 @@ from scipy import stats
 
 from gridmap.hotspots import warm
 from gridmap.hotspots.analysis import count_per_unit, variable_values
-from gridmap.hotspots.gistar import ESDA_LOCK, significant
+from gridmap.hotspots.gistar import permutation_lock, significant
 from gridmap.hotspots.weights import Neighbours, unit_neighbours
 from gridmap.spatial.crs import STORE_CRS
 
@@ -75,7 +75,7 @@ def local_moran_values(y: np.ndarray, neighbours: Neighbours, *, permutations: i
         return {"I": zeros, "z": zeros, "p": np.ones(n), "p_rank": np.full(n, np.nan),
                 "quadrant": np.array([""] * n, dtype=object), "significant": np.zeros(n, dtype=bool)}
     w = _without_self(neighbours)
-    with ESDA_LOCK, warnings.catch_warnings():
+    with permutation_lock(permutations), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = esda.Moran_Local(values, w, transformation="r", permutations=permutations, n_jobs=1, seed=seed,
                              keep_simulations=bool(permutations))

@@ -50,6 +50,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.measure.overdue": ("超期数", "Overdue hazards"),
     "hazards.measure.per_100": ("每百户隐患数", "Hazards per 100 households"),
     "hazards.measure.rectified_share": ("整改率", "Rectified share"),
+    "hazards.f.statistic": ("热点方法", "Hot-spot method"),
+    "hazards.f.statistic_help": ("Gi* 找隐患扎堆的片区（热点、冷点）；局部莫兰指数还能找出“孤岛”："
+                                 "周边都少、唯独它多的单元（高值异常），或周边都多、唯独它少的单元（低值异常）。",
+                                 "Gi* finds areas where hazards cluster (hot and cold spots); Local Moran's I also "
+                                 "finds the odd ones out: a unit with many among neighbours with few (high among "
+                                 "low), or few among many (low among high)."),
+    "hazards.statistic.gi": ("Gi* 热点", "Gi* hot spots"),
+    "hazards.statistic.moran": ("局部莫兰（异常值）", "Local Moran (outliers)"),
     "hazards.basis.micro": ("微网格", "Micro-grids"),
     "hazards.basis.h3": ("H3 六边形", "H3 hexagons"),
     # -- the address ---------------------------------------------------------------
@@ -133,17 +141,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.hot.fdr": ("按错误发现率（FDR，Benjamini-Hochberg）校正，α = {alpha}",
                         "corrected for the false discovery rate (FDR, Benjamini-Hochberg), α = {alpha}"),
     "hazards.hot.no_correction": ("未做多重检验校正，α = {alpha}", "no multiple-testing correction, α = {alpha}"),
-    "hazards.hot.warming": ("置换检验引擎正在后台预热（每个服务进程一次，约 15–25 秒）：当前结果为正态近似，预热完成后刷新即为 999 次置换结果。",
-                            "The permutation engine is warming up in the background (once per server process, "
-                            "15–25 s): these results use analytic z-scores; after it is ready a refresh gives the "
-                            "999-permutation results."),
+    "hazards.hot.warming": ("置换检验引擎正在后台编译（每个服务进程一次，约一分钟，机器繁忙时可达数分钟）：当前结果为正态近似，"
+                            "编译完成后刷新页面即为 999 次置换结果。",
+                            "The permutation engine is compiling in the background (once per server process: about a "
+                            "minute, several on a busy machine): these results use analytic z-scores; once it is "
+                            "ready, a refresh gives the 999-permutation results."),
     "hazards.hot.count_only": ("按隐患数分析（您的角色看不到户数，无法按每百户比率分析）。",
                                "Analysed on counts (your role does not see households, so rates per 100 households "
                                "cannot be used)."),
+    "hazards.moran.legend": ("局部莫兰指数（聚集与异常值）", "Local Moran's I (clusters and outliers)"),
+    "hazards.moran.cluster.HH": ("高-高：高值聚集（自身多、周边也多）", "High-high: a cluster of high values"),
+    "hazards.moran.cluster.LL": ("低-低：低值聚集（自身少、周边也少）", "Low-low: a cluster of low values"),
+    "hazards.moran.cluster.HL": ("高-低：高值异常（自身多、周边少）", "High-low: high among low (an outlier)"),
+    "hazards.moran.cluster.LH": ("低-高：低值异常（自身少、周边多）", "Low-high: low among high (an outlier)"),
+    "hazards.moran.cluster.none": ("不显著", "Not significant"),
+    "hazards.moran.col": ("类型", "Type"),
+    "hazards.moran.method": (
+        "计算方法：局部莫兰指数（Anselin 局部 Moran's I），变量为{variable}；邻域为相邻（共边或共点）的微网格，"
+        "不含自身，按行标准化；{inference}；{correction}。共 {n} 个微网格（没有隐患的也计入）。",
+        "Method: Local Moran's I (Anselin) of {variable}; neighbours: micro-grids sharing an edge or a corner, the "
+        "unit itself excluded, row-standardised; {inference}; {correction}. {n} micro-grids analysed (those "
+        "without hazards included).",
+    ),
+    "hazards.moran.found": ("显著的：高-高 {HH} 个，低-低 {LL} 个，高-低（高值异常）{HL} 个，低-高（低值异常）{LH} 个。",
+                            "Significant: high-high {HH}, low-low {LL}, high-low (outliers) {HL}, low-high "
+                            "(outliers) {LH}."),
+    "hazards.moran.micro_only": ("局部莫兰指数只在微网格上计算（已忽略“H3 六边形”）。",
+                                 "Local Moran's I is computed on micro-grids only (the H3 choice is ignored)."),
     "hazards.hot.found": ("{n} 个单元中：热点 {hot} 个，冷点 {cold} 个（FDR 校正后显著）。",
                           "Of {n} units: {hot} hot spots and {cold} cold spots (significant after FDR)."),
     # -- emerging ------------------------------------------------------------------
-    "hazards.pattern.legend": ("时空热点趋势（近 {weeks} 周）", "Emerging hot spots (last {weeks} weeks)"),
+    "hazards.pattern.legend": ("时空热点趋势（{first} 至 {last}，{weeks} 周）",
+                               "Emerging hot spots ({first} to {last}, {weeks} weeks)"),
     "hazards.pattern.col": ("趋势类型", "Pattern"),
     "hazards.pattern.hot": ("{pattern}热点", "{pattern} hot spot"),
     "hazards.pattern.cold": ("{pattern}冷点", "{pattern} cold spot"),
@@ -157,13 +186,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hazards.pattern.oscillating": ("振荡", "Oscillating"),
     "hazards.pattern.historical": ("历史", "Historical"),
     "hazards.emerging.method": (
-        "计算方法：时空立方体（每周一层，共 {weeks} 周，自 {first} 起），每层做 Gi*（邻域：{neighbours}，"
-        "含前 {window} 周），{correction}；再对每个单元的 z 值序列做 Mann-Kendall 趋势检验，按 ArcGIS 的八种类型归类。"
-        "此视图不按“发现时间”筛选，其余筛选条件照用。",
-        "Method: a space-time cube (one slice per week, {weeks} weeks from {first}); Gi* per slice (neighbours: "
-        "{neighbours}, with the {window} week(s) before), {correction}; then a Mann-Kendall trend on each unit's "
-        "series of z-scores, classified into ArcGIS's eight patterns. This view ignores the “found in” period; "
-        "the other filters apply.",
+        "计算方法：时空立方体（每周一层，共 {weeks} 周：{first} 至 {last}，即所选“发现时间”时段内的整周），"
+        "每层做 Gi*（邻域：{neighbours}，含前 {window} 周），{correction}；再对每个单元的 z 值序列做 Mann-Kendall "
+        "趋势检验，按 ArcGIS 的八种类型归类。其余筛选条件照用。",
+        "Method: a space-time cube (one slice per week, {weeks} weeks: {first} to {last}, the whole weeks of the "
+        "“found in” period); Gi* per slice (neighbours: {neighbours}, with the {window} week(s) before), "
+        "{correction}; then a Mann-Kendall trend on each unit's series of z-scores, classified into ArcGIS's eight "
+        "patterns. The other filters apply too.",
     ),
     "hazards.emerging.defs": (
         "新增：只在最后一周是热点；连续：最后几周连续是热点、之前不是；加强/持续/减弱：九成以上的周是热点，强度上升/无趋势/下降；"
@@ -173,6 +202,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "sporadic: on and off, never cold; oscillating: hot in the final week, cold in some earlier one; "
         "historical: hot in 90% of the weeks or more, but not in the final one.",
     ),
+    "hazards.emerging.extended": ("所选时段（{first} 至 {last}）不足 {weeks} 周，而趋势至少要看 {weeks} 周："
+                                  "这里显示截至 {last} 的 {weeks} 周（自 {start} 起）。",
+                                  "The period ({first} to {last}) is shorter than the {weeks} weeks a trend needs: "
+                                  "shown are the {weeks} weeks up to {last} (from {start})."),
+    "hazards.emerging.skipped": ("时段开头 {first} 起的 {days} 天凑不满一周，未计入；周次自 {start} 起。",
+                                 "The first {days} day(s) of the period (from {first}) make no whole week and are "
+                                 "left out; the weeks start on {start}."),
     "hazards.emerging.nothing": ("没有单元呈现趋势类型。", "No unit shows a pattern."),
     # -- tabs ----------------------------------------------------------------------
     "hazards.tab.record": ("登记隐患", "Record"),

@@ -39,7 +39,6 @@ from gridmap.ui.hazard_panels import cycle_layers, cycles, due_places
 from gridmap.ui.hazards import HazardData
 
 MAX_CELLS = 6000  # the finest H3 resolution whose study area has at most this many cells
-EMERGING_WEEKS = 12
 PATTERN_COLOURS: dict[str, str] = {
     "new": "#FDD0A2", "consecutive": "#FDAE6B", "intensifying": "#E6550D", "persistent": "#A63603",
     "diminishing": "#FD8D3C", "sporadic": "#F16913", "oscillating": "#D94801", "historical": "#8C6D31",
@@ -95,6 +94,8 @@ def view_layers(session: Session, data: HazardData, rows: gpd.GeoDataFrame, filt
                 view.notes.append(note)
         elif filters.view == "hex":
             _hexagons(session, data, rows, filters, tiles, lang, view)
+        elif filters.view == "hotspots" and filters.statistic == "moran":
+            _outliers(session, data, rows, filters, tiles, lang, view)
         elif filters.view == "hotspots":
             _hotspots(session, data, rows, filters, tiles, lang, view)
         elif filters.view == "emerging":
@@ -124,11 +125,24 @@ def explain(view: View, lang: str) -> None:
 
 
 def _focus_area(session: Session, data: HazardData, filters: HazardFilters) -> gpd.GeoDataFrame:
-    """The micro-grids of the selection (the study area of the H3 views and the unit hot spots)."""
+    """The micro-grids of the selection (the study area of the H3 views and the unit hot spots).
+
+    Read once per jurisdiction, data generation and selection, like :func:`hazards.load`
+    (a county's 7,500 micro-grids took a store read per filter change); callers must not
+    modify the frame.
+    """
     focus = filters.unit or data.home
+    return _cached_focus_area(session.cache_key(), hazards.generation(), session.current_plan(), focus,
+                              session.can(Op.VIEW_HOUSEHOLDS), session)
+
+
+@st.cache_resource(max_entries=16, ttl=120, show_spinner=False)
+def _cached_focus_area(cache_key: str, generation: int, plan: int, focus: str, households: bool,
+                       _session: Session) -> gpd.GeoDataFrame:
+    session = _session
     level = level_of_code(focus)
-    columns = ["code", "name", "level", *(["households"] if session.can(Op.VIEW_HOUSEHOLDS) else [])]
-    micro = units_at_level(session, Level.MICRO, columns=columns)
+    columns = ["code", "name", "level", *(["households"] if households else [])]
+    micro = units_at_level(session, Level.MICRO, columns=columns, plan_version=plan)
     if level != Level.COUNTY:
         micro = micro[micro["code"].astype(str).str.startswith(code_prefix(focus, level))]
     return micro.reset_index(drop=True)
@@ -315,6 +329,65 @@ def _h3_hotspots(cache_key: str, generation: int, filters: HazardFilters, variab
                                households)
 
 
+# --------------------------------------------------------------------------- outliers (Local Moran's I)
+
+MORAN_COLOURS: dict[int, str] = {0: "#F7F7F2", 1: "#D62F27", 2: "#4575B5", 3: "#F4A582", 4: "#92C5DE"}
+MORAN_CLASSES: dict[str, int] = {"": 0, "HH": 1, "LL": 2, "HL": 3, "LH": 4}
+
+
+def _outliers(session: Session, data: HazardData, rows: gpd.GeoDataFrame, filters: HazardFilters,
+              tiles: TileSource, lang: str, view: View) -> None:
+    """Local Moran's I on the selection's micro-grids: HH/LL clusters, HL/LH outliers."""
+    from gridmap.hotspots import is_warm
+
+    area = _focus_area(session, data, filters)
+    if area.empty:
+        view.notes.append(t("hazards.hot.no_units", lang))
+        return
+    if filters.basis == "h3":
+        view.notes.append(t("hazards.moran.micro_only", lang))
+    variable = "rate_eb" if "households" in area.columns else "count"
+    result = _moran_cached(session.cache_key(), hazards.generation(), _filters_key(filters), variable, is_warm(),
+                           area, rows)
+    words = {k: t(f"hazards.moran.cluster.{k or 'none'}", lang) for k in MORAN_CLASSES}
+    frame = result.frame.assign(
+        name=[data.unit_name(str(c)) for c in result.frame["code"]],
+        cluster_text=[words.get(str(c), words[""]) for c in result.frame["cluster"]],
+        n_text=[str(int(c)) for c in result.frame["count"]],
+        z_text=[f"{float(z):.2f}" for z in result.frame["z"]],
+        p_text=[f"{float(p):.4f}" for p in result.frame["p"]])
+    classes: list[int | None] = [MORAN_CLASSES.get(str(c), 0) for c in frame["cluster"]]
+    entries = [LegendEntry("fill", MORAN_COLOURS[MORAN_CLASSES[k]], words[k]) for k in ("HH", "HL", "LH", "LL", "")]
+    view.layers = [area_layer(frame, classes, MORAN_COLOURS, entries, key="hzmoran",
+                              name=t("hazards.statistic.moran", lang),
+                              tooltip=[("name", t("hazards.hot.unit", lang)), ("cluster_text", t("hazards.moran.col", lang)),
+                                       ("n_text", t("hazards.hot.col.count", lang)), ("z_text", "z"), ("p_text", "p")],
+                              tiles=tiles, legend_title=t("hazards.moran.legend", lang), opacity=0.75)]
+    if result.permutations:
+        inference = t("hazards.hot.permutations", lang, n=result.permutations)
+    else:
+        inference = t("hazards.hot.analytic", lang, n=999)
+    correction = t("hazards.hot.fdr" if result.correction == "fdr" else "hazards.hot.no_correction", lang,
+                   alpha=f"{result.alpha:g}")
+    view.method = t("hazards.moran.method", lang, variable=t(f"hazards.hot.variable.{result.variable}", lang),
+                    inference=inference, correction=correction, n=len(frame))
+    view.warming = not result.warm or not is_warm()
+    if variable == "count":
+        view.notes.append(t("hazards.hot.count_only", lang))
+    counts = frame["cluster"].astype(str).value_counts()
+    view.notes.append(t("hazards.moran.found", lang, **{k: int(counts.get(k, 0)) for k in ("HH", "LL", "HL", "LH")}))
+    high = frame[frame["cluster"].isin(["HH", "HL"])]
+    view.hot = {"codes": set(high["code"].astype(str))}  # the route's shortlist: the high clusters and outliers
+
+
+@st.cache_resource(max_entries=16, ttl=300, show_spinner=False)
+def _moran_cached(cache_key: str, generation: int, filters_key: str, variable: str, warm: bool,
+                  _area: gpd.GeoDataFrame, _rows: gpd.GeoDataFrame) -> Any:
+    from gridmap.hotspots import local_moran
+
+    return local_moran(_area, _rows, variable=variable, permutations=999, alpha=0.05, fdr=True, seed=0)
+
+
 # --------------------------------------------------------------------------- emerging
 
 
@@ -324,18 +397,21 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
     if area.empty:
         view.notes.append(t("hazards.hot.no_units", lang))
         return
-    rows = hazards.selected_rows(data, filters, now, period=False)
-    end = now.date() + dt.timedelta(days=1)
+    from gridmap.hotspots import weeks_of_period
+
+    rows = hazards.selected_rows(data, filters, now, period=False)  # the weeks pick the period's points
+    first, last = filters.window(now.date())
+    window = weeks_of_period(first, last)
     res = 0
     if filters.basis == "micro":
-        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), end, 0,
-                                  area, rows)
+        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), window.end,
+                                  window.weeks, 0, area, rows)
         frame = result.frame.assign(name=[data.unit_name(str(c)) for c in result.frame["code"]])
         tip = t("hazards.hot.unit", lang)
     else:
         _wanted, res = _resolution(area, hazards.current_zoom(data))
-        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), end, res,
-                                  area, rows)
+        result = _emerging_cached(session.cache_key(), hazards.generation(), _filters_key(filters), window.end,
+                                  window.weeks, res, area, rows)
         frame = result.frame.assign(name=result.frame["code"].astype(str))
         tip = t("hazards.hot.cell", lang)
     patterns = [str(p) for p in frame["pattern"]]
@@ -359,15 +435,22 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
     view.layers = [area_layer(frame, classes, colours, entries, key="hzemerging",
                               name=t("hazards.view.emerging", lang),
                               tooltip=[("name", tip), ("pattern_text", t("hazards.pattern.col", lang))], tiles=tiles,
-                              legend_title=t("hazards.pattern.legend", lang, weeks=len(result.weeks)))]
+                              legend_title=t("hazards.pattern.legend", lang, weeks=len(result.weeks),
+                                             first=str(window.first), last=str(window.last)))]
     method = result.method
     neighbours = (t("hazards.hot.neighbours.h3", lang, k=1, res=res) if filters.basis == "h3"
                   else t("hazards.hot.neighbours.queen", lang))
     view.method = t("hazards.emerging.method", lang, weeks=method.weeks, neighbours=neighbours,
                     window=method.time_window, alpha=f"{method.alpha:g}",
-                    first=str(result.weeks[0]) if result.weeks else "—",
+                    first=str(window.first), last=str(window.last),
                     correction=t("hazards.hot.fdr" if method.correction == "fdr" else "hazards.hot.no_correction",
                                  lang, alpha=f"{method.alpha:g}"))
+    if window.extended:
+        view.notes.append(t("hazards.emerging.extended", lang, first=str(first), last=str(last),
+                            weeks=window.weeks, start=str(window.first)))
+    elif window.skipped_days:
+        view.notes.append(t("hazards.emerging.skipped", lang, first=str(first), days=window.skipped_days,
+                            start=str(window.first)))
     view.notes.append(t("hazards.emerging.defs", lang))
     counts = pd.Series(keys).value_counts()
     view.notes.append(" · ".join(f"{e.text}: {int(counts.get(k, 0))}" for k, e in zip(present, entries,
@@ -376,14 +459,14 @@ def _emerging(session: Session, data: HazardData, filters: HazardFilters, tiles:
 
 
 @st.cache_resource(max_entries=8, ttl=300, show_spinner=False)
-def _emerging_cached(cache_key: str, generation: int, filters_key: str, end: dt.date, res: int,
+def _emerging_cached(cache_key: str, generation: int, filters_key: str, end: dt.date, weeks: int, res: int,
                      _area: gpd.GeoDataFrame, _rows: gpd.GeoDataFrame) -> Any:
     from gridmap.hotspots import emerging_hotspots
 
     if res:
         return emerging_hotspots(_rows, time_column="found_at", resolution=res, study_area=_area,
-                                 weeks=EMERGING_WEEKS, end=end)
-    return emerging_hotspots(_rows, time_column="found_at", units=_area, weeks=EMERGING_WEEKS, end=end)
+                                 weeks=weeks, end=end)
+    return emerging_hotspots(_rows, time_column="found_at", units=_area, weeks=weeks, end=end)
 
 
 __all__ = ["View", "explain", "method_text", "view_layers"]

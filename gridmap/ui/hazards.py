@@ -19,6 +19,7 @@ views in :mod:`gridmap.ui.hazard_stats`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any, cast
@@ -43,7 +44,7 @@ from gridmap.domain import (
     code_prefix,
 )
 from gridmap.hazards import PAGE_ROLES, HazardFilters, parse_query, select, to_query
-from gridmap.hazards.filters import BASES, MEASURES, VIEWS
+from gridmap.hazards.filters import BASES, MEASURES, STATISTICS, VIEWS
 from gridmap.hazards.layers import LocateButton, pick_layer
 from gridmap.i18n import label, t
 from gridmap.maps import (
@@ -76,7 +77,8 @@ RETURNED = ["last_clicked", "last_object_clicked", "last_active_drawing", "zoom"
 CLUSTER_ABOVE = 300  # more points than this are clustered
 _W = {"types": "hz_types", "statuses": "hz_statuses", "severities": "hz_severities", "places": "hz_places",
       "period": "hz_period", "from": "hz_from", "to": "hz_to", "unit": "hz_unit", "inspector": "hz_inspector",
-      "overdue": "hz_overdue", "view": "hz_view", "measure": "hz_measure", "basis": "hz_basis"}
+      "overdue": "hz_overdue", "view": "hz_view", "measure": "hz_measure", "basis": "hz_basis",
+      "statistic": "hz_stat"}
 INSPECTION_COLUMNS = ["id", "place_type", "hazard_types", "severity", "status", "found_at", "deadline",
                       "rectified_at", "inspector", "town_code", "village_code", "grid_code", "micro_code",
                       "outside", "geometry"]
@@ -118,9 +120,13 @@ class HazardData:
     def unit_codes(self) -> list[str]:
         return self.units["code"].astype(str).tolist()
 
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """Unit code -> name (built once per load: a lookup per unit of a county-wide view)."""
+        return {str(c): str(n) for c, n in zip(self.units["code"], self.units["name"], strict=True)}
+
     def unit_name(self, code: str) -> str:
-        match = self.units.loc[self.units["code"] == code, "name"]
-        return str(match.iloc[0]) if len(match) else code
+        return self.names.get(str(code), code)
 
 
 _generation = [0]
@@ -225,6 +231,7 @@ def _set_widgets(f: HazardFilters) -> None:
     state[_W["view"]] = f.view
     state[_W["measure"]] = f.measure
     state[_W["basis"]] = f.basis
+    state[_W["statistic"]] = f.statistic
 
 
 def _widgets(data: HazardData, lang: str, today: dt.date) -> HazardFilters:
@@ -248,7 +255,7 @@ def _widgets(data: HazardData, lang: str, today: dt.date) -> HazardFilters:
     inspector = c7.selectbox(t("hazards.f.inspector", lang), ["", *inspectors], key=_W["inspector"],
                              format_func=lambda n: n or t("hazards.anyone", lang))
     overdue = c8.toggle(t("hazards.f.overdue", lang), key=_W["overdue"], help=t("hazards.f.overdue_help", lang))
-    v1, v2, v3 = st.columns([3, 1, 1])
+    v1, v2, v3, v4 = st.columns([3, 1, 1, 1])
     view = v1.radio(t("hazards.f.view", lang), VIEWS, key=_W["view"], horizontal=True,
                     format_func=lambda v: t(f"hazards.view.{v}", lang))
     measure = v2.selectbox(t("hazards.f.measure", lang), MEASURES, key=_W["measure"],
@@ -257,11 +264,14 @@ def _widgets(data: HazardData, lang: str, today: dt.date) -> HazardFilters:
     basis = v3.selectbox(t("hazards.f.basis", lang), BASES, key=_W["basis"],
                          format_func=lambda b: t(f"hazards.basis.{b}", lang),
                          disabled=view not in ("hotspots", "emerging"))
+    statistic = v4.selectbox(t("hazards.f.statistic", lang), STATISTICS, key=_W["statistic"],
+                             format_func=lambda s: t(f"hazards.statistic.{s}", lang),
+                             help=t("hazards.f.statistic_help", lang), disabled=view != "hotspots")
     return HazardFilters(hazard_types=tuple(types) or None, statuses=tuple(statuses) or None,
                          severities=tuple(severities) or None, place_types=tuple(places) or None,
                          period=period, date_from=start, date_to=end, unit=unit or None,
                          inspector=inspector or None, overdue_only=bool(overdue), view=str(view),
-                         measure=str(measure), basis=str(basis))
+                         measure=str(measure), basis=str(basis), statistic=str(statistic))
 
 
 def _period(box: Any, lang: str, today: dt.date) -> tuple[str, dt.date | None, dt.date | None]:
