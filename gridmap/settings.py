@@ -183,6 +183,9 @@ class Settings:
             report of the same category must be to be offered as a duplicate.
         live_trim: ``GRIDMAP_LIVE_TRIM`` (default on): bound the live map's layers
             against streamlit-folium's leak; off only to measure the leak.
+        hotspots_warm: ``GRIDMAP_HOTSPOTS_WARM`` (default on): compile esda's permutation
+            code (numba, 25-70 s of one core) in the background at server start; off keeps
+            the hot-spot views analytic (they say so), e.g. for short-lived test servers.
         inspection_cycles: ``GRIDMAP_INSPECTION_CYCLES``: days between visits per place
             type, ``rental=30,shop=60`` (unlisted types keep the defaults of
             :data:`gridmap.hazards.DEFAULT_CYCLES`); parsed, and bad entries named, by
@@ -220,6 +223,7 @@ class Settings:
     public_url: str = field(default=DEFAULT_PUBLIC_URL, metadata=_env("GRIDMAP_PUBLIC_URL"))
     live_seconds: int = field(default=DEFAULT_LIVE_SECONDS, metadata=_env("GRIDMAP_LIVE_SECONDS"))
     live_trim: bool = field(default=True, metadata=_env("GRIDMAP_LIVE_TRIM"))
+    hotspots_warm: bool = field(default=True, metadata=_env("GRIDMAP_HOTSPOTS_WARM"))
     inspection_cycles: str = field(default="", metadata=_env("GRIDMAP_INSPECTION_CYCLES"))
     duplicate_metres: int = field(default=DEFAULT_DUPLICATE_METRES, metadata=_env("GRIDMAP_DUPLICATE_METRES"))
     duplicate_days: int = field(default=DEFAULT_DUPLICATE_DAYS, metadata=_env("GRIDMAP_DUPLICATE_DAYS"))
@@ -315,6 +319,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, root: Path | str 
         public_url=(text("GRIDMAP_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
         live_seconds=number("GRIDMAP_LIVE_SECONDS", DEFAULT_LIVE_SECONDS),
         live_trim=switch("GRIDMAP_LIVE_TRIM", True),
+        hotspots_warm=switch("GRIDMAP_HOTSPOTS_WARM", True),
         inspection_cycles=text("GRIDMAP_INSPECTION_CYCLES"),
         duplicate_metres=number("GRIDMAP_DUPLICATE_METRES", DEFAULT_DUPLICATE_METRES),
         duplicate_days=number("GRIDMAP_DUPLICATE_DAYS", DEFAULT_DUPLICATE_DAYS),

@@ -84,6 +84,7 @@ def test_check_config_command_reports_what_the_app_uses(tmp_path: Path) -> None:
     ("GRIDMAP_LIVE_SECONDS", "-1", "live_seconds", 30),
     ("GRIDMAP_LIVE_SECONDS", "soon", "live_seconds", 30),
     ("GRIDMAP_LIVE_TRIM", "maybe", "live_trim", True),
+    ("GRIDMAP_HOTSPOTS_WARM", "maybe", "hotspots_warm", True),
 ])
 def test_every_unusable_value_is_reported_and_defaulted(variable: str, raw: str, field: str,
                                                         default: object) -> None:
@@ -209,3 +210,8 @@ def test_each_module_imports_first_in_a_fresh_process(first: str) -> None:
     code = f"import {first}, gridmap.config, gridmap.uploads; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_hotspots_warm_switch() -> None:
+    assert load_settings({"GRIDMAP_HOTSPOTS_WARM": "0"}).hotspots_warm is False
+    assert load_settings({}).hotspots_warm is True

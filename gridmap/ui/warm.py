@@ -26,6 +26,7 @@ import streamlit as st
 
 from gridmap.access import Session, User
 from gridmap.domain import Role, Scope
+from gridmap.settings import get_settings
 from gridmap.store import Store
 from gridmap.ui import command
 
@@ -77,6 +78,9 @@ def _run(store: Store) -> None:
 
 def _warm_hotspots() -> None:
     try:
+        if not get_settings().hotspots_warm:  # GRIDMAP_HOTSPOTS_WARM=off: analytic only
+            log.info("gridmap hot-spot warm-up switched off (GRIDMAP_HOTSPOTS_WARM)")
+            return
         from gridmap.hotspots import start_background
 
         start_background()

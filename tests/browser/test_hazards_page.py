@@ -66,7 +66,8 @@ def _poll(page: Page, js: str, arg: object, what: str) -> None:
 def test_inspector_shares_a_view_finds_the_hot_spot_records_a_hazard_and_leaves_with_a_route(
         page: Page, demo_copy_url: str, streamlit_server: Callable[[str], StreamlitServer],
         offsite_requests: list[str], tmp_path: Path) -> None:
-    base = streamlit_server(demo_copy_url).base_url
+    # this server pays the numba compilation in the background, as a real one does
+    base = streamlit_server(demo_copy_url, {"GRIDMAP_HOTSPOTS_WARM": "1"}).base_url
     session = _session(demo_copy_url, "inspector")
     now = data_now(session)
     inspections = session.read("inspections")

@@ -34,7 +34,8 @@ class StreamlitServer:
 
     The environment is this process's, without ``GRIDMAP_ENV`` (development mode, so demo
     passwords are accepted), with ``GRIDMAP_DB``, ``GRIDMAP_DATA=workdir``,
-    ``GRIDMAP_TILES=none`` and then ``env`` on top. Use it as a context manager, or call
+    ``GRIDMAP_TILES=none``, ``GRIDMAP_HOTSPOTS_WARM=0`` (no numba compilation per
+    server: 25-70 s of a core each; a test that wants it passes ``1``) and then ``env`` on top. Use it as a context manager, or call
     :meth:`start` and :meth:`stop`.
     """
 
@@ -62,7 +63,7 @@ class StreamlitServer:
         """Start the server and wait until ``/_stcore/health`` answers; returns the base URL."""
         env = {key: value for key, value in os.environ.items() if key != "GRIDMAP_ENV"}
         env.update({"GRIDMAP_DB": self.db_url, "GRIDMAP_DATA": str(self.workdir), "PYTHONUNBUFFERED": "1",
-                    "GRIDMAP_TILES": "none", **self.extra_env})
+                    "GRIDMAP_TILES": "none", "GRIDMAP_HOTSPOTS_WARM": "0", **self.extra_env})
         cmd = [
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.headless", "true",
