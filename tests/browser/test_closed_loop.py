@@ -88,7 +88,7 @@ def step(page: Page, button: str, reached: str, photo_path: Path | None = None) 
     """Press a step's button on the issue page (with a photo) and wait for the new status."""
     if photo_path is not None:
         page.locator("input[type=file]").last.set_input_files(str(photo_path))
-        expect(page.get_by_text(photo_path.name)).to_be_visible()
+        expect(page.get_by_text(photo_path.name)).to_be_visible(timeout=20_000)  # the upload round trip, on a loaded machine
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.get_by_text(f"已变为“{reached}”")).to_be_visible(timeout=20_000)  # a step with a photo: upload, re-encode, write
 
@@ -103,7 +103,7 @@ def test_a_report_by_map_click_with_a_photo_is_ringed_on_the_commanders_live_map
     _, _, micro = worker_spot(demo_copy_url)
     worker.get_by_label("情况描述").fill("小区门口垃圾堆放，影响通行")
     worker.locator("input[type=file]").first.set_input_files(str(photo(tmp_path, "现场.jpg", (200, 80, 40))))
-    expect(worker.get_by_text("现场.jpg")).to_be_visible()
+    expect(worker.get_by_text("现场.jpg")).to_be_visible(timeout=20_000)
     map_frame, _ = wait_map(worker, None, MAP_TIMEOUT_S)
     worker.mouse.click(*unit_click_point(worker, map_frame, micro, settle_ms=300))
     expect(worker.get_by_text(re.compile("位置：地图点选"))).to_be_visible()
