@@ -40,6 +40,7 @@ from gridmap.maps.features import (
     geojson_tooltip,
     geometry_json,
     has_geometry,
+    json_collection,
 )
 from gridmap.maps.legend import LegendEntry, legend
 from gridmap.maps.locate import LocateButton
@@ -91,14 +92,13 @@ def area_layer(frame: gpd.GeoDataFrame, classes: Sequence[int | None], colours: 
         for f, (col, _label) in zip(fields, tooltip, strict=True):
             p[f] = escape_html("" if columns[col][i] is None else str(columns[col][i]))
         props.append(p)
-    features = [{"type": "Feature", "properties": p, "geometry": g}
-                for g, p in zip(_geometry_json(rows.geometry.to_numpy(), tiles), props, strict=True)]
+    collection = json_collection(_geometry_json(rows.geometry.to_numpy(), tiles), props)
 
     def style_function(feature: dict[str, Any]) -> dict[str, Any]:
         return {"fillColor": feature["properties"]["c"], "color": style.BOUNDARY_COLOUR, "weight": 0.6,
                 "opacity": 0.7, "fillOpacity": opacity}
 
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=style_function,
+    layer = folium.GeoJson(collection, style_function=style_function,
                            control=False,
                            tooltip=geojson_tooltip(fields, [label for _c, label in tooltip], f"{key}tooltip"))
     layer._id = element_id(f"{key}geojson")

@@ -87,8 +87,12 @@ def geojson_tooltip(fields: list[str], aliases: list[str], key: str) -> folium.G
 
 def feature_collection(geoms: np.ndarray, props: list[dict[str, Any]]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of ``geoms`` (rounded) with exactly ``props``."""
-    features = [{"type": "Feature", "properties": p, "geometry": geometry_json(g)}
-                for g, p in zip(geoms, props, strict=True)]
+    return json_collection([geometry_json(g) for g in geoms], props)
+
+
+def json_collection(geometries: list[dict[str, Any]], props: list[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of geometries already in GeoJSON, with exactly ``props``."""
+    features = [{"type": "Feature", "properties": p, "geometry": g} for g, p in zip(geometries, props, strict=True)]
     return {"type": "FeatureCollection", "features": features}
 
 
