@@ -1,10 +1,12 @@
 """Bug: an analytic hot-spot analysis waited for the background warm-up's numba compilation.
 
-The page promises analytic z-scores until esda's permutation code is compiled. But the
+The page promises analytic z-scores until the permutation code is compiled. But the
 warm-up held the lock that serialises esda's permutation runs for the whole compilation
 (a minute or more with numba), and analytic runs took the same lock: the first hot-spot view of a
 new server process hung until the compilation was done (measured: 60 s for a 400-unit
-lattice). Analytic runs draw no random numbers and now take no lock.
+lattice). Analytic runs draw no random numbers and now take no lock. (The permutations
+now run through gridmap.hotspots.permute, cached on disk, so the warm-up is short; the
+analytic runs must still not wait for it.)
 
 One fresh interpreter (the compilation is once per process): analytic before the warm-up,
 analytic *while* it compiles (quickly, and still analytic), the warm-up run once under

@@ -1,6 +1,6 @@
 """Getis-Ord Gi* with esda: z-scores, p-values, FDR and ArcGIS's confidence bins.
 
-:func:`gi_star` runs ``esda.G_Local(y, w, transform="B", star=True, ...)`` on binary
+:func:`gi_star` runs ``esda.G_Local(y, w, transform="B", star=True)`` (analytic) on binary
 weights that include each unit itself (:mod:`gridmap.hotspots.weights`). For unit ``i``
 with neighbourhood ``N(i)`` (itself included), values ``x`` over ``n`` units, mean
 ``xbar`` and ``S = sqrt(sum(x^2) / n - xbar^2)``, the textbook Gi* z-score (Getis and Ord
@@ -15,7 +15,9 @@ Inference:
 
 - ``p`` -- two-sided analytic p-value ``2 * (1 - Phi(|z|))``.
 - ``p_sim`` -- two-sided p-value from conditional permutations (each unit's value kept,
-  its neighbours drawn at random from the other units, ``permutations`` times): the
+  its neighbours drawn at random from the other units, ``permutations`` times;
+  :mod:`gridmap.hotspots.permute`, esda's conditional randomisation without its
+  per-process compilation and its ``n^2`` copying): the
   observed statistic standardised by the mean and standard deviation of its permuted
   values (esda's ``z_sim``), ``2 * (1 - Phi(|z_sim|))``. NaN when no permutations ran.
 - ``p_rank`` -- the rank-based pseudo p-value of the same permutations, two-sided:
@@ -33,10 +35,9 @@ Inference:
   at 95 %, +1/-1 at 90 %, 0 not significant; with FDR each level uses its own FDR
   cutoff, as ArcGIS does. The sign is the sign of ``z``.
 
-esda seeds the random state for its permutations (NumPy's global one without numba), so
-permutation runs are serialised by a lock (two users' analyses in one server process
-cannot disturb each other's draws); analytic runs draw nothing and take no lock, so they
-never wait for a permutation run or for the warm-up's compilation
+The permutations draw from their own seeded generator, never from a global random state,
+and take no lock: two users' analyses in one server process neither disturb each other's
+draws nor wait for each other, and an analytic run never waits for the warm-up
 (:mod:`gridmap.hotspots.warm`). The last :data:`RESULT_CACHE_SIZE` results are kept, keyed by the
 values, the weights' key and the parameters: going back to a filter costs nothing.
 
@@ -46,7 +47,6 @@ is 0 and every p is 1. So is a unit whose neighbourhood is every unit (a tiny st
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 import warnings
@@ -58,14 +58,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from gridmap.hotspots import permute
 from gridmap.hotspots.weights import Neighbours
 
-__all__ = ["CONFIDENCE_LEVELS", "ESDA_LOCK", "GiStar", "clear_results", "confidence_bins", "fdr_cutoff", "gi_star",
-           "permutation_lock", "significant"]
+__all__ = ["CONFIDENCE_LEVELS", "GiStar", "clear_results", "confidence_bins", "fdr_cutoff", "gi_star", "significant"]
 
 CONFIDENCE_LEVELS: tuple[float, float, float] = (0.90, 0.95, 0.99)
 RESULT_CACHE_SIZE = 32
-ESDA_LOCK = threading.Lock()  # esda's permutations seed NumPy's global random state
 _results: OrderedDict[tuple[object, ...], GiStar] = OrderedDict()
 _results_lock = threading.Lock()
 
@@ -87,12 +86,6 @@ class GiStar:
     def p_used(self) -> np.ndarray:
         """The p-values the decision is based on (``p_sim`` when permutations ran)."""
         return self.p_sim if self.permutations else self.p
-
-
-def permutation_lock(permutations: int) -> contextlib.AbstractContextManager[object]:
-    """:data:`ESDA_LOCK` for a run with permutations; nothing for an analytic one (it draws no
-    random numbers, and must not wait while another thread compiles or permutes)."""
-    return ESDA_LOCK if permutations else contextlib.nullcontext()
 
 
 def clear_results() -> None:
@@ -181,18 +174,18 @@ def _compute(values: np.ndarray, neighbours: Neighbours, *, permutations: int, a
         p_sim = np.ones(n) if permutations else np.full(n, np.nan)
         p_rank = p_sim.copy()
     else:
-        with permutation_lock(permutations), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             weights = neighbours.graph if neighbours.graph is not None else neighbours.w
-            g = esda.G_Local(values, weights, transform="B", star=True, permutations=permutations,
-                             keep_simulations=True, n_jobs=1, seed=seed)
+            g = esda.G_Local(values, weights, transform="B", star=True, permutations=0)
         # A unit whose neighbourhood is every unit has no variance: z 0 (nothing to compare with).
         z = np.nan_to_num(np.asarray(g.Zs, dtype=np.float64), nan=0.0)
         p = 2.0 * stats.norm.sf(np.abs(z))
         if permutations:
-            p_rank = np.minimum(1.0, 2.0 * np.asarray(g.p_sim, dtype=np.float64))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z_sim = np.nan_to_num(np.asarray(g.z_sim, dtype=np.float64), nan=0.0, posinf=40.0, neginf=-40.0)
+            perm = permute.permuted_sums(values, *neighbours.others, permutations=permutations, seed=seed)
+            z_perm, p_folded = permute.gi_star_permutation(perm)
+            p_rank = np.minimum(1.0, 2.0 * p_folded)
+            z_sim = np.nan_to_num(z_perm, nan=0.0, posinf=40.0, neginf=-40.0)
             p_sim = 2.0 * stats.norm.sf(np.abs(z_sim))
         else:
             p_sim = np.full(n, np.nan)

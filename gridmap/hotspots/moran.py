@@ -3,8 +3,9 @@
 Where Gi* asks "is this neighbourhood's total unusually high or low?", Local Moran's I
 asks "is this unit like its neighbours?": a unit with a high value among low neighbours
 (``HL``, an outlier) is something Gi* smooths away. :func:`local_moran` runs
-``esda.Moran_Local`` with row-standardised queen weights **without** the unit itself
-(the usual form of the statistic), and returns per unit:
+``esda.Moran_Local`` (analytic) with row-standardised queen weights **without** the unit
+itself (the usual form of the statistic), and its conditional permutations through
+:mod:`gridmap.hotspots.permute`, and returns per unit:
 
 - ``quadrant`` -- ``HH`` (high among high), ``LL``, ``HL`` (high among low) or ``LH``
   (low among high), from the unit's and its neighbours' values against the mean;
@@ -30,9 +31,9 @@ import libpysal
 import numpy as np
 from scipy import stats
 
-from gridmap.hotspots import warm
+from gridmap.hotspots import permute, warm
 from gridmap.hotspots.analysis import count_per_unit, variable_values
-from gridmap.hotspots.gistar import permutation_lock, significant
+from gridmap.hotspots.gistar import significant
 from gridmap.hotspots.weights import Neighbours, unit_neighbours
 from gridmap.spatial.crs import STORE_CRS
 
@@ -75,16 +76,18 @@ def local_moran_values(y: np.ndarray, neighbours: Neighbours, *, permutations: i
         return {"I": zeros, "z": zeros, "p": np.ones(n), "p_rank": np.full(n, np.nan),
                 "quadrant": np.array([""] * n, dtype=object), "significant": np.zeros(n, dtype=bool)}
     w = _without_self(neighbours)
-    with permutation_lock(permutations), warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = esda.Moran_Local(values, w, transformation="r", permutations=permutations, n_jobs=1, seed=seed,
-                             keep_simulations=bool(permutations))
-        if permutations:
-            z = np.nan_to_num(np.asarray(m.z_sim, dtype=np.float64), nan=0.0)
-            p_rank = np.minimum(1.0, 2.0 * np.asarray(m.p_sim, dtype=np.float64))
-        else:
+        m = esda.Moran_Local(values, w, transformation="r", permutations=0)
+    if permutations:
+        perm = permute.permuted_sums(m.z, *neighbours.others, permutations=permutations, seed=seed)
+        z_perm, p_folded = permute.moran_permutation(perm, m.z)
+        z = np.nan_to_num(z_perm, nan=0.0, posinf=40.0, neginf=-40.0)
+        p_rank = np.minimum(1.0, 2.0 * p_folded)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
             z = np.nan_to_num((m.Is - m.EI) / np.sqrt(m.VI), nan=0.0)
-            p_rank = np.full(n, np.nan)
+        p_rank = np.full(n, np.nan)
     p = 2.0 * stats.norm.sf(np.abs(z))
     sig, _ = significant(p, alpha, fdr)
     quadrant = np.array([QUADRANTS.get(int(q), "") for q in m.q], dtype=object)

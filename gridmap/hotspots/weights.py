@@ -25,6 +25,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import h3
@@ -92,6 +93,16 @@ class Neighbours:
     @property
     def n(self) -> int:
         return int(self.w.n)
+
+    @cached_property
+    def others(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's neighbours without itself, in CSR form ``(indptr, indices)`` (for
+        :func:`gridmap.hotspots.permute.permuted_sums`); computed once per weights."""
+        rows = [sorted(int(j) for j in self.w.neighbors[i] if j != i) for i in range(self.n)]
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(r) for r in rows])
+        indices = np.fromiter((j for r in rows for j in r), dtype=np.int64, count=int(indptr[-1]))
+        return indptr, indices
 
     @property
     def description(self) -> str:
