@@ -34,6 +34,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 # script as a template (``{{``, ``{%``, ``{#``). Numeric character references are
 # inert in all three places.
 _TEMPLATE_ACTIVE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+# Any character escape_html changes; text without one is returned as it is (a map of a
+# county escapes tens of thousands of names and numbers per view).
+_HTML_ACTIVE = re.compile(r"[&<>\"'`$\\{}]")
 
 
 def escape_html(text: object) -> str:
@@ -49,7 +52,10 @@ def escape_html(text: object) -> str:
     """
     if text is None:
         return ""
-    escaped = html.escape(str(text), quote=True)
+    value = str(text)
+    if _HTML_ACTIVE.search(value) is None:
+        return value
+    escaped = html.escape(value, quote=True)
     return "".join(_TEMPLATE_ACTIVE.get(ch, ch) for ch in escaped)
 
 

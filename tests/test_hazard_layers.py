@@ -40,11 +40,12 @@ def test_hot_spot_bins_get_arcgis_colours_and_a_legend_hot_99_first() -> None:
     frame = _squares(4)
     html = _html(area_layer(frame, classes, BIN_COLOURS, entries, key="hot", name="热点", tooltip=[("name", "名称")],
                             tiles=TILES, legend_title="Gi*"))
-    assert html.count('"type":"Feature"') == 4
+    # four encoded features, one row each: palette index, code, tooltip text
+    assert html.count('"f":[') == 1 and all(f',"c{i}",' in html for i in range(4))
     for colour in (BIN_COLOURS[3], BIN_COLOURS[0], BIN_COLOURS[-2]):
         assert colour in html
     assert "<b>单元0</b>" not in html and "\\u0026lt;b\\u0026gt;单元0" in html  # names escaped
-    assert '"code":"c3"' in html
+    assert "gridmapAreas(geo, rows, o)" in html
 
 
 def test_count_classes_keep_zero_apart() -> None:
