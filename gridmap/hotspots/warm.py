@@ -18,24 +18,21 @@ they never wait for the compilation.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 import time
+
+from gridmap.hotspots import permute
 
 log = logging.getLogger(__name__)
 
 __all__ = ["compiles", "is_warm", "start_background", "warm_up", "warm_up_seconds"]
 
+compiles = permute.compiled  # whether numba compiles the kernel here
 _lock = threading.Lock()
 _warm = threading.Event()
 _thread: threading.Thread | None = None
 _seconds: float | None = None
-
-
-def compiles() -> bool:
-    """Whether the permutation kernel is compiled by numba here (numba importable)."""
-    return importlib.util.find_spec("numba") is not None
 
 
 def is_warm() -> bool:
@@ -56,8 +53,6 @@ def warm_up() -> None:
     with _lock:
         if _warm.is_set():
             return
-        from gridmap.hotspots import permute
-
         started = time.perf_counter()
         permute.warm()
         _seconds = time.perf_counter() - started

@@ -29,6 +29,7 @@ and skipping the compilation saves about 50 ms per MB.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,14 +46,12 @@ __all__ = ["AreaLayer", "EncodedGeometries", "encode_geometries", "palette_of"]
 SCALE = 10 ** DECIMALS
 
 
+@dataclass(frozen=True)
 class EncodedGeometries:
     """The JSON text of :func:`encode_geometries` and how many features it holds."""
 
-    __slots__ = ("count", "text")
-
-    def __init__(self, text: str, count: int) -> None:
-        self.text = text
-        self.count = count
+    text: str
+    count: int
 
 
 def encode_geometries(geoms: Sequence[shapely.Geometry] | np.ndarray) -> EncodedGeometries:
